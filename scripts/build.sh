@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: one wasm build (wasm-bindgen --target web) with two entry
+# points, index.js (browsers and bundlers: fetches the .wasm next to it) and node.js (reads it
+# from disk), selected by conditional exports.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+profile_dir=release
+cargo build --lib --release --target wasm32-unknown-unknown
+rm -rf pkg
+wasm-bindgen "target/wasm32-unknown-unknown/$profile_dir/wallet_linker.wasm" \
+  --out-dir pkg --target web --remove-name-section --remove-producers-section
+# binaryen 132 from npm: Debian's binaryen 108 silently breaks the output.
+wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/wallet_linker_bg.wasm -o pkg/wallet_linker_bg.wasm
+cp js/index.js js/node.js js/index.d.ts pkg/
+cp README.md pkg/
+[ -f LICENSE-MIT ] && cp LICENSE-MIT LICENSE-APACHE pkg/
+node scripts/package-json.mjs > pkg/package.json
+raw=$(stat -c %s pkg/wallet_linker_bg.wasm)
+gz=$(gzip -9 -c pkg/wallet_linker_bg.wasm | wc -c)
+glue=$(cat pkg/wallet_linker.js pkg/index.js | gzip -9 | wc -c)
+echo "[build] pkg/wallet_linker_bg.wasm: $raw bytes raw, $gz gzip -9; JS glue $glue gzip -9"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Idempotent set-up: installs what is missing, skips what is present. Safe to run every time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_fuzz=0
+[ "${1:-}" = "--fuzz" ] && want_fuzz=1
+say() { printf '[setup] %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# 1. The wasm32 standard library for the machine's toolchain.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen CLI at exactly the version Cargo.lock pins (the glue and the CLI must agree).
+wb_version=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version (have: ${have:-none})"
+  cargo install wasm-bindgen-cli --version "$wb_version" --force
+fi
+
+# 3. Debian's Chromium and ChromeDriver (never a tool's own browser download).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing Debian chromium and chromium-driver"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# 4. npm dev dependencies from the committed lockfile (binaryen's wasm-opt, playwright-core,
+#    the reference JS libraries). Re-run only when the lockfile changed.
+stamp=node_modules/.setup-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+
+# 5. Fuzzing: cargo-fuzz for the nightly toolchain the machine has.
+if [ "$want_fuzz" = 1 ] && ! command -v cargo-fuzz >/dev/null; then
+  say "installing cargo-fuzz"
+  cargo install cargo-fuzz --version 0.13.2
+fi
+say "ready"

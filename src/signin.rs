@@ -1,0 +1,1 @@
+//! Full sign-in checks (in progress)

@@ -1,0 +1,1 @@
+//! JS exports (in progress)

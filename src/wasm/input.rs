@@ -1,0 +1,146 @@
+//! Checked conversions of JavaScript arguments: wrong types, `undefined`, lone surrogates and huge
+//! inputs become coded errors instead of glue `TypeError`s or traps.
+
+use crate::error::{Error, ErrorCode, Result};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Longest string argument accepted (1 MiB of UTF-16 code units is far beyond any real message).
+pub const MAX_STRING_LEN: u32 = 1 << 20;
+/// Largest byte-array argument accepted.
+pub const MAX_BYTES_LEN: u32 = 1 << 20;
+
+fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".into()
+    } else if Array::is_array(value) {
+        "array".into()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+use js_sys::{Array, JsString, Uint8Array};
+
+fn wrong_type(field: &str, expected: &str, value: &JsValue) -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        format!("{field} must be {expected}, received {}", type_name(value)),
+    )
+    .with_field(field)
+    .with_expected(expected)
+    .with_received(type_name(value))
+}
+
+/// A required string argument, bounded in length and well-formed UTF-16.
+pub fn string(value: &JsValue, field: &str) -> Result<String> {
+    let Some(js) = value.dyn_ref::<JsString>() else {
+        return Err(wrong_type(field, "a string", value));
+    };
+    if js.length() > MAX_STRING_LEN {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("{field} is longer than {MAX_STRING_LEN} characters"),
+        )
+        .with_field(field)
+        .with_received(js.length().to_string()));
+    }
+    if !js.is_valid_utf16() {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{field} contains a lone UTF-16 surrogate and cannot be encoded as UTF-8"),
+        )
+        .with_field(field));
+    }
+    js.as_string()
+        .ok_or_else(|| wrong_type(field, "a string", value))
+}
+
+/// An optional string argument: `undefined` and `null` are absent.
+pub fn optional_string(value: &JsValue, field: &str) -> Result<Option<String>> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        string(value, field).map(Some)
+    }
+}
+
+/// A `Uint8Array` argument, bounded in length.
+pub fn bytes(value: &JsValue, field: &str) -> Result<Vec<u8>> {
+    let Some(array) = value.dyn_ref::<Uint8Array>() else {
+        return Err(wrong_type(field, "a Uint8Array", value));
+    };
+    if array.length() > MAX_BYTES_LEN {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("{field} is larger than {MAX_BYTES_LEN} bytes"),
+        )
+        .with_field(field)
+        .with_received(array.length().to_string()));
+    }
+    Ok(array.to_vec())
+}
+
+/// A value that is either text or bytes (messages, signatures, keys).
+pub enum TextOrBytes {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl TextOrBytes {
+    /// The bytes a string stands for when it is signed: its UTF-8 encoding.
+    pub fn into_utf8_bytes(self) -> Vec<u8> {
+        match self {
+            TextOrBytes::Text(text) => text.into_bytes(),
+            TextOrBytes::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+pub fn text_or_bytes(value: &JsValue, field: &str) -> Result<TextOrBytes> {
+    if value.is_string() {
+        string(value, field).map(TextOrBytes::Text)
+    } else if value.is_instance_of::<Uint8Array>() {
+        bytes(value, field).map(TextOrBytes::Bytes)
+    } else {
+        Err(wrong_type(field, "a string or a Uint8Array", value))
+    }
+}
+
+/// Converts a typed object argument through tsify, mapping serde's complaint to a coded error.
+pub fn object<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Result<T> {
+    if !value.is_object() || Array::is_array(value) {
+        return Err(wrong_type(field, "an object", value));
+    }
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+        Error::new(ErrorCode::InvalidArgument, format!("{field}: {e}")).with_field(field)
+    })
+}
+
+/// Converts a Rust value to a plain JS object (maps become objects, absent options are omitted).
+pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value
+        .serialize(&serializer)
+        .map_err(|e| Error::new(ErrorCode::Internal, format!("could not convert a result: {e}")))
+}
+
+/// Reads a tsify-typed argument, checking first that it is an object at all.
+pub fn ts<T>(value: &tsify::Ts<T>, field: &str) -> Result<T>
+where
+    T: tsify::Tsify + serde::de::DeserializeOwned,
+    <T as tsify::Tsify>::JsType: Clone + JsCast,
+{
+    let js = value.js_value();
+    if !js.is_object() || Array::is_array(&js) {
+        return Err(wrong_type(field, "an object", &js));
+    }
+    value.to_rust().map_err(|e| {
+        Error::new(ErrorCode::InvalidArgument, format!("{field}: {e}")).with_field(field)
+    })
+}
+
+/// Returns a tsify-typed value to JavaScript.
+pub fn ts_out<T: tsify::Tsify + serde::Serialize>(value: &T) -> Result<tsify::Ts<T>> {
+    tsify::Ts::from_rust(value)
+        .map_err(|e| Error::new(ErrorCode::Internal, format!("could not convert a result: {e}")))
+}
