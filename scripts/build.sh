@@ -8,7 +8,7 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 profile_dir=release
 cargo build --lib --release --target wasm32-unknown-unknown
 rm -rf pkg
-wasm-bindgen "target/wasm32-unknown-unknown/$profile_dir/wallet_linker.wasm" \
+wasm-bindgen "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$profile_dir/wallet_linker.wasm" \
   --out-dir pkg --target web --remove-name-section --remove-producers-section
 # binaryen 132 from npm: Debian's binaryen 108 silently breaks the output.
 wasm-opt -Oz --strip-debug --strip-producers \

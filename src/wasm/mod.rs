@@ -6,3 +6,11 @@ mod error;
 mod input;
 mod messages;
 mod verify;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// The package version (from Cargo.toml).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
