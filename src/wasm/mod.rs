@@ -2,10 +2,13 @@
 //! the core could hold.
 
 mod clients;
-mod error;
-mod input;
+pub mod error;
+mod fetch;
+mod flow;
+pub mod input;
 mod messages;
 mod verify;
+mod wallets;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

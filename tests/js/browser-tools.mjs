@@ -40,7 +40,8 @@ const MIME = {
 };
 
 /** Serves files under `root` (no traversal) plus fixed in-memory routes on 127.0.0.1. */
-export function serveStatic(root, routes = {}) {
+export function serveStatic(rootDir, routes = {}) {
+  const root = path.resolve(rootDir);
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
     const fixed = routes[url.pathname];

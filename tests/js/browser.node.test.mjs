@@ -60,7 +60,9 @@ test(`portable JS suite in headless Chromium (${suiteFiles.join(', ')})`, { time
     tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     tab.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
     await tab.goto(`${server.url}/__suite__.html`);
-    await tab.waitForFunction(() => globalThis.__suite !== undefined, null, { timeout: 60_000 });
+    await tab
+      .waitForFunction(() => globalThis.__suite !== undefined, null, { timeout: 60_000 })
+      .catch((e) => assert.fail(`the suite did not start: ${e.message}\n${problems.join('\n')}`));
     const results = await tab.evaluate(() => globalThis.__suite);
     assert.ok(results.length > 0, 'the browser ran no test');
     for (const r of results) {

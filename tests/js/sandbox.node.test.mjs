@@ -1,0 +1,1173 @@
+// Node-only tests of the sandbox server (www/sandbox/) and the demo server (www/serve.mjs), over
+// real HTTP on free loopback ports. Messages are built with siwe, @solana/wallet-standard-util or
+// template strings, and signed with viem / tweetnacl: nothing here uses the package under test.
+// The official generated clients (@dynamic-labs/sdk-api-core, @dynamic-labs/sdk-api,
+// @snagsolutions/sdk) are pointed at the sandbox to prove it speaks their contract.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { Configuration, SDKApi, VerifyResponseFromJSON } from '@dynamic-labs/sdk-api-core';
+import { Configuration as AdminConfiguration, UsersApi } from '@dynamic-labs/sdk-api';
+import { SnagSolutions } from '@snagsolutions/sdk';
+import { createSignInMessageText } from '@solana/wallet-standard-util';
+import bs58 from 'bs58';
+import { SiweMessage } from 'siwe';
+import nacl from 'tweetnacl';
+import { privateKeyToAccount } from 'viem/accounts';
+
+import { checkDynamicModel, DYNAMIC_ADMIN, DYNAMIC_SDK } from '../../www/sandbox/contract.mjs';
+import { decodeJwtClaims } from '../../www/sandbox/jwt.mjs';
+import { parseSignInMessage } from '../../www/sandbox/message.mjs';
+import {
+  createSandbox,
+  DEFAULT_DYNAMIC_API_TOKEN,
+  DEFAULT_ENVIRONMENT_ID,
+  DEFAULT_SNAG_API_KEY,
+} from '../../www/sandbox/server.mjs';
+import { startDemoServer } from '../../www/serve.mjs';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+// ------------------------------------------------------------------------------------------------
+// helpers
+
+async function startSandbox(t, options = {}) {
+  const sandbox = createSandbox(options);
+  const server = await sandbox.listen(0);
+  t.after(() => server.close());
+  const env = sandbox.environmentId;
+  return {
+    sandbox,
+    url: server.url,
+    env,
+    sdk: (path) => `${server.url}/api/v0/sdk/${env}/${path}`,
+    bulk: (query = '') => `${server.url}/api/v0/environments/${env}/users/bulk${query}`,
+  };
+}
+
+async function call(url, { method = 'GET', headers = {}, json, body } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (json !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, data };
+}
+
+const bearer = (jwt) => ({ authorization: `Bearer ${jwt}` });
+
+async function getNonce(s) {
+  const r = await call(s.sdk('nonce'));
+  assert.equal(r.status, 200);
+  return r.data.nonce;
+}
+
+async function state(s) {
+  return (await call(`${s.url}/__sandbox/state`)).data;
+}
+
+async function session(s, body = {}) {
+  const r = await call(`${s.url}/__sandbox/session`, { method: 'POST', json: body });
+  assert.equal(r.status, 200, r.text);
+  return r.data;
+}
+
+async function armFault(s, spec) {
+  const r = await call(`${s.url}/__sandbox/faults`, { method: 'POST', json: spec });
+  assert.equal(r.status, 200, r.text);
+  return r.data;
+}
+
+// Fixed test keys (not secrets: plain 32-byte patterns).
+const evmAccount = (byte) => privateKeyToAccount(`0x${byte.repeat(32)}`);
+
+function siweText({ domain = 'localhost', address, nonce, issuedAt, expirationTime, requestId, statement }) {
+  return new SiweMessage({
+    domain,
+    address,
+    statement: statement ?? 'Sign in to the wallet-linker sandbox',
+    uri: `http://${domain}`,
+    version: '1',
+    chainId: 1,
+    nonce,
+    issuedAt: issuedAt ?? new Date().toISOString(),
+    expirationTime,
+    requestId,
+  }).prepareMessage();
+}
+
+async function evmBody(account, message, extra = {}) {
+  return {
+    signedMessage: await account.signMessage({ message }),
+    messageToSign: message,
+    publicWalletAddress: account.address,
+    chain: 'EVM',
+    walletName: 'metamask',
+    walletProvider: 'browserExtension',
+    ...extra,
+  };
+}
+
+/** Fetches a nonce, builds a SIWE message and signs it. */
+async function evmProof(s, account, { domain, issuedAt, expirationTime, extra } = {}) {
+  const nonce = await getNonce(s);
+  const message = siweText({ domain, address: account.address, nonce, issuedAt, expirationTime, requestId: s.env });
+  return evmBody(account, message, extra);
+}
+
+function solanaWallet(byte) {
+  const pair = nacl.sign.keyPair.fromSeed(new Uint8Array(32).fill(byte));
+  return {
+    address: bs58.encode(pair.publicKey),
+    sign: (text) => nacl.sign.detached(new TextEncoder().encode(text), pair.secretKey),
+  };
+}
+
+/** Dynamic's Solana template: EIP-4361-like, Request ID = environment id, no Chain ID line. */
+function dynamicSolanaText({ domain = 'localhost', address, nonce, issuedAt, requestId }) {
+  return (
+    `${domain} wants you to sign in with your Solana account:\n${address}\n\n` +
+    'Welcome to the sandbox. Signing is the only way we can truly know that you are the owner of the wallet you are connecting.\n\n' +
+    `URI: http://${domain}\nVersion: 1\nNonce: ${nonce}\nIssued At: ${issuedAt ?? new Date().toISOString()}\nRequest ID: ${requestId}`
+  );
+}
+
+function solanaBody(wallet, message, encoding = 'base58') {
+  const signature = wallet.sign(message);
+  return {
+    signedMessage: encoding === 'base58' ? bs58.encode(signature) : Buffer.from(signature).toString('base64'),
+    messageToSign: message,
+    publicWalletAddress: wallet.address,
+    chain: 'SOL',
+    walletName: 'phantom',
+    walletProvider: 'browserExtension',
+  };
+}
+
+function userFromState(st, id) {
+  return st.users.find((u) => u.id === id);
+}
+
+/** A raw HTTP request that reports exactly what arrived (for faults fetch would hide). */
+function rawRequest(url, { method = 'GET', headers = {} } = {}) {
+  return new Promise((resolve) => {
+    let response = null;
+    const chunks = [];
+    const report = (error) =>
+      resolve(
+        response
+          ? { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks), complete: response.complete, error }
+          : { error },
+      );
+    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+      response = res;
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => report(undefined));
+      res.on('error', (error) => report(error));
+    });
+    // A reset after the headers arrived surfaces here first: report what came before it.
+    req.on('error', (error) => report(error));
+    req.end();
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// the contract readers
+
+test('contract: required fields, JSON keys and enums are read from the official models', async () => {
+  // JwtVerifiedCredential maps walletName <-> wallet_name: the JSON key comes from FromJSON.
+  await assert.rejects(
+    checkDynamicModel(DYNAMIC_SDK, 'JwtVerifiedCredential', { id: 'x', format: 'blockchain', signInEnabled: true, wallet_name: 7 }),
+    /wallet_name must be a string/,
+  );
+  await checkDynamicModel(DYNAMIC_SDK, 'JwtVerifiedCredential', { id: 'x', format: 'blockchain', signInEnabled: true, wallet_name: 'w' });
+  await assert.rejects(checkDynamicModel(DYNAMIC_SDK, 'JwtVerifiedCredential', { id: 'x', format: 'blockchain' }), /signInEnabled is required/);
+  await assert.rejects(
+    checkDynamicModel(DYNAMIC_SDK, 'JwtVerifiedCredential', { id: 'x', format: 'carrier-pigeon', signInEnabled: true }),
+    /format must be one of: blockchain, email/,
+  );
+});
+
+test('message parser reads SIWE, SIWS and the Dynamic template, and refuses malformed ones', () => {
+  const address = evmAccount('11').address;
+  const siwe = parseSignInMessage(siweText({ address, nonce: 'abcdef0123456789', issuedAt: '2030-01-01T00:00:00Z', requestId: 'r1' }));
+  assert.equal(siwe.ok, true);
+  assert.deepEqual(
+    { domain: siwe.message.domain, account: siwe.message.account, address: siwe.message.address, chainId: siwe.message.chainId, nonce: siwe.message.nonce, requestId: siwe.message.requestId },
+    { domain: 'localhost', account: 'Ethereum', address, chainId: '1', nonce: 'abcdef0123456789', requestId: 'r1' },
+  );
+  const sol = solanaWallet(7);
+  const siws = parseSignInMessage(
+    createSignInMessageText({ domain: 'localhost:8080', address: sol.address, nonce: 'n0nce1234', issuedAt: '2030-01-01T00:00:00Z', resources: ['https://a.example'] }),
+  );
+  assert.equal(siws.ok, true);
+  assert.equal(siws.message.account, 'Solana');
+  assert.equal(siws.message.domain, 'localhost:8080');
+  assert.deepEqual(siws.message.resources, ['https://a.example']);
+  assert.equal(siws.message.statement, undefined);
+  const dyn = parseSignInMessage(dynamicSolanaText({ address: sol.address, nonce: 'n0nce1234', issuedAt: '2030-01-01T00:00:00Z', requestId: 'env' }));
+  assert.equal(dyn.ok, true);
+  assert.equal(dyn.message.chainId, undefined);
+  assert.match(dyn.message.statement, /^Welcome to the sandbox/);
+
+  const good = siweText({ address, nonce: 'abcdef0123456789', issuedAt: '2030-01-01T00:00:00Z' });
+  assert.equal(parseSignInMessage(good.replace('Nonce:', 'Nonce: x\nNonce:')).ok, false, 'duplicate field');
+  assert.equal(parseSignInMessage(good.replace('Version: 1', 'Version: 2')).ok, false, 'version');
+  assert.equal(parseSignInMessage(good.replace('2030-01-01T00:00:00Z', 'yesterday')).ok, false, 'timestamp');
+  assert.equal(parseSignInMessage(good.replace('wants you to sign in', 'wants you to log in')).ok, false, 'header');
+  assert.equal(parseSignInMessage(`${good}\nSurprise: field`).ok, false, 'unknown trailing line');
+  assert.equal(parseSignInMessage('x'.repeat(20000)).ok, false, 'length bound');
+});
+
+// ------------------------------------------------------------------------------------------------
+// nonce
+
+test('nonce: issued fresh each time, recorded, and single use', async (t) => {
+  const s = await startSandbox(t);
+  const a = await getNonce(s);
+  const b = await getNonce(s);
+  assert.match(a, /^[0-9a-f]{32}$/);
+  assert.notEqual(a, b);
+  const account = evmAccount('11');
+  const message = siweText({ address: account.address, nonce: a, requestId: s.env });
+  const body = await evmBody(account, message);
+  assert.equal((await call(s.sdk('verify'), { method: 'POST', json: body })).status, 200);
+  const replay = await call(s.sdk('verify'), { method: 'POST', json: body });
+  assert.equal(replay.status, 422);
+  assert.equal(replay.data.code, 'invalid_verification');
+  assert.match(replay.data.error, /already used/);
+  const st = await state(s);
+  const used = st.nonces.find((n) => n.nonce === a);
+  assert.ok(used.usedAt, 'nonce a is marked used');
+  assert.equal(st.nonces.find((n) => n.nonce === b).usedAt, null);
+});
+
+test('nonce: a nonce the sandbox never issued is refused', async (t) => {
+  const s = await startSandbox(t);
+  const account = evmAccount('11');
+  const body = await evmBody(account, siweText({ address: account.address, nonce: 'ffffffffffffffffffffffffffffffff' }));
+  const r = await call(s.sdk('verify'), { method: 'POST', json: body });
+  assert.equal(r.status, 422);
+  assert.equal(r.data.code, 'invalid_verification');
+  assert.match(r.data.error, /not issued/);
+});
+
+test('nonce: expires after nonceTtlMs (clock from the `now` option)', async (t) => {
+  const clock = { ms: Date.parse('2030-01-01T00:00:00Z') };
+  const s = await startSandbox(t, { now: () => clock.ms, nonceTtlMs: 60_000 });
+  const account = evmAccount('11');
+  const nonce = await getNonce(s);
+  clock.ms += 60_001;
+  const body = await evmBody(account, siweText({ address: account.address, nonce, issuedAt: new Date(clock.ms).toISOString() }));
+  const r = await call(s.sdk('verify'), { method: 'POST', json: body });
+  assert.equal(r.status, 422);
+  assert.match(r.data.error, /expired/);
+  // One millisecond inside the window is still fine.
+  const fresh = await getNonce(s);
+  clock.ms += 59_999;
+  const ok = await evmBody(account, siweText({ address: account.address, nonce: fresh, issuedAt: new Date(clock.ms).toISOString() }));
+  assert.equal((await call(s.sdk('verify'), { method: 'POST', json: ok })).status, 200);
+});
+
+// ------------------------------------------------------------------------------------------------
+// verify (sign in)
+
+test('verify: an EVM SIWE message signed with viem signs in and returns a real HS256 JWT', async (t) => {
+  const s = await startSandbox(t);
+  const account = evmAccount('11');
+  const r = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, account) });
+  assert.equal(r.status, 200, r.text);
+  await checkDynamicModel(DYNAMIC_SDK, 'VerifyResponse', r.data);
+  const { user, jwt, minifiedJwt, expiresAt } = r.data;
+  assert.equal(user.projectEnvironmentId, s.env);
+  assert.equal(user.newUser, true);
+  assert.equal(user.verifiedCredentials.length, 1);
+  const [credential] = user.verifiedCredentials;
+  assert.deepEqual(
+    { address: credential.address, chain: credential.chain, format: credential.format, wallet_name: credential.wallet_name, wallet_provider: credential.wallet_provider },
+    { address: account.address, chain: 'eip155', format: 'blockchain', wallet_name: 'metamask', wallet_provider: 'browserExtension' },
+  );
+  assert.equal(user.lastVerifiedCredentialId, credential.id);
+  const [header] = jwt.split('.');
+  assert.deepEqual(JSON.parse(Buffer.from(header, 'base64url')), { alg: 'HS256', typ: 'JWT', kid: 'sandbox' });
+  const claims = decodeJwtClaims(jwt);
+  assert.equal(claims.sub, user.id);
+  assert.equal(claims.environment_id, s.env);
+  assert.equal(claims.exp, expiresAt);
+  assert.equal(claims.verified_credentials[0].address, account.address);
+  assert.equal(decodeJwtClaims(minifiedJwt).verified_credentials, undefined);
+
+  // Signing in again with the same wallet finds the same user.
+  const again = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, account) });
+  assert.equal(again.status, 200);
+  assert.equal(again.data.user.id, user.id);
+  assert.equal(again.data.user.newUser, false);
+  assert.equal(again.data.user.verifiedCredentials.length, 1);
+});
+
+test('verify: a Solana message signed with tweetnacl, signature in base58 or base64', async (t) => {
+  const s = await startSandbox(t);
+  const wallet = solanaWallet(9);
+  const first = dynamicSolanaText({ address: wallet.address, nonce: await getNonce(s), requestId: s.env });
+  const r58 = await call(s.sdk('verify'), { method: 'POST', json: solanaBody(wallet, first, 'base58') });
+  assert.equal(r58.status, 200, r58.text);
+  assert.equal(r58.data.user.verifiedCredentials[0].address, wallet.address);
+  assert.equal(r58.data.user.verifiedCredentials[0].chain, 'solana');
+
+  // A Sign-In-With-Solana message (wallet-standard format) with a base64 signature.
+  const second = createSignInMessageText({
+    domain: 'localhost',
+    address: wallet.address,
+    statement: 'Sign in',
+    uri: 'http://localhost',
+    version: '1',
+    nonce: await getNonce(s),
+    issuedAt: new Date().toISOString(),
+  });
+  const r64 = await call(s.sdk('verify'), { method: 'POST', json: solanaBody(wallet, second, 'base64') });
+  assert.equal(r64.status, 200, r64.text);
+  assert.equal(r64.data.user.id, r58.data.user.id);
+
+  // The signature of another key does not verify.
+  const other = solanaWallet(10);
+  const forged = dynamicSolanaText({ address: wallet.address, nonce: await getNonce(s), requestId: s.env });
+  const bad = { ...solanaBody(wallet, forged), signedMessage: bs58.encode(other.sign(forged)) };
+  const rBad = await call(s.sdk('verify'), { method: 'POST', json: bad });
+  assert.equal(rBad.status, 422);
+  assert.equal(rBad.data.code, 'invalid_verification');
+});
+
+test('verify: a wrong EVM signature is 422 invalid_verification and does not burn the nonce', async (t) => {
+  const s = await startSandbox(t);
+  const account = evmAccount('11');
+  const impostor = evmAccount('22');
+  const nonce = await getNonce(s);
+  const message = siweText({ address: account.address, nonce });
+  const forged = { ...(await evmBody(account, message)), signedMessage: await impostor.signMessage({ message }) };
+  const r = await call(s.sdk('verify'), { method: 'POST', json: forged });
+  assert.equal(r.status, 422);
+  assert.deepEqual(Object.keys(r.data).sort(), ['code', 'error']);
+  assert.equal(r.data.code, 'invalid_verification');
+  assert.match(r.data.error, /Invalid signature/);
+  const garbage = await call(s.sdk('verify'), { method: 'POST', json: { ...forged, signedMessage: '0x1234' } });
+  assert.equal(garbage.status, 422);
+  // The real owner can still use that nonce.
+  assert.equal((await call(s.sdk('verify'), { method: 'POST', json: await evmBody(account, message) })).status, 200);
+});
+
+test('verify: the message domain must match the Origin host or the allowed domains', async (t) => {
+  const s = await startSandbox(t);
+  const account = evmAccount('11');
+  const evil = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, account, { domain: 'evil.example' }) });
+  assert.equal(evil.status, 422);
+  assert.match(evil.data.error, /domain evil\.example is not allowed/);
+
+  const origin = { origin: 'http://localhost:5173' };
+  const mismatch = await call(s.sdk('verify'), { method: 'POST', headers: origin, json: await evmProof(s, account, { domain: 'localhost:3000' }) });
+  assert.equal(mismatch.status, 422);
+  assert.match(mismatch.data.error, /for origin http:\/\/localhost:5173/);
+  const match = await call(s.sdk('verify'), { method: 'POST', headers: origin, json: await evmProof(s, account, { domain: 'localhost:5173' }) });
+  assert.equal(match.status, 200, match.text);
+
+  const configured = await startSandbox(t, { allowedDomains: ['app.example.com'] });
+  const ok = await call(configured.sdk('verify'), { method: 'POST', json: await evmProof(configured, account, { domain: 'app.example.com' }) });
+  assert.equal(ok.status, 200, ok.text);
+  const loopbackNoLonger = await call(configured.sdk('verify'), { method: 'POST', json: await evmProof(configured, account, { domain: 'localhost' }) });
+  assert.equal(loopbackNoLonger.status, 422);
+});
+
+test('verify: address, Request ID, times and account kind in the message are checked', async (t) => {
+  const clock = { ms: Date.parse('2030-06-01T12:00:00Z') };
+  const s = await startSandbox(t, { now: () => clock.ms });
+  const account = evmAccount('11');
+  const iso = (ms) => new Date(ms).toISOString();
+  const expectRefusal = async (body, pattern) => {
+    const r = await call(s.sdk('verify'), { method: 'POST', json: body });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.data.code, 'invalid_verification');
+    assert.match(r.data.error, pattern);
+  };
+  // The message names another address than publicWalletAddress.
+  const other = evmAccount('22');
+  const otherMessage = siweText({ address: other.address, nonce: await getNonce(s), issuedAt: iso(clock.ms) });
+  await expectRefusal({ ...(await evmBody(other, otherMessage)), publicWalletAddress: account.address }, /does not match publicWalletAddress/);
+  // Request ID of another environment.
+  const foreign = siweText({ address: account.address, nonce: await getNonce(s), issuedAt: iso(clock.ms), requestId: DEFAULT_ENVIRONMENT_ID.replace(/^5/, '6') });
+  await expectRefusal(await evmBody(account, foreign), /Request ID/);
+  // Issued in the future, beyond the skew.
+  await expectRefusal(await evmProof(s, account, { issuedAt: iso(clock.ms + 5 * 60_000) }), /in the future/);
+  // Expired message.
+  await expectRefusal(await evmProof(s, account, { issuedAt: iso(clock.ms - 60_000), expirationTime: iso(clock.ms - 1) }), /expired/);
+  // An Ethereum message presented as a Solana sign-in (address checks first).
+  const sol = solanaWallet(3);
+  const ethText = siweText({ address: account.address, nonce: await getNonce(s), issuedAt: iso(clock.ms) });
+  await expectRefusal({ ...solanaBody(sol, ethText) }, /asks for a Ethereum account/);
+  // Still fine when everything holds.
+  const good = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, account, { issuedAt: iso(clock.ms), expirationTime: iso(clock.ms + 60_000) }) });
+  assert.equal(good.status, 200, good.text);
+});
+
+test('verify: bodies that break the official VerifyRequest model are refused with 400', async (t) => {
+  const s = await startSandbox(t);
+  const account = evmAccount('11');
+  const valid = await evmProof(s, account);
+  const cases = [
+    [{ ...valid, chain: 'DOGECOIN' }, /request\.body\.chain must be one of: ETH, EVM/],
+    [{ ...valid, walletProvider: 'carrierPigeon' }, /request\.body\.walletProvider must be one of/],
+    [(({ walletName, ...rest }) => rest)(valid), /request\.body\.walletName is required/],
+    [{ ...valid, signedMessage: 42 }, /request\.body\.signedMessage must be a string/],
+    [{ ...valid, additionalWalletAddresses: 'nope' }, /additionalWalletAddresses must be an array/],
+    [{ ...valid, additionalWalletAddresses: [{ address: 'x', type: 'bogus' }] }, /additionalWalletAddresses\[0\]\.type must be one of/],
+    [{ ...valid, oauth: { provider: 'myspace' } }, /oauth\.provider must be one of/],
+    [[valid], /request\.body must be an object/],
+  ];
+  for (const [body, pattern] of cases) {
+    const r = await call(s.sdk('verify'), { method: 'POST', json: body });
+    assert.equal(r.status, 400, JSON.stringify(body).slice(0, 80));
+    assert.deepEqual(Object.keys(r.data), ['error']);
+    assert.match(r.data.error, pattern);
+  }
+  assert.equal((await call(s.sdk('verify'), { method: 'POST', body: '{"chain":' })).status, 400);
+  assert.equal((await call(s.sdk('verify'), { method: 'POST' })).status, 400);
+  assert.equal((await call(s.sdk('verify'), { method: 'POST', body: `"${'x'.repeat(1100 * 1024)}"` })).status, 413);
+  // A valid enum value the sandbox cannot verify (a chain beyond EVM/SOL) is a 422.
+  const btc = await call(s.sdk('verify'), { method: 'POST', json: { ...valid, chain: 'BTC' } });
+  assert.equal(btc.status, 422);
+  assert.equal(btc.data.code, 'unsupported_chain');
+  const badAddress = await call(s.sdk('verify'), { method: 'POST', json: { ...valid, publicWalletAddress: '0x1234' } });
+  assert.equal(badAddress.data.code, 'invalid_wallet_address');
+  // Nothing above consumed the nonce: the untouched request still works.
+  assert.equal((await call(s.sdk('verify'), { method: 'POST', json: valid })).status, 200);
+});
+
+test('routes: unknown environment, bad id, wrong method, unknown path', async (t) => {
+  const s = await startSandbox(t);
+  const other = await call(`${s.url}/api/v0/sdk/${DEFAULT_ENVIRONMENT_ID.replace(/^5/, '6')}/nonce`);
+  assert.equal(other.status, 404);
+  assert.deepEqual(other.data, { error: 'Environment not found' });
+  assert.equal((await call(`${s.url}/api/v0/sdk/not-a-uuid/nonce`)).status, 400);
+  const wrongMethod = await call(s.sdk('nonce'), { method: 'POST', json: {} });
+  assert.equal(wrongMethod.status, 405);
+  assert.match(wrongMethod.headers.get('allow'), /GET/);
+  assert.equal((await call(s.sdk('nope'))).status, 404);
+  assert.equal((await call(`${s.url}/elsewhere`)).status, 404);
+});
+
+// ------------------------------------------------------------------------------------------------
+// auth, link, unlink
+
+test('auth: verify/link needs a valid, unexpired JWT of this sandbox', async (t) => {
+  const clock = { ms: Date.now() };
+  const s = await startSandbox(t, { now: () => clock.ms, jwtTtlSeconds: 3600 });
+  const account = evmAccount('11');
+  const body = await evmProof(s, account);
+  const expect401 = async (headers, pattern) => {
+    const r = await call(s.sdk('verify/link'), { method: 'POST', headers, json: body });
+    assert.equal(r.status, 401, r.text);
+    assert.deepEqual(Object.keys(r.data), ['error']);
+    assert.match(r.data.error, pattern);
+  };
+  await expect401({}, /Missing authorization/);
+  await expect401({ authorization: 'Basic abc' }, /Malformed/);
+  await expect401(bearer('not.a.jwt'), /Malformed token/);
+  const { jwt } = await session(s);
+  const [h, p, sig] = jwt.split('.');
+  const claims = JSON.parse(Buffer.from(p, 'base64url'));
+  const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${sig}`;
+  await expect401(bearer(tampered), /Invalid token signature/);
+  const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
+  await expect401(bearer(unsigned), /Unsupported token algorithm/);
+  const foreign = await startSandbox(t);
+  await expect401(bearer((await session(foreign)).jwt), /Invalid token signature/);
+  await expect401(bearer((await session(s, { ttlSeconds: -10 })).jwt), /expired/);
+  clock.ms += 3601 * 1000;
+  await expect401(bearer(jwt), /expired/);
+  // None of the refused calls used the nonce.
+  assert.equal((await state(s)).nonces.every((n) => n.usedAt === null), true);
+});
+
+test('link: adds a verified credential and returns a new JWT; listing and unlinking work', async (t) => {
+  const s = await startSandbox(t);
+  const start = await session(s, { email: 'ada@example.com' });
+  assert.equal(start.user.verifiedCredentials.length, 1);
+  assert.equal(start.user.verifiedCredentials[0].format, 'email');
+  const account = evmAccount('11');
+  const linked = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(start.jwt), json: await evmProof(s, account) });
+  assert.equal(linked.status, 200, linked.text);
+  await checkDynamicModel(DYNAMIC_SDK, 'VerifyResponse', linked.data);
+  assert.equal(linked.data.user.id, start.user.id);
+  assert.notEqual(linked.data.jwt, start.jwt);
+  assert.deepEqual(decodeJwtClaims(linked.data.jwt).verified_credentials.map((c) => c.format), ['email', 'blockchain']);
+  const evmCredential = linked.data.user.verifiedCredentials.find((c) => c.format === 'blockchain');
+  assert.equal(evmCredential.address, account.address);
+  assert.equal(linked.data.user.lastVerifiedCredentialId, evmCredential.id);
+
+  // The new token works; link a Solana wallet with it.
+  const sol = solanaWallet(5);
+  const solMessage = dynamicSolanaText({ address: sol.address, nonce: await getNonce(s), requestId: s.env });
+  const both = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(linked.data.jwt), json: solanaBody(sol, solMessage) });
+  assert.equal(both.status, 200, both.text);
+  assert.deepEqual(both.data.user.verifiedCredentials.map((c) => c.address ?? c.email), ['ada@example.com', account.address, sol.address]);
+
+  // Linking the same wallet again with a fresh nonce adds nothing.
+  const again = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(both.data.jwt), json: await evmProof(s, account) });
+  assert.equal(again.status, 200);
+  assert.equal(again.data.user.verifiedCredentials.length, 3);
+  assert.equal(userFromState(await state(s), start.user.id).verifiedCredentials.length, 3);
+
+  // Unlink the EVM wallet.
+  const unlinked = await call(s.sdk('verify/unlink'), {
+    method: 'POST',
+    headers: bearer(again.data.jwt),
+    json: { verifiedCredentialId: evmCredential.id },
+  });
+  assert.equal(unlinked.status, 200, unlinked.text);
+  assert.deepEqual(unlinked.data.user.verifiedCredentials.map((c) => c.address ?? c.email), ['ada@example.com', sol.address]);
+  assert.equal(decodeJwtClaims(unlinked.data.jwt).verified_credentials.length, 2);
+  // The wallet is free again: signing in with it now creates a new user.
+  const fresh = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, account) });
+  assert.equal(fresh.data.user.newUser, true);
+  assert.notEqual(fresh.data.user.id, start.user.id);
+
+  const unknown = await call(s.sdk('verify/unlink'), { method: 'POST', headers: bearer(unlinked.data.jwt), json: { verifiedCredentialId: evmCredential.id } });
+  assert.equal(unknown.status, 422);
+  assert.equal(unknown.data.code, 'invalid_unlink_request');
+  const empty = await call(s.sdk('verify/unlink'), { method: 'POST', headers: bearer(unlinked.data.jwt), json: {} });
+  assert.equal(empty.data.code, 'invalid_unlink_request');
+  const notString = await call(s.sdk('verify/unlink'), { method: 'POST', headers: bearer(unlinked.data.jwt), json: { walletId: 5 } });
+  assert.equal(notString.status, 400);
+  // walletId (the other documented field) unlinks too; the last credential cannot go.
+  const solCredential = unlinked.data.user.verifiedCredentials.find((c) => c.address === sol.address);
+  const byWalletId = await call(s.sdk('verify/unlink'), { method: 'POST', headers: bearer(unlinked.data.jwt), json: { walletId: solCredential.id } });
+  assert.equal(byWalletId.status, 200);
+  const last = byWalletId.data.user.verifiedCredentials[0];
+  const refused = await call(s.sdk('verify/unlink'), { method: 'POST', headers: bearer(byWalletId.data.jwt), json: { verifiedCredentialId: last.id } });
+  assert.equal(refused.status, 422);
+  assert.equal(refused.data.code, 'cannot_delete_last_sign_in_verified_credential');
+});
+
+test('link: a replayed link is refused (nonce used) and never adds a second credential', async (t) => {
+  const s = await startSandbox(t);
+  const { jwt, user } = await session(s);
+  const account = evmAccount('33');
+  const body = await evmProof(s, account);
+  assert.equal((await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: body })).status, 200);
+  const replay = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: body });
+  assert.equal(replay.status, 422);
+  assert.equal(replay.data.code, 'invalid_verification');
+  const credentials = userFromState(await state(s), user.id).verifiedCredentials;
+  assert.equal(credentials.filter((c) => c.address === account.address).length, 1);
+});
+
+test('link: a wallet of another user gives merge_accounts_confirmation or reassign_wallet_confirm', async (t) => {
+  const s = await startSandbox(t);
+  const wallet = evmAccount('44');
+  const owner = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, wallet) });
+  assert.equal(owner.status, 200);
+  const other = await session(s);
+
+  const merge = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(other.jwt), json: await evmProof(s, wallet) });
+  assert.equal(merge.status, 422);
+  assert.equal(merge.data.code, 'merge_accounts_confirmation');
+  await checkDynamicModel(DYNAMIC_SDK, 'UnprocessableEntity', merge.data);
+  assert.equal(merge.data.payload.mergeConflicts.fromUser.id, owner.data.user.id);
+
+  // Once the owner has a second credential, the wallet would be reassigned instead.
+  const second = solanaWallet(44);
+  const text = dynamicSolanaText({ address: second.address, nonce: await getNonce(s), requestId: s.env });
+  assert.equal((await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(owner.data.jwt), json: solanaBody(second, text) })).status, 200);
+  const reassign = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(other.jwt), json: await evmProof(s, wallet) });
+  assert.equal(reassign.status, 422);
+  assert.equal(reassign.data.code, 'reassign_wallet_confirm');
+
+  const st = await state(s);
+  assert.equal(userFromState(st, other.user.id).verifiedCredentials.length, 1, 'nothing was linked to the other user');
+  assert.equal(userFromState(st, owner.data.user.id).verifiedCredentials.length, 2);
+});
+
+test('cookie mode: verify sets an httpOnly cookie instead of returning the jwt, and the cookie authenticates', async (t) => {
+  const s = await startSandbox(t, { authMode: 'cookie' });
+  const r = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, evmAccount('11')) });
+  assert.equal(r.status, 200);
+  assert.equal(r.data.jwt, undefined);
+  assert.equal(r.data.minifiedJwt, undefined);
+  assert.equal(typeof r.data.expiresAt, 'number');
+  const cookie = r.headers.get('set-cookie');
+  assert.match(cookie, /^DYNAMIC_JWT_TOKEN=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly/);
+  const link = await call(s.sdk('verify/link'), {
+    method: 'POST',
+    headers: { cookie: cookie.split(';')[0] },
+    json: await evmProof(s, evmAccount('22')),
+  });
+  assert.equal(link.status, 200, link.text);
+  assert.equal(link.data.user.verifiedCredentials.length, 2);
+});
+
+// ------------------------------------------------------------------------------------------------
+// global wallet connections
+
+test('globalWallets/connections: creates a GlobalWalletConnection for the signed-in user', async (t) => {
+  const s = await startSandbox(t);
+  const { jwt, user } = await session(s);
+  const expiresAt = '2031-02-03T04:05:06.000Z';
+  const r = await call(s.sdk('globalWallets/connections'), { method: 'POST', headers: { ...bearer(jwt), origin: 'http://localhost:5173' }, json: { expiresAt } });
+  assert.equal(r.status, 201, r.text);
+  await checkDynamicModel(DYNAMIC_SDK, 'GlobalWalletConnection', r.data);
+  assert.equal(r.data.userId, user.id);
+  assert.equal(r.data.status, 'connected');
+  assert.equal(r.data.expiresAt, expiresAt);
+  assert.equal(r.data.appUrl, 'http://localhost:5173');
+  assert.equal((await state(s)).globalWalletConnections[0].id, r.data.id);
+  assert.equal((await call(s.sdk('globalWallets/connections'), { method: 'POST', json: { expiresAt } })).status, 401);
+  const missing = await call(s.sdk('globalWallets/connections'), { method: 'POST', headers: bearer(jwt), json: {} });
+  assert.equal(missing.status, 400);
+  assert.match(missing.data.error, /expiresAt is required/);
+  assert.equal((await call(s.sdk('globalWallets/connections'), { method: 'POST', headers: bearer(jwt), json: { expiresAt: 'soon' } })).status, 400);
+});
+
+// ------------------------------------------------------------------------------------------------
+// admin users/bulk
+
+test('users/bulk: created, failed without upsert, updated with upsert', async (t) => {
+  const s = await startSandbox(t);
+  const admin = { authorization: `Bearer ${DEFAULT_DYNAMIC_API_TOKEN}` };
+  const wallet = evmAccount('55');
+  const users = [
+    { email: 'grace@example.com', firstName: 'Grace', wallets: [{ publicWalletAddress: wallet.address, chain: 'EVM', walletName: 'metamask', walletProvider: 'browserExtension' }] },
+    { email: 'alan@example.com', username: 'alan' },
+  ];
+  assert.equal((await call(s.bulk(), { method: 'POST', json: users })).status, 401);
+  const wrong = await call(s.bulk(), { method: 'POST', headers: { authorization: 'Bearer dyn_wrong' }, json: users });
+  assert.equal(wrong.status, 401);
+  assert.deepEqual(Object.keys(wrong.data), ['error']);
+  const userJwt = (await session(s)).jwt;
+  assert.equal((await call(s.bulk(), { method: 'POST', headers: bearer(userJwt), json: users })).status, 401);
+
+  const created = await call(s.bulk(), { method: 'POST', headers: admin, json: users });
+  assert.equal(created.status, 201, created.text);
+  await checkDynamicModel(DYNAMIC_ADMIN, 'BulkUserCreateResponse', created.data);
+  assert.equal(created.data.total, 2);
+  assert.deepEqual(created.data.created.map((u) => u.email), ['grace@example.com', 'alan@example.com']);
+  assert.deepEqual(created.data.updated, []);
+  assert.deepEqual(created.data.failed, []);
+  assert.equal(created.data.created[0].wallets[0].publicKey, wallet.address);
+
+  const again = await call(s.bulk('?upsert=false'), { method: 'POST', headers: admin, json: users });
+  assert.equal(again.status, 201);
+  assert.deepEqual(again.data.failed.map((f) => f.code), ['email_already_exists', 'email_already_exists']);
+  assert.equal(again.data.failed[0].user.id, created.data.created[0].id);
+
+  const upserted = await call(s.bulk('?upsert=true'), {
+    method: 'POST',
+    headers: admin,
+    json: [{ email: 'GRACE@example.com', jobTitle: 'Admiral' }, { email: 'new@example.com' }],
+  });
+  assert.equal(upserted.status, 201);
+  assert.equal(upserted.data.updated.length, 1);
+  assert.equal(upserted.data.updated[0].id, created.data.created[0].id);
+  assert.equal(upserted.data.updated[0].jobTitle, 'Admiral');
+  assert.equal(upserted.data.created.length, 1);
+
+  // A wallet that already belongs to someone else fails that entry only.
+  const taken = await call(s.bulk('?upsert=true'), {
+    method: 'POST',
+    headers: admin,
+    json: [{ email: 'thief@example.com', wallets: [users[0].wallets[0]] }],
+  });
+  assert.equal(taken.data.failed[0].code, 'duplicate_exists');
+
+  // The bulk-created wallet user signs in with that wallet as the same user.
+  const signIn = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, wallet) });
+  assert.equal(signIn.data.user.id, created.data.created[0].id);
+  assert.equal(signIn.data.user.newUser, false);
+});
+
+test('users/bulk: bodies that break InternalUserFields[] are refused with 400', async (t) => {
+  const s = await startSandbox(t);
+  const admin = { authorization: `Bearer ${DEFAULT_DYNAMIC_API_TOKEN}` };
+  const cases = [
+    [{ email: 'a@example.com' }, /request\.body must be an array/],
+    [[{ wallets: [{ publicWalletAddress: '0x', chain: 'STELLAR', walletName: 'w', walletProvider: 'browserExtension' }] }], /wallets\[0\]\.chain must be one of/],
+    [[{ wallets: [{ chain: 'EVM', walletName: 'w', walletProvider: 'browserExtension' }] }], /wallets\[0\]\.publicWalletAddress is required/],
+    [[{ mfaBackupCodeAcknowledgement: 'maybe' }], /mfaBackupCodeAcknowledgement must be one of: pending, complete/],
+    [[{ oauthAccounts: [{ provider: 'github' }] }], /oauthAccounts\[0\]\.accountId is required/],
+    [[{ emailVerifiedAt: 'last week' }], /emailVerifiedAt must be an ISO 8601/],
+  ];
+  for (const [body, pattern] of cases) {
+    const r = await call(s.bulk(), { method: 'POST', headers: admin, json: body });
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.data.error, pattern);
+  }
+  assert.equal((await call(s.bulk('?upsert=maybe'), { method: 'POST', headers: admin, json: [] })).status, 400);
+  assert.equal((await state(s)).users.length, 0);
+});
+
+// ------------------------------------------------------------------------------------------------
+// Snag
+
+test('snag: users/connect checks X-API-KEY and the UserConnectParams model', async (t) => {
+  const s = await startSandbox(t);
+  const url = `${s.url}/snag/api/users/connect`;
+  const wallet = evmAccount('66');
+  const params = {
+    organizationId: '123e4567-e89b-12d3-a456-426614174001',
+    websiteId: '123e4567-e89b-12d3-a456-426614174000',
+    walletType: 'evm',
+    walletAddress: wallet.address,
+  };
+  const noKey = await call(url, { method: 'POST', json: params });
+  assert.equal(noKey.status, 401);
+  assert.deepEqual(Object.keys(noKey.data), ['error']);
+  assert.equal((await call(url, { method: 'POST', headers: { 'x-api-key': 'wrong' }, json: params })).status, 403);
+  const key = { 'x-api-key': DEFAULT_SNAG_API_KEY };
+  const r = await call(url, { method: 'POST', headers: key, json: params });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(Object.keys(r.data).sort(), ['createdAt', 'id', 'updatedAt', 'walletAddress']);
+  assert.equal(r.data.walletAddress, wallet.address);
+  const again = await call(url, { method: 'POST', headers: key, json: { ...params, walletAddress: wallet.address.toLowerCase() } });
+  assert.equal(again.data.id, r.data.id, 'same EVM wallet, any case: same Snag user');
+
+  // Signed verification data is checked (viem).
+  const message = `Connect ${wallet.address} to Snag`;
+  const signed = await call(url, {
+    method: 'POST',
+    headers: key,
+    json: { ...params, verificationData: { message, signature: await wallet.signMessage({ message }) } },
+  });
+  assert.equal(signed.status, 200);
+  const forged = await call(url, {
+    method: 'POST',
+    headers: key,
+    json: { ...params, verificationData: { message, signature: await evmAccount('77').signMessage({ message }) } },
+  });
+  assert.equal(forged.status, 400);
+
+  // Moving a wallet to another user needs confirmDisconnect.
+  const otherUser = '123e4567-e89b-12d3-a456-426614174999';
+  assert.equal((await call(url, { method: 'POST', headers: key, json: { ...params, userId: otherUser } })).status, 400);
+  const moved = await call(url, { method: 'POST', headers: key, json: { ...params, userId: otherUser, confirmDisconnect: true } });
+  assert.equal(moved.status, 200);
+  assert.equal(moved.data.id, otherUser);
+
+  const invalid = [
+    [{ ...params, walletType: 'bitcoin' }, /walletType must be one of: evm, solana, imx, sui, ton/],
+    [(({ websiteId, ...rest }) => rest)(params), /websiteId is required/],
+    [{ ...params, confirmDisconnect: 'yes' }, /confirmDisconnect must be a boolean/],
+    [{ ...params, verificationData: { tonVerification: { account: { address: 'a', chain: '-1', publicKey: 'p' } } } }, /tonVerification\.account\.chain must be one of: -239, -3/],
+  ];
+  for (const [body, pattern] of invalid) {
+    const bad = await call(url, { method: 'POST', headers: key, json: body });
+    assert.equal(bad.status, 400);
+    assert.match(bad.data.error, pattern);
+  }
+  const st = await state(s);
+  assert.equal(st.snag.connections.length, 1);
+  assert.equal(st.snag.connections[0].userId, otherUser);
+});
+
+test('snag proxy: adds the key server-side; can forward to another Snag base URL', async (t) => {
+  const s = await startSandbox(t);
+  const sol = solanaWallet(8);
+  const params = { organizationId: 'org', websiteId: 'site', walletType: 'solana', walletAddress: sol.address };
+  const viaProxy = await call(`${s.url}/proxy/snag/api/users/connect`, { method: 'POST', json: params });
+  assert.equal(viaProxy.status, 200, viaProxy.text);
+  assert.equal(viaProxy.data.walletAddress, sol.address);
+  // A key sent by the browser is ignored: the server's own key is used.
+  const withJunk = await call(`${s.url}/proxy/snag/api/users/connect`, { method: 'POST', headers: { 'x-api-key': 'junk' }, json: params });
+  assert.equal(withJunk.status, 200);
+  assert.equal(withJunk.data.id, viaProxy.data.id);
+  const message = 'snag sign in';
+  const solSigned = await call(`${s.url}/proxy/snag/api/users/connect`, {
+    method: 'POST',
+    json: { ...params, verificationData: { message, signature: bs58.encode(solanaWallet(9).sign(message)) } },
+  });
+  assert.equal(solSigned.status, 400, 'a Solana signature by another key is refused');
+
+  const upstream = await startSandbox(t, { snagApiKey: 'upstream-key' });
+  const forwarding = await startSandbox(t, { snagApiKey: 'upstream-key', snagProxyTarget: `${upstream.url}/snag` });
+  const forwarded = await call(`${forwarding.url}/proxy/snag/api/users/connect`, { method: 'POST', json: params });
+  assert.equal(forwarded.status, 200, forwarded.text);
+  assert.equal((await state(upstream)).snag.connections[0].walletAddress, sol.address);
+  assert.equal((await state(forwarding)).snag.connections.length, 0);
+  const misconfigured = await startSandbox(t, { snagApiKey: 'not-the-key', snagProxyTarget: `${upstream.url}/snag` });
+  const denied = await call(`${misconfigured.url}/proxy/snag/api/users/connect`, { method: 'POST', json: params });
+  assert.equal(denied.status, 403);
+  assert.deepEqual(denied.data, { error: 'Invalid API key' });
+});
+
+// ------------------------------------------------------------------------------------------------
+// the official clients against the sandbox
+
+test('official clients: sdk-api-core SDKApi, sdk-api UsersApi and the Snag SDK talk to the sandbox', async (t) => {
+  const s = await startSandbox(t);
+  const basePath = `${s.url}/api/v0`;
+  const api = new SDKApi(new Configuration({ basePath }));
+  const account = evmAccount('88');
+  const { nonce } = await api.getNonce({ environmentId: s.env });
+  const message = siweText({ address: account.address, nonce, requestId: s.env });
+  const verifyRequest = {
+    signedMessage: await account.signMessage({ message }),
+    messageToSign: message,
+    publicWalletAddress: account.address,
+    chain: 'EVM',
+    walletName: 'metamask',
+    walletProvider: 'browserExtension',
+  };
+  const signedIn = await api.verify({ environmentId: s.env, verifyRequest });
+  assert.equal(signedIn.user.verifiedCredentials[0].walletName, 'metamask');
+  assert.ok(signedIn.user.verifiedCredentials[0].verifiedAt instanceof Date);
+
+  const authed = new SDKApi(new Configuration({ basePath, accessToken: signedIn.jwt }));
+  const sol = solanaWallet(88);
+  const solText = dynamicSolanaText({ address: sol.address, nonce: (await authed.getNonce({ environmentId: s.env })).nonce, requestId: s.env });
+  const linked = await authed.verifyLink({ environmentId: s.env, verifyRequest: { ...solanaBody(sol, solText) } });
+  assert.equal(linked.user.verifiedCredentials.length, 2);
+  const connection = await authed.createGlobalWalletConnection({
+    environmentId: s.env,
+    globalWalletConnectionCreateRequest: { expiresAt: new Date('2031-01-01T00:00:00Z') },
+  });
+  assert.equal(connection.userId, signedIn.user.id);
+  assert.ok(connection.createdAt instanceof Date);
+  const unlinked = await new SDKApi(new Configuration({ basePath, accessToken: linked.jwt })).verifyUnlink({
+    environmentId: s.env,
+    verifyUnlinkRequest: { verifiedCredentialId: linked.user.verifiedCredentials[1].id },
+  });
+  assert.equal(unlinked.user.verifiedCredentials.length, 1);
+  // Errors reach the official client as the Response it throws.
+  await assert.rejects(api.verifyLink({ environmentId: s.env, verifyRequest }), (response) => response.status === 401);
+
+  const users = new UsersApi(new AdminConfiguration({ basePath, accessToken: DEFAULT_DYNAMIC_API_TOKEN }));
+  const bulk = await users.bulkCreateUser({ environmentId: s.env, internalUserFields: [{ email: 'x@example.com' }], upsert: true });
+  assert.equal(bulk.created.length, 1);
+  assert.equal(bulk.total, 1);
+
+  const snag = new SnagSolutions({ apiKey: DEFAULT_SNAG_API_KEY, baseURL: `${s.url}/snag`, maxRetries: 0 });
+  const snagUser = await snag.users.connect({ organizationId: 'org', websiteId: 'site', walletType: 'evm', walletAddress: account.address });
+  assert.equal(snagUser.walletAddress, account.address);
+  const wrongKey = new SnagSolutions({ apiKey: 'wrong', baseURL: `${s.url}/snag`, maxRetries: 0 });
+  await assert.rejects(wrongKey.users.connect({ organizationId: 'org', websiteId: 'site', walletType: 'evm', walletAddress: account.address }), (e) => e.status === 403);
+});
+
+// ------------------------------------------------------------------------------------------------
+// CORS
+
+test('CORS: loopback origins get echoed headers and preflights; other origins are refused', async (t) => {
+  const s = await startSandbox(t);
+  const origin = 'http://127.0.0.1:5173';
+  const preflight = await call(s.sdk('verify/link'), {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), origin);
+  assert.equal(preflight.headers.get('access-control-allow-credentials'), 'true');
+  const allowed = preflight.headers.get('access-control-allow-headers').toLowerCase().split(/,\s*/);
+  for (const h of ['authorization', 'content-type', 'x-api-key']) assert.ok(allowed.includes(h), h);
+  assert.match(preflight.headers.get('access-control-allow-methods'), /POST/);
+
+  const actual = await call(s.sdk('nonce'), { headers: { origin } });
+  assert.equal(actual.headers.get('access-control-allow-origin'), origin);
+  assert.equal(actual.headers.get('access-control-allow-credentials'), 'true');
+  assert.equal(actual.headers.get('access-control-expose-headers'), 'Retry-After, retry-after-ms');
+  assert.match(actual.headers.get('vary'), /Origin/);
+
+  const evil = await call(s.sdk('nonce'), { headers: { origin: 'https://evil.example' } });
+  assert.equal(evil.status, 403);
+  assert.equal(evil.headers.get('access-control-allow-origin'), null);
+  const evilPreflight = await call(s.sdk('nonce'), { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+  assert.equal(evilPreflight.status, 403);
+  assert.equal(evilPreflight.headers.get('access-control-allow-origin'), null);
+
+  const custom = await startSandbox(t, { allowedOrigins: ['https://app.example.com'] });
+  assert.equal((await call(custom.sdk('nonce'), { headers: { origin: 'https://app.example.com' } })).status, 200);
+  assert.equal((await call(custom.sdk('nonce'), { headers: { origin } })).status, 403);
+});
+
+// ------------------------------------------------------------------------------------------------
+// faults
+
+test('faults: status 503 N times with Retry-After (seconds or HTTP-date) and retry-after-ms, then success', async (t) => {
+  const s = await startSandbox(t);
+  await armFault(s, { path: '/nonce', kind: 'status', status: 503, times: 2, retryAfter: 3 });
+  const origin = { origin: 'http://localhost:8080' };
+  for (let i = 0; i < 2; i++) {
+    const r = await call(s.sdk('nonce'), { headers: origin });
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('retry-after'), '3');
+    assert.equal(r.headers.get('access-control-allow-origin'), 'http://localhost:8080', 'fault responses keep CORS');
+    assert.match(r.data.error, /503/);
+  }
+  assert.equal((await call(s.sdk('nonce'))).status, 200);
+
+  const date = new Date(Date.now() + 5000).toUTCString();
+  await armFault(s, [
+    { path: '/nonce', kind: 'status', status: 429, retryAfter: date },
+    { path: '/nonce', kind: 'status', status: 503, retryAfterMs: 1500 },
+  ]);
+  const limited = await call(s.sdk('nonce'));
+  assert.equal(limited.status, 429);
+  assert.equal(limited.headers.get('retry-after'), date);
+  const ms = await call(s.sdk('nonce'));
+  assert.equal(ms.status, 503);
+  assert.equal(ms.headers.get('retry-after-ms'), '1500');
+  assert.equal(ms.headers.get('retry-after'), null);
+  const log = (await state(s)).requestLog.filter((e) => e.path.endsWith('/nonce'));
+  assert.deepEqual(log.map((e) => [e.status, e.fault ?? null]), [
+    [503, 'status'],
+    [503, 'status'],
+    [200, null],
+    [429, 'status'],
+    [503, 'status'],
+  ]);
+  // A status fault does not carry the request out: no nonce was issued for them.
+  assert.equal((await state(s)).nonces.length, 1);
+});
+
+test('faults: method filter, preflights never consume a fault, bad specs are refused', async (t) => {
+  const s = await startSandbox(t);
+  await armFault(s, { path: '/nonce', method: 'POST', kind: 'status' });
+  assert.equal((await call(s.sdk('nonce'))).status, 200, 'GET does not match a POST fault');
+  await call(`${s.url}/__sandbox/faults`, { method: 'DELETE' });
+  await armFault(s, { path: '/nonce', kind: 'status', status: 500 });
+  const preflight = await call(s.sdk('nonce'), { method: 'OPTIONS', headers: { origin: 'http://localhost' } });
+  assert.equal(preflight.status, 204);
+  assert.equal((await call(`${s.url}/__sandbox/faults`)).data.faults.length, 1);
+  assert.equal((await call(s.sdk('nonce'))).status, 500);
+  assert.equal((await call(`${s.url}/__sandbox/faults`)).data.faults.length, 0);
+  for (const spec of [{ path: '/x', kind: 'gremlins' }, { kind: 'status' }, { path: '/x', kind: 'status', times: 0 }, { path: '/x', kind: 'status', method: 'OPTIONS' }]) {
+    assert.equal((await call(`${s.url}/__sandbox/faults`, { method: 'POST', json: spec })).status, 400, JSON.stringify(spec));
+  }
+});
+
+test('faults: delay holds the (applied) response for delayMs', async (t) => {
+  const s = await startSandbox(t);
+  await armFault(s, { path: '/nonce', kind: 'delay', delayMs: 300 });
+  const start = performance.now();
+  const r = await call(s.sdk('nonce'));
+  const elapsed = performance.now() - start;
+  assert.equal(r.status, 200);
+  assert.match(r.data.nonce, /^[0-9a-f]{32}$/);
+  assert.ok(elapsed >= 290, `took ${elapsed} ms`);
+  // A client that gives up early sees a timeout.
+  await armFault(s, { path: '/nonce', kind: 'delay', delayMs: 2000 });
+  await assert.rejects(fetch(s.sdk('nonce'), { signal: AbortSignal.timeout(100) }), (e) => e.name === 'TimeoutError');
+});
+
+test('faults: reset destroys the connection before any response and does not apply the request', async (t) => {
+  const s = await startSandbox(t);
+  const { jwt, user } = await session(s);
+  await armFault(s, { path: '/verify/link', kind: 'reset' });
+  const body = await evmProof(s, evmAccount('11'));
+  await assert.rejects(call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: body }), TypeError);
+  assert.equal(userFromState(await state(s), user.id).verifiedCredentials.length, 1);
+  // Nothing was applied, so the very same request still works afterwards.
+  assert.equal((await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: body })).status, 200);
+  const entry = (await state(s)).requestLog.find((e) => e.fault === 'reset');
+  assert.equal(entry.status, null);
+});
+
+test('faults: reset-mid-body sends headers and part of the body, then resets', async (t) => {
+  const s = await startSandbox(t);
+  await armFault(s, { path: '/nonce', kind: 'reset-mid-body' });
+  const raw = await rawRequest(s.sdk('nonce'));
+  assert.equal(raw.status, 200);
+  const declared = Number(raw.headers['content-length']);
+  assert.ok(raw.body.length < declared, `got ${raw.body.length} of ${declared} bytes`);
+  assert.ok(raw.error || !raw.complete, 'the response did not complete');
+  await armFault(s, { path: '/nonce', kind: 'reset-mid-body' });
+  const res = await fetch(s.sdk('nonce'));
+  assert.equal(res.status, 200);
+  await assert.rejects(res.text());
+});
+
+test('faults: malformed-json, html, wrong-content-type', async (t) => {
+  const s = await startSandbox(t);
+  await armFault(s, [
+    { path: '/nonce', kind: 'malformed-json' },
+    { path: '/nonce', kind: 'html' },
+    { path: '/nonce', kind: 'wrong-content-type' },
+  ]);
+  const malformed = await fetch(s.sdk('nonce'));
+  assert.equal(malformed.status, 200);
+  assert.match(malformed.headers.get('content-type'), /^application\/json/);
+  await assert.rejects(malformed.json(), SyntaxError);
+
+  const html = await call(s.sdk('nonce'));
+  assert.equal(html.status, 502);
+  assert.match(html.headers.get('content-type'), /^text\/html/);
+  assert.match(html.text, /^<!DOCTYPE html>/);
+
+  const plain = await call(s.sdk('nonce'));
+  assert.equal(plain.status, 200);
+  assert.match(plain.headers.get('content-type'), /^text\/plain/);
+  assert.match(plain.data.nonce, /^[0-9a-f]{32}$/, 'the body itself is the real JSON');
+  // malformed-json and wrong-content-type were applied (a nonce issued each), html was not.
+  assert.equal((await state(s)).nonces.length, 2);
+});
+
+test('faults: truncated declares more bytes than it sends, then closes', async (t) => {
+  const s = await startSandbox(t);
+  await armFault(s, { path: '/nonce', kind: 'truncated' });
+  const raw = await rawRequest(s.sdk('nonce'));
+  assert.equal(raw.status, 200);
+  assert.equal(Number(raw.headers['content-length']), raw.body.length + 1024);
+  assert.match(raw.body.toString(), /^\{"nonce":"[0-9a-f]{32}"\}$/);
+  assert.ok(raw.error || !raw.complete);
+  await armFault(s, { path: '/nonce', kind: 'truncated' });
+  const res = await fetch(s.sdk('nonce'));
+  await assert.rejects(res.text());
+});
+
+test('faults: oversized sends a valid JSON body of about 20 MB', async (t) => {
+  const s = await startSandbox(t);
+  await armFault(s, { path: '/nonce', kind: 'oversized' });
+  const res = await fetch(s.sdk('nonce'));
+  assert.equal(res.status, 200);
+  assert.equal(Number(res.headers.get('content-length')), 20 * 1024 * 1024);
+  const text = await res.text();
+  assert.equal(Buffer.byteLength(text), 20 * 1024 * 1024);
+  const data = JSON.parse(text);
+  assert.match(data.nonce, /^[0-9a-f]{32}$/);
+  await armFault(s, { path: '/nonce', kind: 'oversized', sizeBytes: 4096 });
+  assert.equal((await call(s.sdk('nonce'))).text.length, 4096);
+});
+
+test('faults: lost-response applies the link, then drops the connection; the retry cannot link twice', async (t) => {
+  const s = await startSandbox(t);
+  const { jwt, user } = await session(s);
+  const account = evmAccount('99');
+  const body = await evmProof(s, account);
+  await armFault(s, { path: '/verify/link', method: 'POST', kind: 'lost-response' });
+  await assert.rejects(call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: body }), TypeError);
+  const after = userFromState(await state(s), user.id);
+  assert.equal(after.verifiedCredentials.filter((c) => c.address === account.address).length, 1, 'the link happened');
+  const retry = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: body });
+  assert.equal(retry.status, 422);
+  assert.equal(retry.data.code, 'invalid_verification');
+  const final = userFromState(await state(s), user.id);
+  assert.equal(final.verifiedCredentials.filter((c) => c.address === account.address).length, 1, 'still one credential');
+  assert.equal(final.verifiedCredentials.length, 2);
+});
+
+test('faults: a status fault with apply:true acts, then answers the error (the risky 503)', async (t) => {
+  const s = await startSandbox(t);
+  const { jwt, user } = await session(s);
+  await armFault(s, { path: '/verify/link', kind: 'status', status: 503, apply: true });
+  const r = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: await evmProof(s, evmAccount('12')) });
+  assert.equal(r.status, 503);
+  assert.equal(userFromState(await state(s), user.id).verifiedCredentials.length, 2);
+});
+
+test('control: reset forgets everything', async (t) => {
+  const s = await startSandbox(t);
+  await session(s);
+  await getNonce(s);
+  await armFault(s, { path: '/never', kind: 'status' });
+  assert.equal((await call(`${s.url}/__sandbox/reset`, { method: 'POST' })).status, 200);
+  const st = await state(s);
+  assert.deepEqual([st.users.length, st.nonces.length, st.faults.length, st.requestLog.length], [0, 0, 0, 0]);
+  assert.equal(st.environmentId, DEFAULT_ENVIRONMENT_ID);
+});
+
+// ------------------------------------------------------------------------------------------------
+// the demo server
+
+test('serve.mjs: static files with MIME types, no traversal, sandbox API mounted', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'wl-serve-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const www = join(root, 'www');
+  const pkg = join(root, 'pkg');
+  await mkdir(join(www, 'sandbox'), { recursive: true });
+  await mkdir(join(www, 'sub'), { recursive: true });
+  await mkdir(pkg);
+  await writeFile(join(www, 'index.html'), '<!doctype html><title>demo</title>');
+  await writeFile(join(www, 'app.js'), 'export const x = 1;');
+  await writeFile(join(www, 'sub', 'index.html'), 'sub');
+  await writeFile(join(www, 'sandbox', 'server.mjs'), '// server code');
+  await writeFile(join(www, '.env'), 'SECRET=1');
+  await writeFile(join(pkg, 'wallet_linker_bg.wasm'), Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]));
+  await writeFile(join(pkg, 'web.js'), 'export default 1;');
+  await writeFile(join(root, 'secret.txt'), 'top secret');
+  await symlink(join(root, 'secret.txt'), join(www, 'link.txt'));
+
+  const demo = await startDemoServer({ port: 0, wwwRoot: www, pkgRoot: pkg });
+  t.after(() => demo.close());
+  const get = (path, init) => fetch(`${demo.url}${path}`, init);
+  const index = await get('/');
+  assert.equal(index.status, 200);
+  assert.equal(index.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal((await get('/app.js')).headers.get('content-type'), 'text/javascript; charset=utf-8');
+  const wasm = await get('/pkg/wallet_linker_bg.wasm');
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.deepEqual([...new Uint8Array(await wasm.arrayBuffer())], [0, 97, 115, 109, 1, 0, 0, 0]);
+  assert.equal((await get('/pkg/web.js')).headers.get('content-type'), 'text/javascript; charset=utf-8');
+  assert.equal(await (await get('/sub/')).text(), 'sub');
+  assert.equal((await get('/pkg', { redirect: 'manual' })).status, 301);
+
+  for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/pkg/..%2f..%2fsecret.txt', '/pkg/%2e%2e/%2e%2e/secret.txt', '/link.txt', '/.env', '/sandbox/server.mjs', '/nope.html']) {
+    const r = await get(path);
+    assert.ok(r.status === 404 || r.status === 400, `${path} -> ${r.status}`);
+    assert.doesNotMatch(await r.text(), /top secret|SECRET|server code/);
+  }
+  // Raw request line with a literal ../ (fetch would normalise it away).
+  const raw = await new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: demo.port, path: '/../../secret.txt', agent: false }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(raw.status, 404);
+  assert.doesNotMatch(raw.text, /top secret/);
+  assert.equal((await get('/app.js', { method: 'POST' })).status, 405);
+
+  const nonce = await get(`/api/v0/sdk/${DEFAULT_ENVIRONMENT_ID}/nonce`);
+  assert.equal(nonce.status, 200);
+  assert.match((await nonce.json()).nonce, /^[0-9a-f]{32}$/);
+  assert.equal((await get('/proxy/snag/api/users/connect', { method: 'POST', body: '{}' })).status, 400);
+});
+
+test('serve.mjs CLI: --port and PORT, prints the URL, serves the repo www/', async (t) => {
+  const start = (args, env = {}) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(REPO, 'www', 'serve.mjs'), ...args], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      t.after(() => child.kill());
+      let out = '';
+      child.stdout.on('data', (c) => {
+        out += c;
+        const m = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+        if (m) resolve({ child, url: m[1] });
+      });
+      child.on('exit', (code) => reject(new Error(`serve.mjs exited ${code}: ${out}`)));
+    });
+  const viaFlag = await start(['--port', '0']);
+  const nonce = await fetch(`${viaFlag.url}/api/v0/sdk/${DEFAULT_ENVIRONMENT_ID}/nonce`);
+  assert.equal(nonce.status, 200);
+  assert.equal((await fetch(`${viaFlag.url}/serve.mjs`)).status, 404);
+
+  const viaEnv = await start([], { PORT: '0' });
+  assert.notEqual(viaEnv.url, 'http://127.0.0.1:8080');
+  assert.equal((await fetch(`${viaEnv.url}/__sandbox/state`)).status, 200);
+});

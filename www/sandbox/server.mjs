@@ -1,0 +1,1030 @@
+// The local sandbox that plays Dynamic and Snag over real HTTP, for the tests and the demo.
+// Node 20, ESM, node:http only. In-memory state; every instance has its own JWT secret.
+//
+// Routes (paths as the real services, under a prefix):
+//   Dynamic SDK API (base URL `${url}/api/v0`)
+//     GET  /api/v0/sdk/{environmentId}/nonce                       -> 200 NonceResponse {nonce}
+//     POST /api/v0/sdk/{environmentId}/verify                      -> 200 VerifyResponse (sign in)
+//     POST /api/v0/sdk/{environmentId}/verify/link        (Bearer) -> 200 VerifyResponse (new jwt)
+//     POST /api/v0/sdk/{environmentId}/verify/unlink      (Bearer) -> 200 VerifyResponse (new jwt)
+//     POST /api/v0/sdk/{environmentId}/globalWallets/connections (Bearer) -> 201 GlobalWalletConnection
+//   Dynamic admin API (base URL `${url}/api/v0`, Bearer = the admin API token)
+//     POST /api/v0/environments/{environmentId}/users/bulk?upsert=true|false
+//          body: a bare JSON array of InternalUserFields -> 201 BulkUserCreateResponse
+//   Snag (base URL `${url}/snag`, X-API-KEY required: missing -> 401, wrong -> 403)
+//     POST /snag/api/users/connect -> 200 {walletAddress, id, createdAt, updatedAt}
+//   Snag proxy for the demo (base URL `${url}/proxy/snag`; adds the key server-side)
+//     POST /proxy/snag/api/users/connect
+//
+// Errors: 400/401/403/404/405/413 `{error}`; 422 `{error, code, payload?}` with `code` from the
+// official UnprocessableEntityErrorCode; 429/503 (fault injection) with Retry-After.
+//
+// Signature checks (independent of the package under test, see signature.mjs): EVM (chain EVM or
+// ETH) with viem, Solana (chain SOL) with tweetnacl; the Solana signature may be base58 or base64.
+// The message (message.mjs) must name the same account and address, its domain must equal the
+// request's Origin host (or, without an Origin header, be one of `allowedDomains`, by default any
+// loopback host), its Request ID (when present) the environment id, its Issued At must not be in
+// the future (60 s skew), Expiration Time/Not Before must hold, and its nonce must be one this
+// sandbox issued, unused and unexpired; the nonce is then consumed, so a replayed verify/link is
+// refused (422 invalid_verification) and never adds a second credential.
+//
+// Linking a wallet that belongs to another user is refused with 422: merge_accounts_confirmation
+// when that wallet is the other user's only credential (merging the accounts is the way out),
+// reassign_wallet_confirm when the other user has more credentials (the wallet would have to be
+// transferred). Neither changes state.
+//
+// Test-control endpoints (CORS-enabled; never logged, never faulted):
+//   GET    /__sandbox/state    users with credentials, nonces (issued/used), Snag users and
+//                              connections, global wallet connections, armed faults, and the
+//                              request log [{method, path, status, time, fault?}]
+//   POST   /__sandbox/reset    forget all state (users, nonces, log, faults)
+//   POST   /__sandbox/session  {email?, userId?, ttlSeconds?} -> a signed-in user: VerifyResponse
+//                              JSON (user, jwt, minifiedJwt, expiresAt); ttlSeconds <= 0 gives an
+//                              already-expired token
+//   POST   /__sandbox/faults   a fault spec, an array of them, or {faults: [...]} (see faults.mjs)
+//   GET    /__sandbox/faults   the armed faults
+//   DELETE /__sandbox/faults   disarm all
+//
+// CORS: origins allowed by `allowedOrigins` (default: any http(s) loopback origin) get
+// Access-Control-Allow-Origin (echoed) with credentials, Expose-Headers Retry-After and
+// retry-after-ms; preflights allow Authorization, Content-Type, X-API-KEY. Requests from other
+// origins get 403.
+//
+// Cookie mode: with `authMode: 'cookie'`, verify/link/unlink set an httpOnly DYNAMIC_JWT_TOKEN
+// cookie and leave `jwt`/`minifiedJwt` out of the body. The cookie is accepted in both modes.
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+
+import { ContractError, parse, serialize, UnprocessableEntityErrorCode } from './contract.mjs';
+import { createFaultTable, deliverWithFault } from './faults.mjs';
+import { createJwtSigner } from './jwt.mjs';
+import { parseRfc3339, parseSignInMessage } from './message.mjs';
+import {
+  decodeSolanaAddress,
+  normalizeEvmAddress,
+  verifyEvmSignature,
+  verifySolanaSignature,
+} from './signature.mjs';
+
+/** The sandbox's own environment id (any UUID works; this one is fixed so URLs are stable). */
+export const DEFAULT_ENVIRONMENT_ID = '5a1d0b0c-0e5e-4a7d-9c3b-5a4db0c0ffee';
+export const DEFAULT_SNAG_API_KEY = 'sandbox-snag-key';
+/** Deliberately not shaped like a real Dynamic key. */
+export const DEFAULT_DYNAMIC_API_TOKEN = 'dyn_sandbox_admin_token';
+export const JWT_COOKIE_NAME = 'DYNAMIC_JWT_TOKEN';
+
+const DEFAULT_NONCE_TTL_MS = 10 * 60 * 1000;
+const DEFAULT_JWT_TTL_SECONDS = 2 * 60 * 60;
+const CLOCK_SKEW_MS = 60 * 1000;
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_LOG_ENTRIES = 2000;
+const MAX_NONCES = 10000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK_ORIGIN = /^https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
+const ALLOW_HEADERS = 'Authorization, Content-Type, X-API-KEY';
+const EXPOSE_HEADERS = 'Retry-After, retry-after-ms';
+const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
+
+const CODES = UnprocessableEntityErrorCode;
+
+// Credentials' `chain` as Dynamic reports it, per chain family.
+const CREDENTIAL_CHAIN = { evm: 'eip155', solana: 'solana' };
+
+function chainFamily(chain) {
+  if (chain === 'EVM' || chain === 'ETH') return 'evm';
+  if (chain === 'SOL') return 'solana';
+  return null;
+}
+
+function walletKey(family, address) {
+  return `${family}:${family === 'evm' ? address.toLowerCase() : address}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results: handlers return { status, json?, text?, headers? }.
+
+const json = (status, body, headers = {}) => ({ status, json: body, headers });
+const error = (status, message, headers) => json(status, { error: message }, headers);
+const unprocessable = (code, message, payload) =>
+  json(422, serialize.unprocessableEntity({ error: message, code, payload }));
+
+class HttpError extends Error {
+  constructor(result) {
+    super(result.json?.error ?? `HTTP ${result.status}`);
+    this.result = result;
+  }
+}
+const fail = (result) => {
+  throw new HttpError(result);
+};
+
+function toBuffer(result) {
+  if (result.json !== undefined) return Buffer.from(JSON.stringify(result.json));
+  if (result.text !== undefined) return Buffer.from(result.text);
+  return Buffer.alloc(0);
+}
+
+function contentTypeOf(result) {
+  if (result.json !== undefined) return 'application/json; charset=utf-8';
+  if (result.text !== undefined) return 'text/plain; charset=utf-8';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Creates a sandbox. Options: environmentId, snagApiKey, dynamicApiToken, nonceTtlMs,
+ * jwtTtlSeconds, allowedOrigins (array of origins/RegExps, or a predicate; default any loopback
+ * origin), allowedDomains (message domains accepted without an Origin header; default any
+ * loopback host), authMode ('header' | 'cookie'), snagProxyTarget (forward the proxy route to this
+ * Snag base URL instead of the in-process Snag), now (clock in epoch ms), logErrors (default true).
+ */
+export function createSandbox(options = {}) {
+  const environmentId = options.environmentId ?? DEFAULT_ENVIRONMENT_ID;
+  const snagApiKey = options.snagApiKey ?? DEFAULT_SNAG_API_KEY;
+  const dynamicApiToken = options.dynamicApiToken ?? DEFAULT_DYNAMIC_API_TOKEN;
+  const nonceTtlMs = options.nonceTtlMs ?? DEFAULT_NONCE_TTL_MS;
+  const jwtTtlSeconds = options.jwtTtlSeconds ?? DEFAULT_JWT_TTL_SECONDS;
+  const authMode = options.authMode ?? 'header';
+  const now = options.now ?? Date.now;
+  const logErrors = options.logErrors ?? true;
+  const isAllowedOrigin = originPredicate(options.allowedOrigins);
+  const allowedDomains = options.allowedDomains?.map((d) => d.toLowerCase()) ?? null;
+  const jwt = createJwtSigner(randomBytes(32));
+  const faults = createFaultTable();
+  const timers = new Set();
+
+  const state = {
+    environmentId,
+    users: new Map(), // id -> user record
+    walletOwners: new Map(), // walletKey -> { userId, credentialId }
+    nonces: new Map(), // nonce -> { nonce, issuedAt, expiresAt, usedAt }
+    snagUsers: new Map(), // id -> { id, createdAt, updatedAt }
+    snagConnections: new Map(), // `${walletType}:${address}` -> connection
+    globalWalletConnections: [],
+    requestLog: [],
+    faults,
+  };
+
+  function reset() {
+    state.users.clear();
+    state.walletOwners.clear();
+    state.nonces.clear();
+    state.snagUsers.clear();
+    state.snagConnections.clear();
+    state.globalWalletConnections.length = 0;
+    state.requestLog.length = 0;
+    faults.clear();
+  }
+
+  function sleep(ms) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  // ----- users and credentials -----
+
+  function createUser(fields = {}) {
+    const t = now();
+    const user = {
+      id: randomUUID(),
+      projectEnvironmentId: environmentId,
+      createdAt: t,
+      updatedAt: t,
+      firstVisit: t,
+      lastVisit: t,
+      fields: {},
+      credentials: [],
+      lastVerifiedCredentialId: undefined,
+      sessionId: undefined,
+    };
+    assignFields(user, fields);
+    state.users.set(user.id, user);
+    return user;
+  }
+
+  function assignFields(user, fields) {
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined || key === 'wallets' || key === 'oauthAccounts') continue;
+      user.fields[key] = value;
+    }
+    user.updatedAt = now();
+  }
+
+  function addEmailCredential(user, email) {
+    const credential = {
+      id: randomUUID(),
+      format: 'email',
+      email,
+      publicIdentifier: email,
+      signInEnabled: true,
+      verifiedAt: now(),
+      lastSelectedAt: now(),
+    };
+    user.credentials.push(credential);
+    user.fields.email = email;
+    return credential;
+  }
+
+  function addWalletCredential(user, { family, address, chain, walletName, walletProvider }) {
+    const t = now();
+    const credential = {
+      id: randomUUID(),
+      format: 'blockchain',
+      family,
+      address,
+      chain: CREDENTIAL_CHAIN[family] ?? chain.toLowerCase(),
+      chainEnum: chain,
+      walletName,
+      walletProvider,
+      publicIdentifier: address,
+      signInEnabled: true,
+      verifiedAt: t,
+      lastSelectedAt: t,
+    };
+    user.credentials.push(credential);
+    state.walletOwners.set(walletKey(family, address), { userId: user.id, credentialId: credential.id });
+    user.updatedAt = t;
+    return credential;
+  }
+
+  function removeCredential(user, credential) {
+    user.credentials = user.credentials.filter((c) => c !== credential);
+    if (credential.format === 'blockchain') state.walletOwners.delete(walletKey(credential.family, credential.address));
+    if (credential.format === 'email' && user.fields.email === credential.email) delete user.fields.email;
+    user.updatedAt = now();
+  }
+
+  /** Official JwtVerifiedCredential (typed: Dates), serialised by the official ToJSON. */
+  function typedCredential(c) {
+    return {
+      id: c.id,
+      format: c.format,
+      address: c.address,
+      chain: c.chain,
+      email: c.email,
+      publicIdentifier: c.publicIdentifier,
+      walletName: c.walletName,
+      walletProvider: c.walletProvider,
+      signInEnabled: c.signInEnabled,
+      lastSelectedAt: new Date(c.lastSelectedAt),
+      verifiedAt: new Date(c.verifiedAt),
+    };
+  }
+
+  /** Official SdkUser (typed). */
+  function typedSdkUser(user, extra = {}) {
+    return {
+      ...user.fields,
+      id: user.id,
+      projectEnvironmentId: user.projectEnvironmentId,
+      verifiedCredentials: user.credentials.map(typedCredential),
+      lastVerifiedCredentialId: user.lastVerifiedCredentialId,
+      sessionId: user.sessionId,
+      firstVisit: new Date(user.firstVisit),
+      lastVisit: new Date(user.lastVisit),
+      ...extra,
+    };
+  }
+
+  /** Official admin User (typed). */
+  function typedAdminUser(user) {
+    return {
+      ...typedSdkUser(user),
+      createdAt: new Date(user.createdAt),
+      updatedAt: new Date(user.updatedAt),
+      wallets: user.credentials
+        .filter((c) => c.format === 'blockchain')
+        .map((c) => ({
+          id: c.id,
+          name: c.walletName,
+          chain: c.chainEnum,
+          publicKey: c.address,
+          provider: c.walletProvider,
+          lastSelectedAt: new Date(c.lastSelectedAt).toISOString(),
+        })),
+    };
+  }
+
+  function credentialClaims(c) {
+    return {
+      id: c.id,
+      format: c.format,
+      address: c.address,
+      chain: c.chain,
+      email: c.email,
+      public_identifier: c.publicIdentifier,
+      wallet_name: c.walletName,
+      wallet_provider: c.walletProvider,
+      signInEnabled: c.signInEnabled,
+    };
+  }
+
+  function issueTokens(user, ctx, ttlSeconds = jwtTtlSeconds) {
+    const iat = Math.floor(now() / 1000);
+    const exp = iat + ttlSeconds;
+    const claims = {
+      aud: ctx.origin ?? 'sandbox',
+      iss: `app.dynamicauth.com/${environmentId}`,
+      sub: user.id,
+      sid: user.sessionId,
+      environment_id: environmentId,
+      last_verified_credential_id: user.lastVerifiedCredentialId,
+      iat,
+      exp,
+    };
+    return {
+      jwt: jwt.sign({ ...claims, verified_credentials: user.credentials.map(credentialClaims) }),
+      minifiedJwt: jwt.sign(claims),
+      expiresAt: exp,
+    };
+  }
+
+  /** A VerifyResponse result (with the cookie in cookie mode). */
+  function sessionResult(user, ctx, { newUser, ttlSeconds, status = 200 } = {}) {
+    const tokens = issueTokens(user, ctx, ttlSeconds);
+    const cookieMode = authMode === 'cookie';
+    const body = serialize.verifyResponse({
+      user: typedSdkUser(user, newUser === undefined ? {} : { newUser }),
+      expiresAt: tokens.expiresAt,
+      jwt: cookieMode ? undefined : tokens.jwt,
+      minifiedJwt: cookieMode ? undefined : tokens.minifiedJwt,
+    });
+    const headers = {};
+    if (cookieMode) {
+      const maxAge = Math.max(0, tokens.expiresAt - Math.floor(now() / 1000));
+      headers['Set-Cookie'] = `${JWT_COOKIE_NAME}=${tokens.jwt}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}`;
+    }
+    return json(status, body, headers);
+  }
+
+  // ----- auth -----
+
+  function bearerOrCookie(req) {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      return m ? m[1] : '';
+    }
+    for (const part of String(req.headers.cookie ?? '').split(';')) {
+      const [name, ...value] = part.trim().split('=');
+      if (name === JWT_COOKIE_NAME) return value.join('=');
+    }
+    return null;
+  }
+
+  function authenticateUser(ctx) {
+    const token = bearerOrCookie(ctx.req);
+    if (token === null) fail(error(401, 'Missing authorization token'));
+    if (token === '') fail(error(401, 'Malformed Authorization header'));
+    const checked = jwt.verify(token, Math.floor(now() / 1000));
+    if (!checked.ok) fail(error(401, checked.error));
+    if (checked.claims.environment_id !== ctx.environmentId) fail(error(401, 'Token was issued for another environment'));
+    const user = state.users.get(checked.claims.sub);
+    if (!user) fail(error(401, 'User not found'));
+    return { user, claims: checked.claims };
+  }
+
+  function authenticateAdmin(ctx) {
+    const header = ctx.req.headers.authorization;
+    if (header === undefined) fail(error(401, 'Missing authorization token'));
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m || m[1] !== dynamicApiToken) fail(error(401, 'Invalid API token'));
+  }
+
+  // ----- sign-in message checks -----
+
+  function domainAllowed(domain, ctx) {
+    const d = domain.toLowerCase();
+    if (ctx.origin) {
+      let host = null;
+      try {
+        host = new URL(ctx.origin).host.toLowerCase();
+      } catch {
+        host = null;
+      }
+      if (host === d) return true;
+      return Boolean(allowedDomains?.includes(d));
+    }
+    return allowedDomains ? allowedDomains.includes(d) : LOOPBACK_HOST.test(d);
+  }
+
+  /** Checks a VerifyRequest end to end; consumes the nonce. Returns the wallet it proves. */
+  async function checkVerifyRequest(request, ctx) {
+    const family = chainFamily(request.chain);
+    if (!family) fail(unprocessable(CODES.UnsupportedChain, `Chain ${request.chain} is not supported by the sandbox (EVM, ETH, SOL)`));
+    let address;
+    if (family === 'evm') {
+      address = normalizeEvmAddress(request.publicWalletAddress);
+      if (!address) fail(unprocessable(CODES.InvalidWalletAddress, 'publicWalletAddress is not an EVM address'));
+    } else {
+      if (!decodeSolanaAddress(request.publicWalletAddress)) {
+        fail(unprocessable(CODES.InvalidWalletAddress, 'publicWalletAddress is not a base58 Solana public key'));
+      }
+      address = request.publicWalletAddress;
+    }
+    const invalid = (message) => fail(unprocessable(CODES.InvalidVerification, message));
+
+    const parsed = parseSignInMessage(request.messageToSign);
+    if (!parsed.ok) invalid(`messageToSign is not a sign-in message: ${parsed.error}`);
+    const message = parsed.message;
+    const account = family === 'evm' ? 'Ethereum' : 'Solana';
+    if (message.account !== account) invalid(`messageToSign asks for a ${message.account} account, chain is ${request.chain}`);
+    const messageAddress = family === 'evm' ? normalizeEvmAddress(message.address) : message.address;
+    if (messageAddress !== address) invalid('The address in messageToSign does not match publicWalletAddress');
+
+    const signatureValid =
+      family === 'evm'
+        ? await verifyEvmSignature({ address, message: request.messageToSign, signature: request.signedMessage })
+        : verifySolanaSignature({ address, message: request.messageToSign, signature: request.signedMessage });
+    if (!signatureValid) invalid('Invalid signature');
+
+    if (!domainAllowed(message.domain, ctx)) {
+      invalid(`The message domain ${message.domain} is not allowed${ctx.origin ? ` for origin ${ctx.origin}` : ''}`);
+    }
+    if (message.requestId !== undefined && message.requestId !== ctx.environmentId) {
+      invalid('The message Request ID does not match the environment');
+    }
+    const t = now();
+    if (message.issuedAt === undefined) invalid('The message has no Issued At');
+    if (parseRfc3339(message.issuedAt) > t + CLOCK_SKEW_MS) invalid('The message Issued At is in the future');
+    if (message.expirationTime !== undefined && parseRfc3339(message.expirationTime) <= t) invalid('The message has expired');
+    if (message.notBefore !== undefined && parseRfc3339(message.notBefore) > t + CLOCK_SKEW_MS) invalid('The message is not valid yet');
+
+    if (message.nonce === undefined) invalid('The message has no Nonce');
+    const nonce = state.nonces.get(message.nonce);
+    if (!nonce) invalid('Invalid nonce: not issued by this environment');
+    if (nonce.usedAt !== undefined) invalid('Invalid nonce: already used');
+    if (t >= nonce.expiresAt) invalid('Invalid nonce: expired');
+    nonce.usedAt = t;
+    nonce.usedBy = ctx.pathname;
+
+    return {
+      family,
+      address,
+      chain: request.chain,
+      walletName: request.walletName,
+      walletProvider: request.walletProvider,
+    };
+  }
+
+  // ----- Dynamic SDK handlers -----
+
+  function getNonce(ctx) {
+    const t = now();
+    const nonce = randomBytes(16).toString('hex');
+    state.nonces.set(nonce, { nonce, issuedAt: t, expiresAt: t + nonceTtlMs, usedAt: undefined });
+    if (state.nonces.size > MAX_NONCES) state.nonces.delete(state.nonces.keys().next().value);
+    return json(200, serialize.nonceResponse({ nonce }));
+  }
+
+  async function verify(ctx) {
+    const request = parse.verifyRequest(ctx.body());
+    const wallet = await checkVerifyRequest(request, ctx);
+    const owner = state.walletOwners.get(walletKey(wallet.family, wallet.address));
+    let user;
+    let credential;
+    let newUser = false;
+    if (owner) {
+      user = state.users.get(owner.userId);
+      credential = user.credentials.find((c) => c.id === owner.credentialId);
+      credential.lastSelectedAt = now();
+    } else {
+      user = createUser();
+      credential = addWalletCredential(user, wallet);
+      newUser = true;
+    }
+    user.sessionId = randomUUID();
+    user.lastVisit = now();
+    user.lastVerifiedCredentialId = credential.id;
+    return sessionResult(user, ctx, { newUser });
+  }
+
+  async function verifyLink(ctx) {
+    const { user } = authenticateUser(ctx);
+    const request = parse.verifyRequest(ctx.body());
+    const wallet = await checkVerifyRequest(request, ctx);
+    const owner = state.walletOwners.get(walletKey(wallet.family, wallet.address));
+    let credential;
+    if (owner && owner.userId !== user.id) {
+      const other = state.users.get(owner.userId);
+      if (other.credentials.length <= 1) {
+        fail(
+          unprocessable(CODES.MergeAccountsConfirmation, 'This wallet is the only credential of another account; merge the accounts to link it', {
+            mergeConflicts: { fromUser: typedSdkUser(other), conflicts: [] },
+          }),
+        );
+      }
+      fail(unprocessable(CODES.ReassignWalletConfirm, 'This wallet is linked to another account; confirm to reassign it'));
+    }
+    if (owner) {
+      // Already linked to this user: nothing new (a fresh proof of an existing link).
+      credential = user.credentials.find((c) => c.id === owner.credentialId);
+      credential.lastSelectedAt = now();
+    } else {
+      credential = addWalletCredential(user, wallet);
+    }
+    user.lastVerifiedCredentialId = credential.id;
+    return sessionResult(user, ctx);
+  }
+
+  function verifyUnlink(ctx) {
+    const { user } = authenticateUser(ctx);
+    const request = parse.verifyUnlinkRequest(ctx.body());
+    const id = request.verifiedCredentialId ?? request.verifiedCrentialId ?? request.walletId;
+    if (!id) fail(unprocessable(CODES.InvalidUnlinkRequest, 'verifiedCredentialId (or walletId) is required'));
+    const credential = user.credentials.find((c) => c.id === id);
+    if (!credential) fail(unprocessable(CODES.InvalidUnlinkRequest, 'No such verified credential on this user'));
+    if (user.credentials.length <= 1) {
+      fail(unprocessable(CODES.CannotDeleteLastSignInVerifiedCredential, 'Cannot unlink the last sign-in credential'));
+    }
+    removeCredential(user, credential);
+    if (user.lastVerifiedCredentialId === id) {
+      const primary = user.credentials.find((c) => c.id === request.primaryWalletId);
+      user.lastVerifiedCredentialId = (primary ?? user.credentials[0]).id;
+    }
+    return sessionResult(user, ctx);
+  }
+
+  function createGlobalWalletConnection(ctx) {
+    const { user } = authenticateUser(ctx);
+    const request = parse.globalWalletConnectionCreateRequest(ctx.body());
+    const t = new Date(now());
+    const connection = {
+      id: randomUUID(),
+      userId: user.id,
+      appUrl: ctx.origin ?? `http://${ctx.req.headers.host ?? 'localhost'}`,
+      status: 'connected',
+      createdAt: t,
+      updatedAt: t,
+      expiresAt: request.expiresAt,
+    };
+    state.globalWalletConnections.push(connection);
+    return json(201, serialize.globalWalletConnection(connection));
+  }
+
+  // ----- Dynamic admin -----
+
+  function bulkCreateUsers(ctx) {
+    authenticateAdmin(ctx);
+    const upsertParam = ctx.url.searchParams.get('upsert');
+    if (upsertParam !== null && upsertParam !== 'true' && upsertParam !== 'false') {
+      fail(error(400, 'request.query.upsert must be true or false'));
+    }
+    const upsert = upsertParam === 'true';
+    const inputs = parse.internalUserFieldsArray(ctx.body());
+    const created = [];
+    const updated = [];
+    const failed = [];
+    for (const fields of inputs) {
+      const outcome = bulkOne(fields, upsert);
+      if (outcome.failed) failed.push(outcome.failed);
+      else if (outcome.created) created.push(typedAdminUser(outcome.created));
+      else updated.push(typedAdminUser(outcome.updated));
+    }
+    return json(201, serialize.bulkUserCreateResponse({ created, updated, failed, total: inputs.length }));
+  }
+
+  function bulkOne(fields, upsert) {
+    const users = [...state.users.values()];
+    const byEmail = fields.email && users.find((u) => u.fields.email?.toLowerCase() === fields.email.toLowerCase());
+    const byUsername = fields.username && users.find((u) => u.fields.username === fields.username);
+    const wallets = [];
+    for (const w of fields.wallets ?? []) {
+      const family = chainFamily(w.chain);
+      const address = family === 'evm' ? normalizeEvmAddress(w.publicWalletAddress) : w.publicWalletAddress;
+      if (!address || (family === 'solana' && !decodeSolanaAddress(address))) {
+        return { failed: { error: `Invalid wallet address ${w.publicWalletAddress}`, code: CODES.InvalidWalletAddress } };
+      }
+      wallets.push({ family: family ?? w.chain.toLowerCase(), address, chain: w.chain, walletName: w.walletName, walletProvider: w.walletProvider });
+    }
+    const walletUsers = wallets
+      .map((w) => state.walletOwners.get(walletKey(w.family, w.address)))
+      .filter(Boolean)
+      .map((o) => state.users.get(o.userId));
+    // Match by email, else username; by wallet only when the entry names neither.
+    const match = byEmail || byUsername || (!fields.email && !fields.username ? walletUsers[0] : undefined);
+
+    if (match && !upsert) {
+      const code = byEmail ? CODES.EmailAlreadyExists : byUsername ? CODES.UsernameAlreadyExists : CODES.DuplicateExists;
+      return { failed: { user: typedAdminUser(match), error: 'Resources already exists for this Object', code } };
+    }
+    if (byUsername && match && byUsername !== match) {
+      return { failed: { user: typedAdminUser(byUsername), error: 'Username already taken', code: CODES.UsernameAlreadyExists } };
+    }
+    const foreignWallet = walletUsers.find((u) => u !== match);
+    if (foreignWallet) {
+      return { failed: { user: typedAdminUser(foreignWallet), error: 'A wallet already belongs to another user', code: CODES.DuplicateExists } };
+    }
+    const user = match ?? createUser();
+    const { email, ...rest } = fields;
+    assignFields(user, rest);
+    if (email && !user.credentials.some((c) => c.format === 'email' && c.email.toLowerCase() === email.toLowerCase())) {
+      for (const old of user.credentials.filter((c) => c.format === 'email')) removeCredential(user, old);
+      addEmailCredential(user, email);
+    }
+    for (const wallet of wallets) {
+      if (!state.walletOwners.has(walletKey(wallet.family, wallet.address))) addWalletCredential(user, wallet);
+    }
+    return match ? { updated: user } : { created: user };
+  }
+
+  // ----- Snag -----
+
+  async function snagConnect(ctx, apiKey) {
+    if (apiKey === undefined) fail(error(401, 'Missing X-API-KEY header'));
+    if (apiKey !== snagApiKey) fail(error(403, 'Invalid API key'));
+    const params = parse.snagUserConnectParams(ctx.body());
+    const verification = params.verificationData;
+    if (verification?.message !== undefined || verification?.signature !== undefined) {
+      if (typeof verification.message !== 'string' || typeof verification.signature !== 'string') {
+        fail(error(400, 'verificationData needs both message and signature'));
+      }
+      let valid = null;
+      if (params.walletType === 'evm') {
+        const address = normalizeEvmAddress(params.walletAddress);
+        valid = Boolean(address) && (await verifyEvmSignature({ address, message: verification.message, signature: verification.signature }));
+      } else if (params.walletType === 'solana') {
+        valid = verifySolanaSignature({ address: params.walletAddress, message: verification.message, signature: verification.signature });
+      }
+      if (valid === false) fail(error(400, 'Invalid wallet signature'));
+    }
+    const addressKey = params.walletType === 'evm' ? params.walletAddress.toLowerCase() : params.walletAddress;
+    const key = `${params.walletType}:${addressKey}`;
+    const t = new Date(now()).toISOString();
+    const existing = state.snagConnections.get(key);
+    if (existing && params.userId !== undefined && existing.userId !== params.userId && params.confirmDisconnect !== true) {
+      fail(error(400, 'This wallet is connected to another user; pass confirmDisconnect: true to move it'));
+    }
+    const userId = params.userId ?? existing?.userId ?? randomUUID();
+    let user = state.snagUsers.get(userId);
+    if (!user) {
+      user = { id: userId, createdAt: t, updatedAt: t };
+      state.snagUsers.set(userId, user);
+    }
+    user.updatedAt = t;
+    state.snagConnections.set(key, {
+      userId,
+      walletAddress: params.walletAddress,
+      walletType: params.walletType,
+      websiteId: params.websiteId,
+      organizationId: params.organizationId,
+      createdAt: existing?.createdAt ?? t,
+      updatedAt: t,
+    });
+    return json(200, { walletAddress: params.walletAddress, id: user.id, createdAt: user.createdAt, updatedAt: user.updatedAt });
+  }
+
+  async function snagProxy(ctx) {
+    if (!options.snagProxyTarget) return snagConnect(ctx, snagApiKey);
+    const upstream = `${options.snagProxyTarget.replace(/\/+$/, '')}/api/users/connect`;
+    const response = await fetch(upstream, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-KEY': snagApiKey },
+      body: ctx.rawBody,
+    });
+    const text = await response.text();
+    const headers = {};
+    for (const name of ['retry-after', 'retry-after-ms']) {
+      const value = response.headers.get(name);
+      if (value !== null) headers[name === 'retry-after' ? 'Retry-After' : name] = value;
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (type.includes('json')) {
+      try {
+        return json(response.status, JSON.parse(text), headers);
+      } catch {
+        // fall through: pass the bytes on as they came
+      }
+    }
+    return { status: response.status, text, headers: { ...headers, 'Content-Type': type || 'text/plain' } };
+  }
+
+  // ----- test control -----
+
+  function snapshot() {
+    return {
+      environmentId,
+      users: [...state.users.values()].map((u) => serialize.sdkUser(typedSdkUser(u))),
+      nonces: [...state.nonces.values()].map((n) => ({
+        nonce: n.nonce,
+        issuedAt: new Date(n.issuedAt).toISOString(),
+        expiresAt: new Date(n.expiresAt).toISOString(),
+        usedAt: n.usedAt === undefined ? null : new Date(n.usedAt).toISOString(),
+        usedBy: n.usedBy ?? null,
+      })),
+      snag: {
+        users: [...state.snagUsers.values()],
+        connections: [...state.snagConnections.values()],
+      },
+      globalWalletConnections: state.globalWalletConnections.map((c) => serialize.globalWalletConnection(c)),
+      faults: faults.list(),
+      requestLog: state.requestLog,
+    };
+  }
+
+  function controlSession(ctx) {
+    const body = ctx.rawBody.length ? ctx.body() : {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(error(400, 'request.body must be an object'));
+    const { email, userId, ttlSeconds } = body;
+    if (ttlSeconds !== undefined && !Number.isInteger(ttlSeconds)) fail(error(400, 'ttlSeconds must be an integer'));
+    let user;
+    if (userId !== undefined) {
+      user = state.users.get(userId);
+      if (!user) fail(error(404, 'No such user'));
+    } else {
+      user = createUser();
+      const credential = addEmailCredential(user, typeof email === 'string' ? email : `sandbox-${user.id.slice(0, 8)}@example.com`);
+      user.lastVerifiedCredentialId = credential.id;
+    }
+    user.sessionId = randomUUID();
+    return sessionResult(user, ctx, { ttlSeconds, newUser: userId === undefined });
+  }
+
+  function controlFaults(ctx) {
+    if (ctx.method === 'GET') return json(200, { faults: faults.list() });
+    if (ctx.method === 'DELETE') {
+      faults.clear();
+      return json(200, { faults: [] });
+    }
+    const body = ctx.body();
+    const specs = Array.isArray(body) ? body : Array.isArray(body?.faults) ? body.faults : [body];
+    const armed = [];
+    try {
+      for (const spec of specs) armed.push(faults.arm(spec));
+    } catch (e) {
+      fail(error(400, e.message));
+    }
+    return json(200, { armed });
+  }
+
+  // ----- routing -----
+
+  const SDK_ROUTE = /^\/api\/v0\/sdk\/([^/]+)\/(nonce|verify|verify\/link|verify\/unlink|globalWallets\/connections)$/;
+  const ADMIN_ROUTE = /^\/api\/v0\/environments\/([^/]+)\/users\/bulk$/;
+  const SDK_HANDLERS = {
+    nonce: ['GET', getNonce],
+    verify: ['POST', verify],
+    'verify/link': ['POST', verifyLink],
+    'verify/unlink': ['POST', verifyUnlink],
+    'globalWallets/connections': ['POST', createGlobalWalletConnection],
+  };
+
+  function checkEnvironment(id) {
+    if (!UUID.test(id)) fail(error(400, 'environmentId must be a UUID'));
+    if (id !== environmentId) fail(error(404, 'Environment not found'));
+    return id;
+  }
+
+  function onlyMethod(ctx, method) {
+    if (ctx.method !== method) fail(error(405, 'Method not allowed', { Allow: `${method}, OPTIONS` }));
+  }
+
+  async function route(ctx) {
+    const { pathname } = ctx;
+    let m;
+    if ((m = SDK_ROUTE.exec(pathname))) {
+      ctx.environmentId = checkEnvironment(decodeURIComponent(m[1]));
+      const [method, handler] = SDK_HANDLERS[m[2]];
+      onlyMethod(ctx, method);
+      return handler(ctx);
+    }
+    if ((m = ADMIN_ROUTE.exec(pathname))) {
+      ctx.environmentId = checkEnvironment(decodeURIComponent(m[1]));
+      onlyMethod(ctx, 'POST');
+      return bulkCreateUsers(ctx);
+    }
+    if (pathname === '/snag/api/users/connect') {
+      onlyMethod(ctx, 'POST');
+      return snagConnect(ctx, ctx.req.headers['x-api-key']);
+    }
+    if (pathname === '/proxy/snag/api/users/connect') {
+      onlyMethod(ctx, 'POST');
+      return snagProxy(ctx);
+    }
+    if (pathname === '/__sandbox/state') {
+      onlyMethod(ctx, 'GET');
+      return json(200, snapshot());
+    }
+    if (pathname === '/__sandbox/reset') {
+      onlyMethod(ctx, 'POST');
+      reset();
+      return json(200, { ok: true });
+    }
+    if (pathname === '/__sandbox/session') {
+      onlyMethod(ctx, 'POST');
+      return controlSession(ctx);
+    }
+    if (pathname === '/__sandbox/faults') {
+      if (!['GET', 'POST', 'DELETE'].includes(ctx.method)) fail(error(405, 'Method not allowed', { Allow: 'GET, POST, DELETE, OPTIONS' }));
+      return controlFaults(ctx);
+    }
+    return error(404, 'Not found');
+  }
+
+  function isSandboxPath(pathname) {
+    return (
+      pathname.startsWith('/api/') ||
+      pathname.startsWith('/snag/') ||
+      pathname.startsWith('/proxy/') ||
+      pathname.startsWith('/__sandbox/')
+    );
+  }
+
+  function corsHeaders(origin) {
+    if (!origin) return {};
+    return {
+      'Access-Control-Allow-Origin': origin,
+      'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Expose-Headers': EXPOSE_HEADERS,
+      Vary: 'Origin',
+    };
+  }
+
+  function readBody(req) {
+    return new Promise((resolve, reject) => {
+      const chunks = [];
+      let size = 0;
+      let tooLarge = false;
+      req.on('data', (chunk) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) tooLarge = true;
+        else chunks.push(chunk);
+      });
+      req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+  }
+
+  function log(ctx, status, fault) {
+    if (ctx.pathname.startsWith('/__sandbox/')) return;
+    const entry = { method: ctx.method, path: ctx.pathWithQuery, status, time: new Date(now()).toISOString() };
+    if (fault) entry.fault = fault.kind;
+    state.requestLog.push(entry);
+    if (state.requestLog.length > MAX_LOG_ENTRIES) state.requestLog.splice(0, state.requestLog.length - MAX_LOG_ENTRIES);
+  }
+
+  function send(res, result, baseHeaders) {
+    const body = toBuffer(result);
+    const type = contentTypeOf(result);
+    res.writeHead(result.status, {
+      ...baseHeaders,
+      ...(type ? { 'Content-Type': type } : {}),
+      ...result.headers,
+      'Content-Length': body.length,
+    });
+    res.end(body);
+  }
+
+  async function processRequest(req, res, url) {
+    res.on('error', () => {});
+    req.socket.on('error', () => {});
+    const origin = req.headers.origin;
+    const ctx = {
+      req,
+      url,
+      method: req.method,
+      pathname: url.pathname,
+      pathWithQuery: url.pathname + url.search,
+      origin: origin && origin !== 'null' ? origin : undefined,
+      rawBody: Buffer.alloc(0),
+      environmentId: undefined,
+    };
+    ctx.body = () => {
+      if (ctx.rawBody.length === 0) fail(error(400, 'Request body is required'));
+      try {
+        return JSON.parse(ctx.rawBody.toString('utf8'));
+      } catch {
+        return fail(error(400, 'Request body is not valid JSON'));
+      }
+    };
+
+    if (origin !== undefined && !isAllowedOrigin(origin)) {
+      const result = error(403, `Origin ${origin} is not allowed`);
+      send(res, result, {});
+      log(ctx, result.status);
+      return;
+    }
+    const cors = corsHeaders(ctx.origin);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...cors,
+        'Access-Control-Allow-Methods': ALLOW_METHODS,
+        'Access-Control-Allow-Headers': ALLOW_HEADERS,
+        'Access-Control-Max-Age': '600',
+        'Content-Length': 0,
+      });
+      res.end();
+      log(ctx, 204);
+      return;
+    }
+
+    const fault = ctx.pathname.startsWith('/__sandbox/') ? null : faults.take(req.method, ctx.pathWithQuery);
+    const body = await readBody(req);
+
+    let result;
+    if (body === null) {
+      result = error(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+    } else if (!fault || fault.apply) {
+      ctx.rawBody = body;
+      try {
+        result = await route(ctx);
+      } catch (e) {
+        if (e instanceof HttpError) result = e.result;
+        else if (e instanceof ContractError) result = error(400, e.message);
+        else {
+          if (logErrors) console.error('[sandbox]', e);
+          result = error(500, `Internal sandbox error: ${e.message}`);
+        }
+      }
+    }
+
+    if (!fault) {
+      send(res, result, cors);
+      log(ctx, result.status);
+      return;
+    }
+    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    const bodyBuffer = result ? toBuffer(result) : Buffer.alloc(0);
+    const shaped = result && {
+      status: result.status,
+      headers: { ...(contentTypeOf(result) ? { 'Content-Type': contentTypeOf(result) } : {}), ...result.headers },
+      body: bodyBuffer,
+    };
+    const status = deliverWithFault(req, res, fault, shaped, cors);
+    log(ctx, status, fault);
+  }
+
+  function handle(req, res) {
+    let url;
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    } catch {
+      return false;
+    }
+    if (!isSandboxPath(url.pathname)) return false;
+    processRequest(req, res, url).catch((e) => {
+      if (logErrors) console.error('[sandbox]', e);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: 'Internal sandbox error' }));
+      } else {
+        res.destroy();
+      }
+    });
+    return true;
+  }
+
+  async function listen(port = 0, host = '127.0.0.1') {
+    const server = createServer((req, res) => {
+      if (!handle(req, res)) {
+        const body = JSON.stringify({ error: 'Not found' });
+        res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+      }
+    });
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+    const address = server.address();
+    const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return {
+      url: `http://${hostPart}:${address.port}`,
+      port: address.port,
+      server,
+      close: () => closeServer(server),
+    };
+  }
+
+  function closeServer(server) {
+    dispose();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** Cancels pending fault delays (call when closing a server that mounts `handle`). */
+  function dispose() {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+  }
+
+  return { handle, listen, state, reset, snapshot, dispose, environmentId, snagApiKey, dynamicApiToken };
+}
+
+function originPredicate(allowed) {
+  if (allowed === undefined || allowed === null) return (origin) => LOOPBACK_ORIGIN.test(origin);
+  if (typeof allowed === 'function') return allowed;
+  const list = Array.isArray(allowed) ? allowed : [allowed];
+  return (origin) =>
+    list.some((entry) => (entry instanceof RegExp ? entry.test(origin) : entry === '*' || entry === origin));
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// The demo server: the repository's www/ at `/`, the built package pkg/ at `/pkg/`, and the
+// sandbox API (Dynamic + Snag + the Snag proxy, see sandbox/server.mjs) on the same origin.
+//
+//   node www/serve.mjs [--port 8080] [--host 127.0.0.1]     (PORT in the environment also works)
+//
+// Static files: GET/HEAD only, no directory listings (a directory serves its index.html), no
+// path traversal (decoded paths are resolved and must stay inside the served root, symlinks
+// included), no dotfiles, and the sandbox's own server code under /sandbox/ is not served.
+
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { createSandbox } from './sandbox/server.mjs';
+
+const WWW_ROOT = fileURLToPath(new URL('.', import.meta.url));
+const PKG_ROOT = fileURLToPath(new URL('../pkg/', import.meta.url));
+
+export const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.cjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.ts': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+function sendText(res, status, text, headers = {}) {
+  const body = Buffer.from(text);
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length, ...headers });
+  res.end(body);
+}
+
+/** Resolves a URL path below `root`, or null when it would leave it. */
+async function resolveInside(root, relativePath) {
+  const realRoot = await realpath(root);
+  const candidate = resolve(root, `.${sep}${relativePath}`);
+  if (candidate !== resolve(root) && !candidate.startsWith(resolve(root) + sep)) return null;
+  let real;
+  try {
+    real = await realpath(candidate);
+  } catch {
+    return { path: candidate, missing: true };
+  }
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) return null;
+  return { path: real, missing: false };
+}
+
+/**
+ * A static file handler for the mounts [{ prefix, root, hidden? }] (longest prefix first).
+ * `hidden` lists path prefixes (relative to the mount) that are never served.
+ */
+export function createStaticHandler(mounts) {
+  const sorted = [...mounts].sort((a, b) => b.prefix.length - a.prefix.length);
+  return async function serveStatic(req, res) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://static.invalid').pathname);
+    } catch {
+      sendText(res, 400, 'Bad request\n');
+      return;
+    }
+    if (pathname.includes('\0') || pathname.includes('\\')) {
+      sendText(res, 400, 'Bad request\n');
+      return;
+    }
+    const mount = sorted.find((m) => pathname === m.prefix.replace(/\/$/, '') || pathname.startsWith(m.prefix));
+    if (!mount) {
+      sendText(res, 404, 'Not found\n');
+      return;
+    }
+    if (pathname === mount.prefix.replace(/\/$/, '') && mount.prefix !== '/') {
+      res.writeHead(301, { Location: mount.prefix, 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    const relative = pathname.slice(mount.prefix.length);
+    const segments = relative.split('/');
+    if (segments.some((s) => s === '..' || (s.startsWith('.') && s !== ''))) {
+      sendText(res, 404, 'Not found\n');
+      return;
+    }
+    if ((mount.hidden ?? []).some((h) => relative === h.replace(/\/$/, '') || relative.startsWith(h))) {
+      sendText(res, 404, 'Not found\n');
+      return;
+    }
+    let target = await resolveInside(mount.root, relative).catch(() => null);
+    if (!target || target.missing) {
+      sendText(res, 404, 'Not found\n');
+      return;
+    }
+    let info = await stat(target.path).catch(() => null);
+    if (info?.isDirectory()) {
+      target = await resolveInside(mount.root, join(relative, 'index.html')).catch(() => null);
+      info = target && !target.missing ? await stat(target.path).catch(() => null) : null;
+    }
+    if (!info || !info.isFile()) {
+      sendText(res, 404, 'Not found\n');
+      return;
+    }
+    const type = MIME_TYPES[extname(target.path).toLowerCase()] ?? 'application/octet-stream';
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Length': info.size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(target.path)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  };
+}
+
+/**
+ * Starts the demo server. Options: port (default PORT or 8080; 0 picks a free one), host
+ * (default 127.0.0.1), wwwRoot, pkgRoot, sandbox (createSandbox options).
+ * Resolves to { url, port, server, sandbox, close() }.
+ */
+export async function startDemoServer(options = {}) {
+  const sandbox = createSandbox(options.sandbox);
+  const serveStatic = createStaticHandler([
+    { prefix: '/pkg/', root: options.pkgRoot ?? PKG_ROOT },
+    { prefix: '/', root: options.wwwRoot ?? WWW_ROOT, hidden: ['sandbox/', 'serve.mjs'] },
+  ]);
+  const server = createServer((req, res) => {
+    if (sandbox.handle(req, res)) return;
+    serveStatic(req, res).catch(() => {
+      if (!res.headersSent) sendText(res, 500, 'Internal error\n');
+      else res.destroy();
+    });
+  });
+  const port = options.port ?? 8080;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolvePromise);
+  });
+  const address = server.address();
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${hostPart}:${address.port}`;
+  return {
+    url,
+    port: address.port,
+    server,
+    sandbox,
+    close: () =>
+      new Promise((resolvePromise) => {
+        sandbox.dispose();
+        server.close(() => resolvePromise());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function parseArgs(argv) {
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [name, inline] = arg.split('=', 2);
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    if (name === '--port') options.port = value();
+    else if (name === '--host') options.host = value();
+    else if (name === '--help' || name === '-h') options.help = true;
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return options;
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(e.message);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    console.log('usage: node www/serve.mjs [--port N] [--host HOST]   (PORT env var also sets the port)');
+    return;
+  }
+  const portText = args.port ?? process.env.PORT ?? '8080';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`invalid port ${portText}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { url, sandbox } = await startDemoServer({ port, host: args.host ?? '127.0.0.1' });
+  console.log(`wallet-linker demo: ${url}/`);
+  console.log(`  sandbox Dynamic API: ${url}/api/v0 (environment ${sandbox.environmentId})`);
+  console.log(`  sandbox Snag proxy:  ${url}/proxy/snag`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
