@@ -2,8 +2,9 @@
 # Idempotent set-up: installs what is missing, skips what is present. Safe to run every time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-want_fuzz=0
-[ "${1:-}" = "--fuzz" ] && want_fuzz=1
+# --test: also the tools only the test command needs (cargo-deny, cargo-fuzz).
+want_test_tools=0
+[ "${1:-}" = "--test" ] && want_test_tools=1
 say() { printf '[setup] %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -39,9 +40,19 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   cp package-lock.json "$stamp"
 fi
 
-# 5. Fuzzing: cargo-fuzz for the nightly toolchain the machine has.
-if [ "$want_fuzz" = 1 ] && ! command -v cargo-fuzz >/dev/null; then
-  say "installing cargo-fuzz"
-  cargo install cargo-fuzz --version 0.13.2
+# 5. Test-only tools: cargo-fuzz (runs on the machine's nightly toolchain) and cargo-deny.
+if [ "$want_test_tools" = 1 ]; then
+  if ! command -v cargo-fuzz >/dev/null; then
+    say "installing cargo-fuzz"
+    cargo install cargo-fuzz --version 0.13.2 --locked
+  fi
+  if ! command -v cargo-deny >/dev/null; then
+    say "installing cargo-deny"
+    cargo install cargo-deny --version 0.20.2 --locked
+  fi
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    say "installing the nightly toolchain for cargo-fuzz"
+    rustup toolchain install nightly --profile minimal
+  fi
 fi
 say "ready"

@@ -12,6 +12,9 @@ cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
+step "supply chain: cargo deny check licenses bans sources"
+cargo deny --log-level error check licenses bans sources
+
 step "native tests (cargo test)"
 cargo test
 
@@ -32,5 +35,8 @@ tsc -p tests/ts/tsconfig.json
 
 step "JS suite against the built package: Node, then headless Chromium, Vite and the demo"
 node --test --test-timeout=900000 tests/js/*.test.mjs
+
+step "fuzz smoke: every cargo-fuzz target for ${FUZZ_SECONDS:=15} s"
+scripts/fuzz.sh "$FUZZ_SECONDS"
 
 step "all tests passed"

@@ -237,7 +237,8 @@ mod tests {
             let s = code.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
             assert!(
-                s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
+                s.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'),
                 "{s} is not SCREAMING_SNAKE_CASE"
             );
             assert!(!code.description().is_empty(), "{s} has no description");

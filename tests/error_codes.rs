@@ -11,8 +11,13 @@ fn between<'a>(text: &'a str, begin: &str, end: &str) -> &'a str {
 
 #[test]
 fn readme_table_lists_every_code_with_its_description() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let table = between(&readme, "<!-- error-codes:begin", "<!-- error-codes:end -->");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = between(
+        &readme,
+        "<!-- error-codes:begin",
+        "<!-- error-codes:end -->",
+    );
     let rows: Vec<(String, String)> = table
         .lines()
         .filter_map(|line| {
@@ -25,7 +30,10 @@ fn readme_table_lists_every_code_with_its_description() {
         .iter()
         .map(|c| (c.as_str().to_owned(), c.description().to_owned()))
         .collect();
-    assert_eq!(rows, expected, "README error table differs from src/error.rs");
+    assert_eq!(
+        rows, expected,
+        "README error table differs from src/error.rs"
+    );
 }
 
 #[test]
@@ -39,5 +47,8 @@ fn typescript_union_lists_every_code() {
         .filter(|s| !s.is_empty())
         .collect();
     let expected: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
-    assert_eq!(listed, expected, "TS ErrorCode union differs from src/error.rs");
+    assert_eq!(
+        listed, expected,
+        "TS ErrorCode union differs from src/error.rs"
+    );
 }

@@ -21,8 +21,14 @@ fn runs_in_a_real_browser_page() {
 fn errors_thrown_in_the_page_keep_their_code() {
     let js: JsValue = Error::new(ErrorCode::BrowserSecret, "no keys in a browser").into();
     // A throw/catch round trip through real JS, as a dapp would see it.
-    let thrower = js_sys::Function::new_with_args("e", "try { throw e } catch (x) { return x.name + ':' + x.code + ':' + (x instanceof Error) }");
+    let thrower = js_sys::Function::new_with_args(
+        "e",
+        "try { throw e } catch (x) { return x.name + ':' + x.code + ':' + (x instanceof Error) }",
+    );
     let seen = thrower.call1(&JsValue::NULL, &js).unwrap().as_string();
-    assert_eq!(seen.as_deref(), Some("WalletLinkerError:BROWSER_SECRET:true"));
+    assert_eq!(
+        seen.as_deref(),
+        Some("WalletLinkerError:BROWSER_SECRET:true")
+    );
     assert!(js_error::is_wallet_linker_error(js));
 }

@@ -18,6 +18,8 @@ import { createSandbox } from './sandbox/server.mjs';
 
 const WWW_ROOT = fileURLToPath(new URL('.', import.meta.url));
 const PKG_ROOT = fileURLToPath(new URL('../pkg/', import.meta.url));
+// The demo page's test-only wallets (www/demo-wallets.js) sign with these, via its import map.
+const NOBLE_ROOT = fileURLToPath(new URL('../node_modules/@noble/', import.meta.url));
 
 export const MIME_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -145,6 +147,8 @@ export async function startDemoServer(options = {}) {
   const sandbox = createSandbox(options.sandbox);
   const serveStatic = createStaticHandler([
     { prefix: '/pkg/', root: options.pkgRoot ?? PKG_ROOT },
+    { prefix: '/node_modules/@noble/curves/', root: join(NOBLE_ROOT, 'curves') },
+    { prefix: '/node_modules/@noble/hashes/', root: join(NOBLE_ROOT, 'hashes') },
     { prefix: '/', root: options.wwwRoot ?? WWW_ROOT, hidden: ['sandbox/', 'serve.mjs'] },
   ]);
   const server = createServer((req, res) => {

@@ -1,1 +1,24 @@
-//! (in progress)
+//! Clients of the services a linked wallet is reported to: Dynamic (SDK API for the signed-in user,
+//! admin API for a backend) and Snag Solutions.
+//!
+//! The clients are generic over a [`Transport`] (HTTP, sleep, clock, randomness) and a
+//! [`JsonCodec`], both supplied by the platform: the WebAssembly layer uses `fetch` and the
+//! engine's `JSON`, tests use a scripted transport. Failures are coded [`crate::Error`]s:
+//! `HTTP_ERROR` (with `status`, `api_code`, `body`), `INVALID_RESPONSE`, `TIMEOUT`, `NETWORK`,
+//! `ABORTED`, `BROWSER_SECRET`, `INVALID_ARGUMENT`. The retry policy is in [`retry`].
+
+pub mod client;
+pub mod dynamic;
+pub mod json;
+pub mod retry;
+pub mod snag;
+pub mod transport;
+pub mod types;
+
+pub use client::{ClientOptions, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
+pub use dynamic::{DEFAULT_DYNAMIC_BASE_URL, DynamicAdminClient, DynamicClient};
+pub use json::{JsonCodec, Value};
+pub use retry::{DEFAULT_MAX_RETRIES, Idempotency, RetryPolicy};
+pub use snag::{DEFAULT_SNAG_BASE_URL, SnagClient};
+pub use transport::{Credentials, HttpRequest, HttpResponse, Method, Transport, TransportError};
+pub use types::*;

@@ -1,1 +1,611 @@
-//! JS exports (in progress)
+//! The service clients as JavaScript classes: `DynamicClient`, `DynamicAdminClient`, `SnagClient`.
+//!
+//! Each class wraps the core client (`crate::api`) over [`FetchTransport`] and [`JsJson`]. This file
+//! only reads options and arguments (bad ones become `INVALID_ARGUMENT`, never a glue `TypeError`),
+//! and turns results into promises of plain objects. Methods never throw: a bad argument rejects
+//! the returned promise.
+
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Promise, Reflect};
+use serde::Serialize;
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::AbortSignal;
+
+use super::fetch::{FetchTransport, JsJson, to_plain_js};
+use super::input;
+use crate::api::{
+    ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
+    DynamicAdminClient, DynamicClient, GlobalWalletConnectionCreateRequest, InternalUserFields,
+    SnagClient, SnagConnectParams, VerifyRequest, VerifyUnlinkRequest,
+};
+use crate::error::{Error, ErrorCode, Result};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CLIENTS: &'static str = r#"
+/** Options of `new DynamicClient(...)`. */
+export interface DynamicClientOptions {
+  /** The Dynamic environment id. */
+  environmentId: string;
+  /** API root; default `https://app.dynamicauth.com/api/v0`. */
+  baseUrl?: string;
+  /** The signed-in user's JWT, sent as `Authorization: Bearer` by `verifyLink`, `verifyUnlink`
+   * and `createGlobalWalletConnection`. Replaced by each response that carries a new `jwt`. */
+  authToken?: string;
+  /** `"include"` for Dynamic's cookie authentication (an httpOnly cookie instead of a returned
+   * `jwt`); default fetch's `"same-origin"`. */
+  credentials?: "include" | "same-origin" | "omit";
+  /** Timeout of each attempt in milliseconds (default 30000, at most 600000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt (default 2, at most 10). */
+  maxRetries?: number;
+  /** Aborting it rejects every pending and later call of this client with `ABORTED`. */
+  signal?: AbortSignal;
+  /** Also retry state-changing calls (verify, link, unlink, connections) after a lost response or
+   * a 5xx, which may make the server act twice. Default false. */
+  retryStateChanging?: boolean;
+}
+
+/** Options of `new DynamicAdminClient(...)`. For servers: the API token administers every user. */
+export interface DynamicAdminClientOptions {
+  environmentId: string;
+  /** A Dynamic API token (`dyn_...`). Refused in a browser unless `dangerouslyAllowBrowser`. */
+  apiToken: string;
+  /** API root; default `https://app.dynamicauth.com/api/v0`. */
+  baseUrl?: string;
+  /** Allow the token in a page (only for private tools: every visitor could read it). */
+  dangerouslyAllowBrowser?: boolean;
+  timeoutMs?: number;
+  maxRetries?: number;
+  signal?: AbortSignal;
+  /** Also retry `bulkCreateUsers` after a lost response or a 5xx. Default false. */
+  retryStateChanging?: boolean;
+}
+
+/** Options of `bulkCreateUsers`. */
+export interface BulkCreateUsersOptions {
+  /** Update users that already exist (`?upsert=true`). */
+  upsert?: boolean;
+}
+
+/** Options of `new SnagClient(...)`. In a browser give no `apiKey` and a `baseUrl` on your own
+ * backend, which forwards `POST /api/users/connect` to Snag with the key. */
+export interface SnagClientOptions {
+  /** API root; default `https://admin.snagsolutions.io`. */
+  baseUrl?: string;
+  /** Snag API key, sent as `X-API-KEY`. Refused in a browser unless `dangerouslyAllowBrowser`. */
+  apiKey?: string;
+  dangerouslyAllowBrowser?: boolean;
+  timeoutMs?: number;
+  maxRetries?: number;
+  signal?: AbortSignal;
+  /** Also retry `connectWallet` after a lost response or a 5xx. Default false. */
+  retryStateChanging?: boolean;
+}
+
+/** `createGlobalWalletConnection`'s argument: `expiresAt` as an ISO 8601 string or a `Date`. */
+export interface GlobalWalletConnectionInput {
+  expiresAt: string | Date;
+}
+
+/** Chains Dynamic knows (`ChainEnum`). Open: a value the service adds later is kept. */
+export type ChainEnum = "ETH" | "EVM" | "FLOW" | "SOL" | "ALGO" | "STARK" | "COSMOS" | "BTC" |
+  "ECLIPSE" | "SUI" | "SPARK" | "TRON" | "APTOS" | "TON" | "STELLAR" | "ALEO" | "TEMPO" | "MIDNIGHT"
+  | (string & {});
+/** How a wallet is reached (`WalletProviderEnum`). Open: a value the service adds later is kept. */
+export type WalletProviderEnum = "browserExtension" | "custodialService" | "walletConnect" |
+  "qrCode" | "deepLink" | "embeddedWallet" | "smartContractWallet" | (string & {});
+/** Kinds of additional wallet address (`WalletAddressType`). Open: a value the service adds later is kept. */
+export type WalletAddressType = "ordinals" | "payment" | "cosmos" | "evm" | "stellar" | "ton" |
+  "midnight_unshielded" | "midnight_dust" | "midnight_shielded" | (string & {});
+/** Who chose an embedded wallet password (`PasswordSourceTypeEnum`). Open: a value the service adds later is kept. */
+export type PasswordSourceTypeEnum = "dynamic" | "user" | (string & {});
+/** Scopes a JWT may be requested with (`TokenScope`). Open: a value the service adds later is kept. */
+export type TokenScope = "business_account:governance:update" | "business_account:link_wallet" |
+  "business_account:member:add" | "business_account:member:remove" |
+  "business_account:member:role:update" | "business_account:proposal:approve" |
+  "business_account:proposal:veto" | "business_account:role:define" | "business_account:role:delete"
+  | "business_account:signer:add" | "business_account:signer:remove" |
+  "business_account:transfer_ownership" | "business_account:wallet:create" |
+  "business_account:wallet:remove" | "console:admin_action:review" |
+  "console:approval_workflow:update" | "console:member:invite" | "console:mfa:reset" |
+  "console:project:delete" | "console:settings:update" | "console:sso:update" |
+  "console:user:delete" | "credential:link" | "credential:update" | "credential:unlink" |
+  "user:update" | "user:delete" | "wallet:export" | "wallet:delete" | "wallet:refresh" |
+  "wallet:reshare" | "wallet:delegate" | "wallet:sign" | "wallet:restore" | (string & {});
+/** Sign-in and service providers (`ProviderEnum`). Open: a value the service adds later is kept. */
+export type ProviderEnum = "emailOnly" | "magicLink" | "apple" | "bitbucket" | "coinbasesocial" |
+  "discord" | "epicgames" | "facebook" | "farcaster" | "github" | "gitlab" | "google" | "instagram"
+  | "linkedin" | "microsoft" | "twitch" | "twitter" | "blocto" | "banxa" | "coinbaseOnramp" |
+  "cryptoDotCom" | "moonPay" | "dynamic" | "alchemy" | "zerodev" | "telegram" | "turnkey" |
+  "coinbaseWaas" | "sms" | "spotify" | "tiktok" | "line" | "steam" | "shopify" | "zksync" | "kraken"
+  | "blockaid" | "passkey" | "okta" | "sendgrid" | "resend" | "trmWalletScreening" |
+  "chainalysisAddressScreening" | "gemini" | (string & {});
+/** Kinds of verified credential (`JwtVerifiedCredentialFormatEnum`). Open: a value the service adds later is kept. */
+export type JwtVerifiedCredentialFormatEnum = "blockchain" | "email" | "oauth" | "passkey" |
+  "phoneNumber" | "externalUser" | "totp" | (string & {});
+/** State of the MFA backup-code acknowledgement (`MfaBackupCodeAcknowledgement`). Open: a value the service adds later is kept. */
+export type MfaBackupCodeAcknowledgement = "pending" | "complete" | (string & {});
+/** State of a global wallet connection (`GlobalWalletConnectionStatusEnum`). Open: a value the service adds later is kept. */
+export type GlobalWalletConnectionStatusEnum = "connected" | "disconnected" | (string & {});
+/** Kinds of user-information field (`KycFieldType`). Open: a value the service adds later is kept. */
+export type KycFieldType = "standard" | "custom" | (string & {});
+/** Input types of a custom field (`CustomFieldType`). Open: a value the service adds later is kept. */
+export type CustomFieldType = "text" | "checkbox" | "select" | (string & {});
+/** Result of a Chainalysis screening (`ChainalysisCheckResultEnum`, admin API). Open: a value the service adds later is kept. */
+export type ChainalysisCheckResultEnum = "OK" | "BLOCKED" | "FAILED" | (string & {});
+/** Kinds of MFA device (`MFADeviceType`, admin API). Open: a value the service adds later is kept. */
+export type MFADeviceType = "totp" | "passkey" | "email" | (string & {});
+/** Dynamic's 422 error codes (`UnprocessableEntityErrorCode`), seen as `apiCode`. Open: a value the service adds later is kept. */
+export type UnprocessableEntityErrorCode = "email_cannot_be_null" | "exchange_cannot_be_enabled" |
+  "transfer_amount_too_small" | "transfer_address_not_whitelisted" | "invalid_scopes" |
+  "unknown_transfer_error" | "transfer_mfa_required" | "transfer_mfa_failed" |
+  "invalid_transfer_funds" | "invalid_transfer_currency" | "invalid_exchange_provider" |
+  "invalid_transfer_network" | "invalid_email" | "email_already_exists" | "allowlist_already_exists"
+  | "allowlist_entry_already_exists" | "reassign_wallet_error" | "reassign_wallet_confirm" |
+  "members_cannot_delete_themself" | "username_already_exists" | "wrong_email_verification_token" |
+  "wrong_sms_verification_token" | "invalid_email_verification" | "invalid_sms_verification" |
+  "invalid_verification" | "invalid_position" | "too_many_sms_verification_attempts" |
+  "too_many_email_verification_attempts" | "too_many_verification_attempts" |
+  "organization_name_already_exists" | "project_name_already_exists" | "wallet_not_deployed" |
+  "email_verification_required" | "phone_verification_required" | "invite_address_required" |
+  "provider_not_available" | "forbidden_unlink_request" | "invalid_unlink_request" |
+  "too_many_api_tokens" | "lock_timeout" | "lock_too_many_attempts" |
+  "nft_token_gating_not_supported_for_chain" | "empty_chain_name" | "no_enabled_email_provider" |
+  "no_enabled_sms_provider" | "invalid_key_export_url" | "invalid_dynamic_props" |
+  "too_many_requests" | "too_many_organizations_for_user" | "too_many_projects_for_organization" |
+  "email_associated_with_different_provider" | "user_has_already_account_with_email" |
+  "user_has_already_account_with_phone_number" | "other_verify_failure" |
+  "email_tied_to_embedded_wallet" | "invalid_invite" | "social_account_already_exists" |
+  "invalid_email_address" | "invalid_gate" | "conflicting_embedded_wallet_providers" |
+  "invalid_user" | "invalid_cors_origins" | "invalid_mobile_deeplink_urls" |
+  "unauthorized_mobile_deeplink_url" | "invalid_private_key_format" |
+  "invalid_embedded_wallet_settings" | "wallet_not_support_passkey" |
+  "recovery_email_unavailable_or_invalid" | "connect_error" | "invalid_wallet_name" |
+  "invalid_wallet_address" | "email_recovery_disabled" | "no_compatible_wallet_service_enabled" |
+  "missing_aa_project_id" | "linked_embedded_wallet" | "invalid_mpc_environment" | "invalid_regex" |
+  "repeated_options" | "missing_phone_number_or_email" | "duplicate_exists" | "mfa_device_not_found"
+  | "mfa_invalid_code" | "mfa_invalid_request" | "invalid_phone" | "gate_exists" |
+  "invalid_embedded_wallet_chains_configuration" | "merge_accounts_confirmation" |
+  "merge_accounts_invalid" | "invalid_wallet_id" | "unable_to_fetch_balances" |
+  "cannot_switch_to_unique" | "custom_field_data_not_unique" | "metadata_size_exceeded" |
+  "invalid_custom_hostname" | "blocked_user_cannot_transfer_wallet" |
+  "feature_not_enabled_in_suborg" | "invalid_username" | "invalid_external_auth" |
+  "invalid_chain_address_match" | "invalid_update" | "cannot_delete_last_project" |
+  "no_hd_wallet_found" | "wallet_account_exists_for_chain" | "too_many_embedded_wallets_for_user" |
+  "too_many_embedded_wallets_per_chain_for_user" | "invalid_session_public_key" |
+  "custom_field_not_unique" | "invalid_aa_project_configuration" | "no_v1_embedded_wallet_found" |
+  "embedded_wallet_address_already_linked" | "key_share_already_backed_up" |
+  "invalid_key_shares_length" | "wallet_not_active" | "wallet_service_connection_error" |
+  "no_global_wallet_found" | "invalid_metadata_value" | "max_passkeys_per_user" |
+  "passkey_not_found" | "cannot_delete_passkey_linked_to_embedded_wallet" |
+  "cannot_delete_last_sign_in_verified_credential" | "credential_not_enabled_for_sign_in" |
+  "unsupported_chain" | "share_set_id_required" | "address_screening_byok_auth" |
+  "address_screening_byok_quota" | "address_screening_byok_shape" |
+  "address_screening_byok_upstream" | "captcha_settings_incomplete_key_pair" |
+  "invalid_signed_transaction" | "signed_transaction_wallet_mismatch" | "unsupported_waas_chain" |
+  "network_not_enabled" | "broadcast_rejected" | "broadcast_requires_resign" |
+  "broadcast_outcome_unknown" | "broadcast_rate_limited" | "broadcast_idempotency_conflict" |
+  "broadcast_wallet_ineligible" | "broadcast_not_submitted" |
+  "offline_recovery_cloud_backup_conflict" | (string & {});
+/** Wallet types Snag connects (`UserConnectParams.walletType`). Open: a value the service adds later is kept. */
+export type SnagWalletType = "evm" | "solana" | "imx" | "sui" | "ton" | "cosmos" | "ultra" | "agw" |
+  "flow_cadence" | "substrate" | (string & {});
+/** TON networks: mainnet `-239`, testnet `-3` (`TonVerification.Account.chain`). Open: a value the service adds later is kept. */
+export type SnagTonNetwork = "-239" | "-3" | (string & {});
+"#;
+
+/// True when a `window` or `document` global exists: the page's code (and any key in it) is
+/// readable by its visitors.
+fn is_browser() -> bool {
+    let global = js_sys::global();
+    ["window", "document"].iter().any(|name| {
+        Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
+    })
+}
+
+/// The options object of a constructor, read field by field.
+struct Options {
+    object: Object,
+}
+
+impl Options {
+    fn read(value: &JsValue, class: &str) -> Result<Self> {
+        if !value.is_object() || Array::is_array(value) {
+            let received = if value.is_null() {
+                "null".to_owned()
+            } else if Array::is_array(value) {
+                "array".to_owned()
+            } else {
+                value.js_typeof().as_string().unwrap_or_default()
+            };
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                format!("new {class}(options): options must be an object, received {received}"),
+            )
+            .with_field("options")
+            .with_expected("an object")
+            .with_received(received));
+        }
+        Ok(Options {
+            object: value.clone().unchecked_into(),
+        })
+    }
+
+    fn get(&self, key: &str) -> Result<JsValue> {
+        Reflect::get(&self.object, &JsValue::from_str(key)).map_err(|_| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!("options.{key} could not be read"),
+            )
+            .with_field(key)
+        })
+    }
+
+    fn string(&self, key: &str) -> Result<String> {
+        input::string(&self.get(key)?, key)
+    }
+
+    fn optional_string(&self, key: &str) -> Result<Option<String>> {
+        input::optional_string(&self.get(key)?, key)
+    }
+
+    fn optional_number(&self, key: &str) -> Result<Option<f64>> {
+        let value = self.get(key)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value
+            .as_f64()
+            .map(Some)
+            .ok_or_else(|| wrong_type(key, "a number", &value))
+    }
+
+    fn optional_bool(&self, key: &str) -> Result<Option<bool>> {
+        let value = self.get(key)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value
+            .as_bool()
+            .map(Some)
+            .ok_or_else(|| wrong_type(key, "a boolean", &value))
+    }
+
+    fn signal(&self) -> Result<Option<AbortSignal>> {
+        let value = self.get("signal")?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value
+            .dyn_into::<AbortSignal>()
+            .map(Some)
+            .map_err(|value| wrong_type("signal", "an AbortSignal", &value))
+    }
+
+    /// The options every client shares.
+    fn client_options(&self, default_base_url: &str) -> Result<ClientOptions> {
+        ClientOptions::from_parts(
+            default_base_url,
+            self.optional_string("baseUrl")?.as_deref(),
+            self.optional_number("timeoutMs")?,
+            self.optional_number("maxRetries")?,
+            self.optional_bool("retryStateChanging")?,
+        )
+    }
+}
+
+fn wrong_type(field: &str, expected: &str, value: &JsValue) -> Error {
+    let received = if value.is_null() {
+        "null".to_owned()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    };
+    Error::new(
+        ErrorCode::InvalidArgument,
+        format!("{field} must be {expected}, received {received}"),
+    )
+    .with_field(field)
+    .with_expected(expected)
+    .with_received(received)
+}
+
+/// Runs `work` as a promise of a plain JS value; an argument error rejects it instead of throwing.
+fn promise<T, F>(prepared: Result<F>) -> Promise
+where
+    T: Serialize,
+    F: Future<Output = Result<T>> + 'static,
+{
+    let work = match prepared {
+        Ok(work) => work,
+        Err(e) => return Promise::reject(&e.into()),
+    };
+    wasm_bindgen_futures::future_to_promise(async move {
+        let value = work.await?;
+        to_plain_js(&value).map_err(|e| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("could not convert a result: {e}"),
+            )
+            .into()
+        })
+    })
+}
+
+type Dynamic = DynamicClient<FetchTransport, JsJson>;
+
+/// A client of Dynamic's SDK API for one environment (nonce, sign-in, link, unlink, global
+/// wallet connections).
+#[wasm_bindgen(js_name = DynamicClient)]
+pub struct JsDynamicClient {
+    inner: Rc<Dynamic>,
+}
+
+impl JsDynamicClient {
+    /// The core client, for other exports (e.g. the linking flow) that reuse this one.
+    pub fn core(&self) -> Rc<Dynamic> {
+        self.inner.clone()
+    }
+}
+
+#[wasm_bindgen(js_class = DynamicClient)]
+impl JsDynamicClient {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DynamicClientOptions")] options: JsValue,
+    ) -> Result<JsDynamicClient> {
+        let options = Options::read(&options, "DynamicClient")?;
+        let environment_id = options.string("environmentId")?;
+        let auth_token = options.optional_string("authToken")?;
+        let mut client_options = options.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
+        if let Some(credentials) = options.optional_string("credentials")? {
+            client_options.credentials = Credentials::parse(&credentials).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidArgument,
+                    "credentials must be \"include\", \"same-origin\" or \"omit\"",
+                )
+                .with_field("credentials")
+                .with_received(credentials.clone())
+            })?;
+        }
+        let transport = FetchTransport::new(options.signal()?);
+        let inner = DynamicClient::new(
+            &environment_id,
+            auth_token.as_deref(),
+            client_options,
+            transport,
+            JsJson,
+        )?;
+        Ok(JsDynamicClient {
+            inner: Rc::new(inner),
+        })
+    }
+
+    /// `GET /sdk/{environmentId}/nonce`: a fresh nonce for a sign-in message.
+    #[wasm_bindgen(js_name = getNonce, unchecked_return_type = "Promise<string>")]
+    pub fn get_nonce(&self) -> Promise {
+        let client = self.inner.clone();
+        promise(Ok(async move { client.get_nonce().await }))
+    }
+
+    /// `POST /sdk/{environmentId}/verify`: signs in with a signed message; keeps the new JWT.
+    #[wasm_bindgen(unchecked_return_type = "Promise<VerifyResponse>")]
+    pub fn verify(&self, request: Ts<VerifyRequest>) -> Promise {
+        let client = self.inner.clone();
+        promise(
+            input::ts(&request, "request")
+                .map(|request| async move { client.verify(&request).await }),
+        )
+    }
+
+    /// `POST /sdk/{environmentId}/verify/link`: links the signed wallet to the signed-in user;
+    /// keeps the new JWT. Not retried after a lost response (it would link twice).
+    #[wasm_bindgen(js_name = verifyLink, unchecked_return_type = "Promise<VerifyResponse>")]
+    pub fn verify_link(&self, request: Ts<VerifyRequest>) -> Promise {
+        let client = self.inner.clone();
+        promise(
+            input::ts(&request, "request")
+                .map(|request| async move { client.verify_link(&request).await }),
+        )
+    }
+
+    /// `POST /sdk/{environmentId}/verify/unlink`: removes a wallet from the signed-in user.
+    #[wasm_bindgen(js_name = verifyUnlink, unchecked_return_type = "Promise<VerifyResponse>")]
+    pub fn verify_unlink(&self, request: Ts<VerifyUnlinkRequest>) -> Promise {
+        let client = self.inner.clone();
+        promise(
+            input::ts(&request, "request")
+                .map(|request| async move { client.verify_unlink(&request).await }),
+        )
+    }
+
+    /// `POST /sdk/{environmentId}/globalWallets/connections`.
+    #[wasm_bindgen(
+        js_name = createGlobalWalletConnection,
+        unchecked_return_type = "Promise<GlobalWalletConnection>"
+    )]
+    pub fn create_global_wallet_connection(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "GlobalWalletConnectionInput")] request: JsValue,
+    ) -> Promise {
+        let client = self.inner.clone();
+        promise(
+            global_wallet_connection_input(&request).map(|request| async move {
+                client.create_global_wallet_connection(&request).await
+            }),
+        )
+    }
+
+    /// The JWT sent by authenticated calls: the one given, or the newest a response returned.
+    #[wasm_bindgen(getter, js_name = authToken)]
+    pub fn auth_token(&self) -> Option<String> {
+        self.inner.auth_token()
+    }
+
+    #[wasm_bindgen(setter, js_name = authToken)]
+    pub fn set_auth_token_property(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] token: JsValue,
+    ) -> Result<()> {
+        self.set_auth_token(token)
+    }
+
+    /// Replaces the JWT (`undefined` or `null` forgets it).
+    #[wasm_bindgen(js_name = setAuthToken)]
+    pub fn set_auth_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] token: JsValue,
+    ) -> Result<()> {
+        let token = input::optional_string(&token, "authToken")?;
+        self.inner.set_auth_token(token.as_deref())
+    }
+}
+
+fn global_wallet_connection_input(value: &JsValue) -> Result<GlobalWalletConnectionCreateRequest> {
+    let options = Options::read(value, "createGlobalWalletConnection")
+        .map_err(|e| e.with_field("request"))?;
+    let expires_at = options.get("expiresAt")?;
+    let expires_at = match expires_at.dyn_ref::<js_sys::Date>() {
+        Some(date) if date.get_time().is_nan() => {
+            return Err(
+                Error::new(ErrorCode::InvalidArgument, "expiresAt is an invalid Date")
+                    .with_field("expiresAt"),
+            );
+        }
+        Some(date) => String::from(date.to_iso_string()),
+        None => input::string(&expires_at, "expiresAt")?,
+    };
+    Ok(GlobalWalletConnectionCreateRequest { expires_at })
+}
+
+/// A client of Dynamic's admin API (server-side: it holds an API token).
+#[wasm_bindgen(js_name = DynamicAdminClient)]
+pub struct JsDynamicAdminClient {
+    inner: Rc<DynamicAdminClient<FetchTransport, JsJson>>,
+}
+
+#[wasm_bindgen(js_class = DynamicAdminClient)]
+impl JsDynamicAdminClient {
+    /// Throws `BROWSER_SECRET` in a browser unless `dangerouslyAllowBrowser: true`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "DynamicAdminClientOptions")] options: JsValue,
+    ) -> Result<JsDynamicAdminClient> {
+        let options = Options::read(&options, "DynamicAdminClient")?;
+        let allow = options
+            .optional_bool("dangerouslyAllowBrowser")?
+            .unwrap_or(false);
+        let environment_id = options.string("environmentId")?;
+        let api_token = options.string("apiToken")?;
+        let client_options = options.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
+        let transport = FetchTransport::new(options.signal()?);
+        let inner = DynamicAdminClient::new(
+            &environment_id,
+            &api_token,
+            is_browser(),
+            allow,
+            client_options,
+            transport,
+            JsJson,
+        )?;
+        Ok(JsDynamicAdminClient {
+            inner: Rc::new(inner),
+        })
+    }
+
+    /// `POST /environments/{environmentId}/users/bulk`: creates (with `upsert`, also updates)
+    /// many users at once.
+    #[wasm_bindgen(js_name = bulkCreateUsers, unchecked_return_type = "Promise<BulkUserCreateResponse>")]
+    pub fn bulk_create_users(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "InternalUserFields[]")] users: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "BulkCreateUsersOptions | undefined")]
+        options: JsValue,
+    ) -> Promise {
+        let client = self.inner.clone();
+        let prepared = bulk_arguments(&users, &options)
+            .map(|(users, upsert)| async move { client.bulk_create_users(&users, upsert).await });
+        promise(prepared)
+    }
+}
+
+fn bulk_arguments(
+    users: &JsValue,
+    options: &JsValue,
+) -> Result<(Vec<InternalUserFields>, Option<bool>)> {
+    if !Array::is_array(users) {
+        return Err(wrong_type("users", "an array of users", users));
+    }
+    let users: Vec<InternalUserFields> =
+        serde_wasm_bindgen::from_value(users.clone()).map_err(|e| {
+            Error::new(ErrorCode::InvalidArgument, format!("users: {e}")).with_field("users")
+        })?;
+    let upsert = if options.is_undefined() || options.is_null() {
+        None
+    } else {
+        Options::read(options, "bulkCreateUsers")?.optional_bool("upsert")?
+    };
+    Ok((users, upsert))
+}
+
+/// A client of the Snag Solutions API.
+#[wasm_bindgen(js_name = SnagClient)]
+pub struct JsSnagClient {
+    inner: Rc<SnagClient<FetchTransport, JsJson>>,
+}
+
+impl JsSnagClient {
+    /// The core client, for other exports (e.g. the linking flow) that reuse this one.
+    pub fn core(&self) -> Rc<SnagClient<FetchTransport, JsJson>> {
+        self.inner.clone()
+    }
+}
+
+#[wasm_bindgen(js_class = SnagClient)]
+impl JsSnagClient {
+    /// With an `apiKey`, throws `BROWSER_SECRET` in a browser unless `dangerouslyAllowBrowser`.
+    /// `options` may be omitted.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SnagClientOptions | undefined")] options: JsValue,
+    ) -> Result<JsSnagClient> {
+        let options = if options.is_undefined() {
+            Options {
+                object: Object::new(),
+            }
+        } else {
+            Options::read(&options, "SnagClient")?
+        };
+        let allow = options
+            .optional_bool("dangerouslyAllowBrowser")?
+            .unwrap_or(false);
+        let api_key = options.optional_string("apiKey")?;
+        let client_options = options.client_options(DEFAULT_SNAG_BASE_URL)?;
+        let transport = FetchTransport::new(options.signal()?);
+        let inner = SnagClient::new(
+            api_key.as_deref(),
+            is_browser(),
+            allow,
+            client_options,
+            transport,
+            JsJson,
+        )?;
+        Ok(JsSnagClient {
+            inner: Rc::new(inner),
+        })
+    }
+
+    /// `POST /api/users/connect`: connects a wallet to a Snag user. Not retried after a lost
+    /// response.
+    #[wasm_bindgen(js_name = connectWallet, unchecked_return_type = "Promise<SnagConnectResponse>")]
+    pub fn connect_wallet(&self, params: Ts<SnagConnectParams>) -> Promise {
+        let client = self.inner.clone();
+        promise(
+            input::ts(&params, "params")
+                .map(|params| async move { client.connect_wallet(&params).await }),
+        )
+    }
+}

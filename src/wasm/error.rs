@@ -97,18 +97,18 @@ impl From<Error> for JsValue {
 pub fn from_js(value: &JsValue, fallback: ErrorCode) -> Error {
     let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
     let text = |key: &str| get(key).and_then(|v| v.as_string());
-    if text("name").as_deref() == Some(ERROR_NAME) {
-        if let Some(code) = text("code").and_then(|c| code_from_str(&c)) {
-            let mut e = Error::new(code, text("message").unwrap_or_default());
-            e.field = text("field");
-            e.expected = text("expected");
-            e.received = text("received");
-            e.api_code = text("apiCode");
-            e.body = text("body");
-            e.step = text("step");
-            e.status = get("status").and_then(|v| v.as_f64()).map(|s| s as u16);
-            return e;
-        }
+    if text("name").as_deref() == Some(ERROR_NAME)
+        && let Some(code) = text("code").and_then(|c| code_from_str(&c))
+    {
+        let mut e = Error::new(code, text("message").unwrap_or_default());
+        e.field = text("field");
+        e.expected = text("expected");
+        e.received = text("received");
+        e.api_code = text("apiCode");
+        e.body = text("body");
+        e.step = text("step");
+        e.status = get("status").and_then(|v| v.as_f64()).map(|s| s as u16);
+        return e;
     }
     let message = text("message")
         .or_else(|| value.as_string())
@@ -122,14 +122,22 @@ fn code_from_str(code: &str) -> Option<ErrorCode> {
 
 /// True when `value` is an error thrown by this package.
 #[wasm_bindgen(js_name = isWalletLinkerError, unchecked_return_type = "value is WalletLinkerError")]
-pub fn is_wallet_linker_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue) -> bool {
+pub fn is_wallet_linker_error(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+) -> bool {
     value.is_instance_of::<js_sys::Error>()
-        && Reflect::get(&value, &JsValue::from_str("name")).ok().and_then(|n| n.as_string()).as_deref()
+        && Reflect::get(&value, &JsValue::from_str("name"))
+            .ok()
+            .and_then(|n| n.as_string())
+            .as_deref()
             == Some(ERROR_NAME)
 }
 
 /// Every error code, in a stable order (for UIs that list them).
 #[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "ErrorCode[]")]
 pub fn error_codes() -> Vec<JsValue> {
-    ErrorCode::ALL.iter().map(|c| JsValue::from_str(c.as_str())).collect()
+    ErrorCode::ALL
+        .iter()
+        .map(|c| JsValue::from_str(c.as_str()))
+        .collect()
 }

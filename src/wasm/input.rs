@@ -119,9 +119,12 @@ pub fn object<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> R
 /// Converts a Rust value to a plain JS object (maps become objects, absent options are omitted).
 pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value
-        .serialize(&serializer)
-        .map_err(|e| Error::new(ErrorCode::Internal, format!("could not convert a result: {e}")))
+    value.serialize(&serializer).map_err(|e| {
+        Error::new(
+            ErrorCode::Internal,
+            format!("could not convert a result: {e}"),
+        )
+    })
 }
 
 /// Reads a tsify-typed argument, checking first that it is an object at all.
@@ -141,6 +144,10 @@ where
 
 /// Returns a tsify-typed value to JavaScript.
 pub fn ts_out<T: tsify::Tsify + serde::Serialize>(value: &T) -> Result<tsify::Ts<T>> {
-    tsify::Ts::from_rust(value)
-        .map_err(|e| Error::new(ErrorCode::Internal, format!("could not convert a result: {e}")))
+    tsify::Ts::from_rust(value).map_err(|e| {
+        Error::new(
+            ErrorCode::Internal,
+            format!("could not convert a result: {e}"),
+        )
+    })
 }

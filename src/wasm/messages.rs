@@ -1,1 +1,214 @@
-//! JS exports (in progress)
+//! JS exports of the sign-in messages ([`crate::message`]) and address helpers: argument
+//! conversion only, plus the two things the core cannot do itself — read the page's location
+//! and the clock for Dynamic's defaults, and draw random bytes for a nonce.
+
+use super::input;
+use crate::error::{Error, ErrorCode, Result};
+use crate::message::{
+    self, DynamicSignInParams, SiweMessage, SolanaSignInInput, generate_nonce_from,
+};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use tsify::Ts;
+use wasm_bindgen::prelude::*;
+
+/// Reads a typed object argument. Keys whose value is `undefined` or `null` count as absent (as
+/// they do for the `siwe` package), so a missing required field becomes `INVALID_FIELD` naming
+/// that field (serde reports it as "missing field `name`"); other shape errors stay
+/// `INVALID_ARGUMENT`.
+fn typed<T>(value: &Ts<T>, argument: &str) -> Result<T>
+where
+    T: tsify::Tsify + serde::de::DeserializeOwned,
+{
+    input::object(&without_absent_values(&value.js_value()), argument).map_err(|e| {
+        let missing = e
+            .message
+            .split_once("missing field `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(name, _)| name.to_owned());
+        match missing {
+            Some(name) => {
+                Error::new(ErrorCode::InvalidField, format!("{name}: is required")).with_field(name)
+            }
+            None => e,
+        }
+    })
+}
+
+/// A copy of a plain object without its `undefined`- and `null`-valued keys; any other value as
+/// it is.
+fn without_absent_values(value: &JsValue) -> JsValue {
+    let Some(object) = value.dyn_ref::<Object>() else {
+        return value.clone();
+    };
+    // A plain object's prototype is `Object.prototype` (whose own prototype is null) or null.
+    let prototype = Object::get_prototype_of(value);
+    let plain = prototype.is_null() || Object::get_prototype_of(&prototype).is_null();
+    if !plain || Array::is_array(value) {
+        return value.clone();
+    }
+    let copy = Object::new();
+    for entry in Object::entries(object).iter() {
+        let Some(pair) = entry.dyn_ref::<Array>() else {
+            continue;
+        };
+        let entry_value = pair.get(1);
+        if !(entry_value.is_undefined() || entry_value.is_null()) {
+            // Setting a string key on a fresh plain object cannot fail.
+            let _ = Reflect::set(&copy, &pair.get(0), &entry_value);
+        }
+    }
+    copy.into()
+}
+
+fn text(value: &JsValue) -> Result<String> {
+    input::string(value, "text")
+}
+
+/// Builds an EIP-4361 (Sign-In with Ethereum) message, byte-identical to
+/// `new SiweMessage(fields).prepareMessage()` of the `siwe` package.
+///
+/// Throws `INVALID_FIELD` naming the field, or `INVALID_ADDRESS` for an address that is not
+/// EIP-55 checksummed (see `toChecksumAddress`).
+#[wasm_bindgen(js_name = createSiweMessage)]
+pub fn create_siwe_message(fields: Ts<SiweMessage>) -> Result<String> {
+    message::create_siwe_message(&typed(&fields, "fields")?)
+}
+
+/// Parses an EIP-4361 message strictly: the EIP-4361 ABNF, an EIP-55 address, fields in order,
+/// nothing after the last field. Absent optional fields are absent from the result.
+///
+/// Throws `MESSAGE_PARSE` naming the field at fault, or `INVALID_ADDRESS`.
+#[wasm_bindgen(js_name = parseSiweMessage)]
+pub fn parse_siwe_message(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<Ts<SiweMessage>> {
+    input::ts_out(&message::parse_siwe_message(&self::text(&text)?)?)
+}
+
+/// Builds a Sign-In With Solana message, byte-identical to `createSignInMessageText` of
+/// `@solana/wallet-standard-util`.
+///
+/// Throws `INVALID_FIELD` naming the field, or `INVALID_ADDRESS` for an address that is not a
+/// base58 32-byte key.
+#[wasm_bindgen(js_name = createSolanaSignInMessage)]
+pub fn create_solana_sign_in_message(input: Ts<SolanaSignInInput>) -> Result<String> {
+    message::create_solana_sign_in_message(&typed(&input, "input")?)
+}
+
+/// Parses a Sign-In With Solana message strictly. Absent optional fields are absent from the
+/// result.
+///
+/// Throws `MESSAGE_PARSE` naming the field at fault, or `INVALID_ADDRESS`.
+#[wasm_bindgen(js_name = parseSolanaSignInMessage)]
+pub fn parse_solana_sign_in_message(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<Ts<SolanaSignInInput>> {
+    input::ts_out(&message::parse_solana_sign_in_message(&self::text(&text)?)?)
+}
+
+/// Builds the message Dynamic's SDK asks a wallet to sign. `domain` defaults to `location.host`,
+/// `uri` to `location.origin + location.pathname`, `issuedAt` to now.
+///
+/// Throws `INVALID_FIELD` naming the field (also for a missing `domain` or `uri` where there is no
+/// `location`, as in Node), `INVALID_ADDRESS`, or `UNSUPPORTED_CHAIN`.
+#[wasm_bindgen(js_name = createDynamicSignInMessage)]
+pub fn create_dynamic_sign_in_message(params: Ts<DynamicSignInParams>) -> Result<String> {
+    let mut params = typed(&params, "params")?;
+    if params.domain.is_none() {
+        params.domain = Some(page_location("domain", &["host"])?);
+    }
+    if params.uri.is_none() {
+        params.uri = Some(page_location("uri", &["origin", "pathname"])?);
+    }
+    if params.issued_at.is_none() {
+        params.issued_at = js_sys::Date::new_0().to_iso_string().as_string();
+    }
+    message::create_dynamic_sign_in_message(&params)
+}
+
+/// Parses a message in Dynamic's template. `chain` is `EVM` for Ethereum; when the statement is
+/// Dynamic's default one, `appName` is returned instead of `statement`.
+///
+/// Throws `MESSAGE_PARSE` naming the field at fault, or `INVALID_ADDRESS`.
+#[wasm_bindgen(js_name = parseDynamicSignInMessage)]
+pub fn parse_dynamic_sign_in_message(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<Ts<DynamicSignInParams>> {
+    input::ts_out(&message::parse_dynamic_sign_in_message(&self::text(
+        &text,
+    )?)?)
+}
+
+/// The concatenation of `globalThis.location`'s string properties `parts`, for `field`'s default.
+fn page_location(field: &str, parts: &[&str]) -> Result<String> {
+    let missing = || {
+        Error::new(
+            ErrorCode::InvalidField,
+            format!(
+                "{field}: is required here (there is no globalThis.location to default it from)"
+            ),
+        )
+        .with_field(field)
+    };
+    let location = Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
+        .ok()
+        .filter(|l| l.is_object())
+        .ok_or_else(missing)?;
+    let mut out = String::new();
+    for part in parts {
+        let value = Reflect::get(&location, &JsValue::from_str(part))
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(missing)?;
+        out.push_str(&value);
+    }
+    Ok(out)
+}
+
+/// The EIP-55 checksummed form of an address given in any letter case.
+///
+/// Throws `INVALID_ADDRESS` when the text is not `0x` followed by 40 hex digits.
+#[wasm_bindgen(js_name = toChecksumAddress)]
+pub fn to_checksum_address(
+    #[wasm_bindgen(unchecked_param_type = "string")] address: JsValue,
+) -> Result<String> {
+    crate::evm::eip55::to_checksum_address(&input::string(&address, "address")?)
+}
+
+/// Whether `address` is a Solana address: base58 text of exactly 32 bytes (`false` for any
+/// non-string).
+#[wasm_bindgen(js_name = isValidSolanaAddress)]
+pub fn is_valid_solana_address(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] address: JsValue,
+) -> bool {
+    input::string(&address, "address").is_ok_and(|a| crate::solana::is_valid_address(&a))
+}
+
+/// A fresh nonce for a sign-in message: 128 bits from the platform's CSPRNG
+/// (`crypto.getRandomValues`), written as 22 letters and digits.
+///
+/// Throws `RANDOM_UNAVAILABLE` when `globalThis.crypto.getRandomValues` is missing or fails.
+#[wasm_bindgen(js_name = generateNonce)]
+pub fn generate_nonce() -> Result<String> {
+    let unavailable = |why: &str| {
+        Error::new(
+            ErrorCode::RandomUnavailable,
+            format!("no cryptographically secure random source: {why}"),
+        )
+    };
+    let crypto = Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+        .ok()
+        .filter(|c| c.is_object())
+        .ok_or_else(|| unavailable("globalThis.crypto is missing"))?;
+    let get_random_values = Reflect::get(&crypto, &JsValue::from_str("getRandomValues"))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| unavailable("crypto.getRandomValues is missing"))?;
+    let buffer = Uint8Array::new_with_length(16);
+    get_random_values
+        .call1(&crypto, &buffer)
+        .map_err(|_| unavailable("crypto.getRandomValues threw"))?;
+    let mut random = [0u8; 16];
+    buffer.copy_to(&mut random);
+    Ok(generate_nonce_from(&random))
+}

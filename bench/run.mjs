@@ -1,0 +1,208 @@
+// The benchmark: `./dev bench [--quick] [--no-variants] [--readme]` (scripts/bench.sh runs this after
+// the package build). In order: fixtures, the native limit (cargo example), Node (own process),
+// headless Chromium (bundled page on loopback), cold instantiation (fresh processes / fresh
+// browsers), package size. Writes bench/out/{results.json,table.md,bench.svg,size.md} and prints
+// the tables. `--readme` also refreshes docs/bench.svg and the README's Performance block.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { launchChromium, serveStatic } from '../tests/js/browser-tools.mjs';
+import { makeFixtures } from './fixtures.mjs';
+import { markdownReport, svgChart, summaryTable, targetsTable, evaluateTargets, environmentLines, fullTable } from './report.mjs';
+import { sizeReport } from './size.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = path.join(root, 'bench/out');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const options = quick ? { samples: 3, sampleMs: 150 } : { samples: 5, sampleMs: 250 };
+const coldSamples = quick ? 3 : 5;
+const log = (line) => console.log(line);
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const load = [];
+const phase = (name) => {
+  load.push({ phase: name, loadavg: loadavg() });
+  log(`\n[bench] ${name} (load average ${load.at(-1).loadavg})`);
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+mkdirSync(out, { recursive: true });
+const fixturesPath = path.join(out, 'fixtures.json');
+const fixtures = await makeFixtures();
+writeFileSync(fixturesPath, JSON.stringify(fixtures, null, 1));
+
+// 1. Native limit. opt-level 3 is what a native user of the crate would build with.
+phase('native Rust (cargo run --release --example bench_native)');
+const native = spawnSync('cargo', ['run', '--release', '--quiet', '--example', 'bench_native', '--', fixturesPath, String(options.samples), String(options.sampleMs)], {
+  cwd: root,
+  env: { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: '3' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+  maxBuffer: 16 << 20,
+});
+if (native.status !== 0) throw new Error('the native bench failed (see above)');
+const nativeRun = JSON.parse(native.stdout.toString());
+
+// 2. Node, in a process of its own.
+phase('Node');
+const nodeOut = path.join(out, 'node.json');
+execFileSync('node', [path.join(root, 'bench/node-run.mjs'), fixturesPath, nodeOut, String(options.samples), String(options.sampleMs)], { cwd: root, stdio: 'inherit' });
+const nodeRun = JSON.parse(readFileSync(nodeOut, 'utf8'));
+
+// 3. Chromium: every peer bundled, wallet-linker through the import map, as a dapp would load it.
+phase('Chromium');
+const bundle = await esbuild.build({
+  entryPoints: [path.join(root, 'bench/browser-entry.mjs')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+  external: ['wallet-linker'],
+  alias: { buffer: 'buffer/' },
+  define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
+  inject: [path.join(root, 'tests/js/browser-shims.mjs')],
+  logLevel: 'silent',
+});
+const importMap = '<script type="importmap">{"imports":{"wallet-linker":"/pkg/index.js"}}</script>';
+const pages = {
+  '/__bench__.html': ['text/html', `<!doctype html><meta charset="utf-8"><title>bench</title>${importMap}<script type="module" src="/__bench__.js"></script>`],
+  '/__bench__.js': ['text/javascript', bundle.outputFiles[0].text],
+  // Cold import of the package as published: fetch of the JS and the .wasm, streaming compile, instantiate.
+  '/__import__.html': ['text/html', `<!doctype html><meta charset="utf-8">${importMap}<script type="module">
+const t0 = performance.now(); await import('wallet-linker'); globalThis.__ms = performance.now() - t0;</script>`],
+  // Compile + instantiate only, from bytes already in memory.
+  '/__bytes__.html': ['text/html', `<!doctype html><meta charset="utf-8"><script type="module">
+import init from '/pkg/wallet_linker.js';
+const bytes = await (await fetch('/pkg/wallet_linker_bg.wasm')).arrayBuffer();
+const t0 = performance.now(); await init({ module_or_path: bytes }); globalThis.__ms = performance.now() - t0;</script>`],
+};
+const server = await serveStatic(root, pages);
+const chromiumVersion = execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version']).toString().trim();
+let chromiumRun;
+let chromiumImport;
+let chromiumBytes;
+try {
+  const browser = await launchChromium();
+  try {
+    const tab = await browser.newPage();
+    const problems = [];
+    tab.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : log(m.text())));
+    tab.on('pageerror', (e) => problems.push(e.message));
+    await tab.goto(`${server.url}/__bench__.html`);
+    await tab.waitForFunction(() => globalThis.__benchReady === true, null, { timeout: 60_000 }).catch(() => {
+      throw new Error(`the bench page did not load: ${problems.join('; ')}`);
+    });
+    const results = await tab.evaluate(([f, o]) => globalThis.__benchRun(f, o), [fixtures, options]);
+    chromiumRun = { runtime: chromiumVersion, results };
+  } finally {
+    await browser.close();
+  }
+
+  // 4. Cold instantiation: a fresh browser (no compiled-code cache) and a fresh Node process each time.
+  phase('cold instantiation');
+  const chromiumCold = async (page) => {
+    const times = [];
+    for (let i = 0; i < coldSamples; i++) {
+      const fresh = await launchChromium();
+      try {
+        const tab = await fresh.newPage();
+        await tab.goto(`${server.url}${page}`);
+        await tab.waitForFunction(() => globalThis.__ms !== undefined, null, { timeout: 30_000 });
+        times.push(await tab.evaluate(() => globalThis.__ms));
+      } finally {
+        await fresh.close();
+      }
+    }
+    return times;
+  };
+  chromiumImport = await chromiumCold('/__import__.html');
+  chromiumBytes = await chromiumCold('/__bytes__.html');
+} finally {
+  await server.close();
+}
+const nodeCold = (script) =>
+  Array.from({ length: coldSamples }, () => Number(execFileSync('node', ['--input-type=module', '-e', script], { cwd: root }).toString()));
+const nodeImport = nodeCold(`const t0 = performance.now(); await import('wallet-linker'); console.log(performance.now() - t0);`);
+const nodeBytes = nodeCold(`import init from ${JSON.stringify(path.join(root, 'pkg/wallet_linker.js'))};
+import { readFileSync } from 'node:fs';
+const bytes = readFileSync(${JSON.stringify(path.join(root, 'pkg/wallet_linker_bg.wasm'))});
+const t0 = performance.now(); await init({ module_or_path: bytes }); console.log(performance.now() - t0);`);
+const instantiation = {
+  node: { importMs: median(nodeImport), bytesMs: median(nodeBytes), importSamples: nodeImport, bytesSamples: nodeBytes },
+  chromium: { importMs: median(chromiumImport), bytesMs: median(chromiumBytes), importSamples: chromiumImport, bytesSamples: chromiumBytes },
+};
+log(`  Node: import ${instantiation.node.importMs.toFixed(1)} ms, from bytes ${instantiation.node.bytesMs.toFixed(1)} ms`);
+log(`  Chromium: import ${instantiation.chromium.importMs.toFixed(1)} ms, from bytes ${instantiation.chromium.bytesMs.toFixed(1)} ms`);
+
+// 5. Size.
+phase('package size');
+const size = await sizeReport({ root, variants: !args.has('--no-variants'), log });
+load.push({ phase: 'end', loadavg: loadavg() });
+
+const rustc = execFileSync('rustc', ['--version']).toString().trim();
+const run = {
+  options,
+  environment: {
+    date: new Date().toISOString().slice(0, 10),
+    cpu: os.cpus()[0]?.model?.trim() ?? 'unknown CPU',
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    chromium: chromiumVersion,
+    rustc,
+    load,
+  },
+  native: nativeRun,
+  node: nodeRun,
+  chromium: chromiumRun,
+  instantiation,
+  size: size.data,
+};
+const report = markdownReport(run);
+writeFileSync(path.join(out, 'results.json'), JSON.stringify(run, null, 1));
+writeFileSync(path.join(out, 'table.md'), report);
+writeFileSync(path.join(out, 'size.md'), size.markdown);
+const svg = svgChart(run);
+writeFileSync(path.join(out, 'bench.svg'), svg);
+console.log(`\n${report}\n${size.markdown}`);
+console.log(`[bench] wrote bench/out/results.json, table.md, size.md, bench.svg`);
+
+if (args.has('--readme')) {
+  mkdirSync(path.join(root, 'docs'), { recursive: true });
+  writeFileSync(path.join(root, 'docs/bench.svg'), svg);
+  const readmePath = path.join(root, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const begin = '<!-- bench:begin (generated by `./dev bench --readme`) -->';
+  const end = '<!-- bench:end -->';
+  const i = readme.indexOf(begin);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) {
+    console.log('[bench] README has no bench markers; not updated');
+  } else {
+    const sizeLine = `Package: ${(size.data.packageGzip / 1000).toFixed(1)} KB gzip -9 (wasm ${size.data.wasmGzip.toLocaleString('en-US')} B + JS glue ${size.data.glueGzip.toLocaleString('en-US')} B).`;
+    const block = [
+      begin,
+      ...environmentLines(run).map((l) => `${l}  `),
+      '',
+      summaryTable(run),
+      '',
+      '<details><summary>Every contender</summary>',
+      '',
+      fullTable(run),
+      '',
+      '</details>',
+      '',
+      sizeLine,
+      '',
+      targetsTable(evaluateTargets(run)),
+      '',
+      '![Benchmark chart: operations per second of wallet-linker and the JS libraries in Node and Chromium](docs/bench.svg)',
+      '',
+    ].join('\n');
+    writeFileSync(readmePath, readme.slice(0, i) + block + readme.slice(j));
+    console.log('[bench] updated docs/bench.svg and the README Performance block');
+  }
+}

@@ -1,0 +1,360 @@
+//! What the three clients share: validated options, URL building, the retry loop, and the mapping
+//! of every failure to a coded [`Error`].
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::json::{JsonCodec, Value};
+use super::retry::{Idempotency, MAX_MAX_RETRIES, Outcome, RetryPolicy};
+use super::transport::{Credentials, HttpRequest, HttpResponse, Method, Transport, TransportError};
+use crate::error::{Error, ErrorCode, Result};
+
+/// Per-attempt timeout when the caller does not say.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+/// Longest per-attempt timeout a caller may ask for (10 minutes).
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+/// Longest environment id, token or key accepted (real ones are far shorter).
+const MAX_CREDENTIAL_CHARS: usize = 8192;
+/// Longest base URL accepted.
+const MAX_URL_CHARS: usize = 2048;
+
+/// Options every client takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Service root without a trailing `/`, e.g. `https://app.dynamicauth.com/api/v0`.
+    pub base_url: String,
+    pub timeout_ms: u64,
+    pub retry: RetryPolicy,
+    pub credentials: Credentials,
+}
+
+impl ClientOptions {
+    /// Default options for a service at `base_url` (taken as given: validate it with
+    /// [`ClientOptions::from_parts`] when it comes from a caller).
+    pub fn new(base_url: &str) -> Self {
+        ClientOptions {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            retry: RetryPolicy::default(),
+            credentials: Credentials::SameOrigin,
+        }
+    }
+
+    /// Validates the options as a caller gives them (numbers as JavaScript holds them).
+    pub fn from_parts(
+        default_base_url: &str,
+        base_url: Option<&str>,
+        timeout_ms: Option<f64>,
+        max_retries: Option<f64>,
+        retry_state_changing: Option<bool>,
+    ) -> Result<Self> {
+        let mut options = ClientOptions::new(default_base_url);
+        if let Some(url) = base_url {
+            options.base_url = validate_base_url(url)?;
+        }
+        if let Some(ms) = timeout_ms {
+            options.timeout_ms = whole_number(ms, "timeoutMs", 1, MAX_TIMEOUT_MS)?;
+        }
+        if let Some(n) = max_retries {
+            let n = whole_number(n, "maxRetries", 0, u64::from(MAX_MAX_RETRIES))?;
+            options.retry.max_retries = u32::try_from(n).unwrap_or(MAX_MAX_RETRIES);
+        }
+        if let Some(opt_in) = retry_state_changing {
+            options.retry.retry_state_changing = opt_in;
+        }
+        Ok(options)
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidArgument, message).with_field(field)
+}
+
+fn whole_number(value: f64, field: &str, min: u64, max: u64) -> Result<u64> {
+    if value.is_finite() && value.fract() == 0.0 && value >= min as f64 && value <= max as f64 {
+        Ok(value as u64)
+    } else {
+        Err(invalid(
+            field,
+            format!("{field} must be a whole number from {min} to {max}"),
+        )
+        .with_expected(format!("{min}..={max}"))
+        .with_received(value.to_string()))
+    }
+}
+
+/// A base URL: `http(s)://host[:port][/path]`, or a same-origin path such as `/api/snag` (a
+/// browser resolves it against the page). No query, fragment, spaces or control characters.
+pub fn validate_base_url(url: &str) -> Result<String> {
+    let fail = |why: &str| {
+        invalid("baseUrl", format!("baseUrl {why}"))
+            .with_expected("an http(s) URL or a path starting with /")
+            .with_received(url)
+    };
+    if url.chars().count() > MAX_URL_CHARS {
+        return Err(fail("is too long"));
+    }
+    if url
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '?' || c == '#')
+    {
+        return Err(fail("contains a space, a control character, '?' or '#'"));
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = if let Some(rest) = lower.strip_prefix("https://") {
+        rest
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        rest
+    } else if url.starts_with('/') && !url.starts_with("//") {
+        return Ok(url.trim_end_matches('/').to_owned());
+    } else {
+        return Err(fail("is not an http(s) URL or a path starting with /"));
+    };
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(fail("has no host"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+/// A token, key or id placed in a header or a URL: non-empty, bounded, and free of control
+/// characters (a newline in a header value would be rejected by fetch, or worse, split a header).
+pub fn validate_credential(value: &str, field: &str) -> Result<String> {
+    if value.is_empty() {
+        return Err(invalid(field, format!("{field} must not be empty")));
+    }
+    if value.chars().count() > MAX_CREDENTIAL_CHARS {
+        return Err(
+            Error::new(ErrorCode::InputTooLarge, format!("{field} is too long")).with_field(field),
+        );
+    }
+    if value.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(invalid(
+            field,
+            format!("{field} contains a space or a control character"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Server-side secrets (Dynamic's API token, Snag's API key) must not be shipped to a browser,
+/// where any visitor can read them. `is_browser` says a `window` or `document` global exists.
+pub fn check_secret_placement(
+    is_browser: bool,
+    dangerously_allow_browser: bool,
+    secret_field: &str,
+    client: &str,
+) -> Result<()> {
+    if is_browser && !dangerously_allow_browser {
+        return Err(Error::new(
+            ErrorCode::BrowserSecret,
+            format!(
+                "{client} was given {secret_field} in a browser, where every visitor could read it; \
+                 call the service from your backend (or a proxy that adds the key), or pass \
+                 dangerouslyAllowBrowser: true if this page is private"
+            ),
+        )
+        .with_field(secret_field));
+    }
+    Ok(())
+}
+
+/// Percent-encodes a path segment as `encodeURIComponent` does.
+pub fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            )
+        {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Most bytes of a service's error body kept when the body is not JSON.
+const MAX_ERROR_TEXT: usize = 200;
+
+/// Reads the JSON error bodies the services send: Dynamic `{error, code?, payload?}` (and
+/// `ErrorMessageWithCode {code, message}`); Snag `{message}` or `{error}`. Returns the text and the
+/// code when they are non-empty strings; anything else (HTML, numbers, arrays) gives neither.
+fn error_details<C: JsonCodec>(codec: &C, body: &str) -> (Option<String>, Option<String>) {
+    let Ok(value) = codec.decode::<Value>(body) else {
+        return (None, None);
+    };
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    (text("error").or_else(|| text("message")), text("code"))
+}
+
+/// One call of a client: what to send and how it may be retried.
+pub(crate) struct Call<'a> {
+    /// `"Dynamic"`, `"Dynamic admin"` or `"Snag"`, for messages.
+    pub service: &'a str,
+    /// The JS method name, for messages (`"verifyLink"`).
+    pub operation: &'a str,
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub idempotency: Idempotency,
+}
+
+/// Serialises a request body.
+pub(crate) fn encode_body<C: JsonCodec, B: Serialize + ?Sized>(
+    codec: &C,
+    body: &B,
+    operation: &str,
+) -> Result<String> {
+    codec.encode(body).map_err(|e| {
+        Error::new(
+            ErrorCode::Internal,
+            format!("{operation}: could not encode the request: {e}"),
+        )
+    })
+}
+
+/// Sends `call`, retrying per `options.retry`, and decodes a 2xx body as `R`.
+pub(crate) async fn execute<T: Transport, C: JsonCodec, R: DeserializeOwned>(
+    transport: &T,
+    codec: &C,
+    options: &ClientOptions,
+    call: Call<'_>,
+) -> Result<R> {
+    let response = send_with_retries(transport, codec, options, &call).await?;
+    codec.decode(&response.body).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidResponse,
+            format!(
+                "{} {}: the {} response is not the expected JSON: {e}",
+                call.service, call.operation, response.status
+            ),
+        )
+        .with_status(response.status)
+        .with_body(response.body.clone())
+    })
+}
+
+async fn send_with_retries<T: Transport, C: JsonCodec>(
+    transport: &T,
+    codec: &C,
+    options: &ClientOptions,
+    call: &Call<'_>,
+) -> Result<HttpResponse> {
+    let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+    if call.body.is_some() {
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    }
+    headers.extend(call.headers.iter().cloned());
+    let request = HttpRequest {
+        method: call.method,
+        url: call.url.clone(),
+        headers,
+        body: call.body.clone(),
+        credentials: options.credentials,
+        timeout_ms: options.timeout_ms,
+    };
+    let mut retries = 0;
+    loop {
+        let result = match transport.send(&request).await {
+            Ok(response) if (200..300).contains(&response.status) => return Ok(response),
+            result => result,
+        };
+        let outcome = match &result {
+            Ok(response) => Outcome::Response(response),
+            Err(e) => Outcome::Failed(e),
+        };
+        let delay = options.retry.next_delay_ms(
+            call.idempotency,
+            retries,
+            outcome,
+            transport.now_ms(),
+            transport.random(),
+        );
+        let Some(ms) = delay else {
+            return Err(match result {
+                Ok(response) => http_error(codec, call, response),
+                Err(e) => transport_error(e, call, options, retries + 1),
+            });
+        };
+        transport
+            .sleep(ms)
+            .await
+            .map_err(|e| transport_error(e, call, options, retries + 1))?;
+        retries += 1;
+    }
+}
+
+fn http_error<C: JsonCodec>(codec: &C, call: &Call<'_>, response: HttpResponse) -> Error {
+    let (text, code) = error_details(codec, &response.body);
+    let text = text.unwrap_or_else(|| {
+        let raw = response.body.trim();
+        match raw.char_indices().nth(MAX_ERROR_TEXT) {
+            Some((cut, _)) => format!("{}…", &raw[..cut]),
+            None => raw.to_owned(),
+        }
+    });
+    let mut message = format!(
+        "{} {} failed with HTTP {}",
+        call.service, call.operation, response.status
+    );
+    if !text.is_empty() {
+        message.push_str(": ");
+        message.push_str(&text);
+    }
+    if let Some(code) = &code {
+        message.push_str(&format!(" ({code})"));
+    }
+    let mut error = Error::new(ErrorCode::HttpError, message)
+        .with_status(response.status)
+        .with_body(response.body);
+    if let Some(code) = code {
+        error = error.with_api_code(code);
+    }
+    error
+}
+
+fn transport_error(
+    error: TransportError,
+    call: &Call<'_>,
+    options: &ClientOptions,
+    attempts: u32,
+) -> Error {
+    let what = format!("{} {}", call.service, call.operation);
+    let tries = if attempts == 1 {
+        String::new()
+    } else {
+        format!(" (after {attempts} attempts)")
+    };
+    match error {
+        TransportError::Timeout => Error::new(
+            ErrorCode::Timeout,
+            format!(
+                "{what}: no response within {} ms{tries}",
+                options.timeout_ms
+            ),
+        ),
+        TransportError::Network { message, .. } => Error::new(
+            ErrorCode::Network,
+            format!("{what}: could not reach {}{tries}: {message}", call.url),
+        ),
+        TransportError::InvalidRequest(message) => Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{what}: cannot send a request to {}: {message}", call.url),
+        )
+        .with_field("baseUrl"),
+        TransportError::Aborted => Error::new(
+            ErrorCode::Aborted,
+            format!("{what} was aborted by the caller"),
+        ),
+    }
+}

@@ -1,0 +1,79 @@
+//! Client of the Snag Solutions API (`POST /api/users/connect`).
+//!
+//! Snag authenticates with a server-side `X-API-KEY`. In a browser, give no key and point
+//! `base_url` at your own backend, which checks the user and forwards the call with the key.
+
+use super::client::{
+    Call, ClientOptions, check_secret_placement, encode_body, execute, validate_credential,
+};
+use super::json::JsonCodec;
+use super::retry::Idempotency;
+use super::transport::{Method, Transport};
+use super::types::{SnagConnectParams, SnagConnectResponse};
+use crate::error::Result;
+
+/// Snag's API root.
+pub const DEFAULT_SNAG_BASE_URL: &str = "https://admin.snagsolutions.io";
+
+pub struct SnagClient<T, C> {
+    api_key: Option<String>,
+    options: ClientOptions,
+    transport: T,
+    codec: C,
+}
+
+impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
+    /// With an `api_key`, refuses to be built in a browser (`is_browser`) unless
+    /// `dangerously_allow_browser`.
+    pub fn new(
+        api_key: Option<&str>,
+        is_browser: bool,
+        dangerously_allow_browser: bool,
+        options: ClientOptions,
+        transport: T,
+        codec: C,
+    ) -> Result<Self> {
+        let api_key = match api_key {
+            Some(key) => {
+                check_secret_placement(
+                    is_browser,
+                    dangerously_allow_browser,
+                    "apiKey",
+                    "SnagClient",
+                )?;
+                Some(validate_credential(key, "apiKey")?)
+            }
+            None => None,
+        };
+        Ok(SnagClient {
+            api_key,
+            options,
+            transport,
+            codec,
+        })
+    }
+
+    /// `POST /api/users/connect`: connects a wallet to a Snag user.
+    pub async fn connect_wallet(&self, params: &SnagConnectParams) -> Result<SnagConnectResponse> {
+        let operation = "connectWallet";
+        let body = encode_body(&self.codec, params, operation)?;
+        let headers = match &self.api_key {
+            Some(key) => vec![("X-API-KEY".to_owned(), key.clone())],
+            None => Vec::new(),
+        };
+        let call = Call {
+            service: "Snag",
+            operation,
+            method: Method::Post,
+            url: format!("{}/api/users/connect", self.options.base_url),
+            headers,
+            body: Some(body),
+            idempotency: Idempotency::StateChanging,
+        };
+        execute(&self.transport, &self.codec, &self.options, call).await
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+}

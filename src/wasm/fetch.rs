@@ -1,0 +1,273 @@
+//! The platform under the service clients: [`Transport`] over `fetch`, and [`JsonCodec`] over the
+//! engine's `JSON`.
+//!
+//! `fetch`, `setTimeout` and `clearTimeout` are reached through the global object (not `window`),
+//! so the clients work in browsers, web workers and Node >= 20 alike. Each attempt gets its own
+//! `AbortController`, aborted by a timer (→ `TIMEOUT`) or by the caller's `AbortSignal`
+//! (→ `ABORTED`); both also cover reading the body.
+
+use js_sys::{Array, Function, Promise, Reflect};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response,
+};
+
+use crate::api::{Credentials, HttpRequest, HttpResponse, JsonCodec, Transport, TransportError};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(request: &Request) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
+    /// Any `EventTarget` (here an `AbortSignal`), without web-sys's `EventTarget` feature.
+    type Listenable;
+    #[wasm_bindgen(method, js_name = addEventListener)]
+    fn add_event_listener(this: &Listenable, kind: &str, listener: &Function);
+    #[wasm_bindgen(method, js_name = removeEventListener)]
+    fn remove_event_listener(this: &Listenable, kind: &str, listener: &Function);
+}
+
+fn on_abort(signal: &AbortSignal, listener: &Function) {
+    signal
+        .unchecked_ref::<Listenable>()
+        .add_event_listener("abort", listener);
+}
+
+fn off_abort(signal: &AbortSignal, listener: &Function) {
+    signal
+        .unchecked_ref::<Listenable>()
+        .remove_event_listener("abort", listener);
+}
+
+/// `fetch` with per-attempt timeouts and an optional caller `AbortSignal`.
+pub struct FetchTransport {
+    signal: Option<AbortSignal>,
+}
+
+impl FetchTransport {
+    pub fn new(signal: Option<AbortSignal>) -> Self {
+        FetchTransport { signal }
+    }
+
+    fn caller_aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::aborted)
+    }
+}
+
+/// Undoes an attempt's timer and abort listener however the attempt ends.
+struct AttemptGuard<'a> {
+    timer: JsValue,
+    abort: Function,
+    signal: Option<&'a AbortSignal>,
+}
+
+impl Drop for AttemptGuard<'_> {
+    fn drop(&mut self) {
+        let _ = clear_timeout(&self.timer);
+        if let Some(signal) = self.signal {
+            off_abort(signal, &self.abort);
+        }
+    }
+}
+
+impl Transport for FetchTransport {
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        if self.caller_aborted() {
+            return Err(TransportError::Aborted);
+        }
+        let not_sent = |e: JsValue| TransportError::Network {
+            before_send: true,
+            message: describe(&e),
+        };
+        let controller = AbortController::new().map_err(not_sent)?;
+        let fetch_request = build_request(request, &controller.signal())?;
+        // `controller.abort` bound to its controller: the timer and the caller's signal call it.
+        let abort = Reflect::get(&controller, &JsValue::from_str("abort"))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .map(|f| f.bind0(&controller))
+            .ok_or_else(|| not_sent(JsValue::from_str("AbortController.abort is missing")))?;
+        let timer = set_timeout(&abort, request.timeout_ms as f64).map_err(not_sent)?;
+        if let Some(signal) = &self.signal {
+            on_abort(signal, &abort);
+        }
+        let _guard = AttemptGuard {
+            timer,
+            abort,
+            signal: self.signal.as_ref(),
+        };
+        match fetch_response(&fetch_request).await {
+            Ok(response) => Ok(response),
+            Err(_) if self.caller_aborted() => Err(TransportError::Aborted),
+            Err(_) if controller.signal().aborted() => Err(TransportError::Timeout),
+            Err(error) => Err(TransportError::Network {
+                before_send: never_reached_server(&error),
+                message: describe(&error),
+            }),
+        }
+    }
+
+    async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
+        if self.caller_aborted() {
+            return Err(TransportError::Aborted);
+        }
+        let mut timer = Ok(JsValue::UNDEFINED);
+        let mut wake = None;
+        // Resolves after `ms`, or as soon as the caller aborts.
+        let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
+            timer = set_timeout(&resolve, ms as f64);
+            if let Some(signal) = &self.signal {
+                on_abort(signal, &resolve);
+            }
+            wake = Some(resolve);
+        });
+        if timer.is_ok() {
+            let _ = JsFuture::from(promise).await;
+        }
+        if let Ok(id) = &timer {
+            let _ = clear_timeout(id);
+        }
+        if let (Some(signal), Some(wake)) = (&self.signal, &wake) {
+            off_abort(signal, wake);
+        }
+        if self.caller_aborted() {
+            return Err(TransportError::Aborted);
+        }
+        timer.map(|_| ()).map_err(|e| TransportError::Network {
+            before_send: true,
+            message: describe(&e),
+        })
+    }
+
+    fn now_ms(&self) -> i64 {
+        js_sys::Date::now() as i64
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}
+
+fn build_request(request: &HttpRequest, signal: &AbortSignal) -> Result<Request, TransportError> {
+    let invalid = |e: JsValue| TransportError::InvalidRequest(describe(&e));
+    let headers = Headers::new().map_err(invalid)?;
+    for (name, value) in &request.headers {
+        headers.set(name, value).map_err(invalid)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(request.method.as_str());
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_credentials(match request.credentials {
+        Credentials::SameOrigin => RequestCredentials::SameOrigin,
+        Credentials::Include => RequestCredentials::Include,
+        Credentials::Omit => RequestCredentials::Omit,
+    });
+    init.set_signal(Some(signal));
+    // Fails on a URL the platform cannot resolve (e.g. a relative baseUrl outside a page).
+    Request::new_with_str_and_init(&request.url, &init).map_err(invalid)
+}
+
+async fn fetch_response(request: &Request) -> Result<HttpResponse, JsValue> {
+    let response: Response = JsFuture::from(global_fetch(request)?).await?.dyn_into()?;
+    let status = response.status();
+    let headers = header_pairs(&response.headers());
+    let body = JsFuture::from(response.text()?).await?;
+    Ok(HttpResponse {
+        status,
+        headers,
+        body: body.as_string().unwrap_or_default(),
+    })
+}
+
+fn header_pairs(headers: &Headers) -> Vec<(String, String)> {
+    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let pair = entry.dyn_into::<Array>().ok()?;
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// Node's fetch (undici) names the socket error in `cause.code`, or for a multi-address connect in
+/// `cause.errors[i].code`. Only a refused connection or a failed DNS lookup proves that the request
+/// never reached the server; browsers give no detail, so there a failure counts as "maybe sent".
+fn never_reached_server(error: &JsValue) -> bool {
+    const BEFORE_SEND: [&str; 4] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"];
+    let get = |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok();
+    let code_of = |v: &JsValue| get(v, "code").and_then(|c| c.as_string());
+    let Some(cause) = get(error, "cause").filter(|c| c.is_object()) else {
+        return false;
+    };
+    if let Some(code) = code_of(&cause) {
+        return BEFORE_SEND.contains(&code.as_str());
+    }
+    match get(&cause, "errors").and_then(|e| e.dyn_into::<Array>().ok()) {
+        Some(errors) if errors.length() > 0 => errors
+            .iter()
+            .all(|e| code_of(&e).is_some_and(|c| BEFORE_SEND.contains(&c.as_str()))),
+        _ => false,
+    }
+}
+
+/// A short description of a thrown JS value: its message, plus its cause's code or message.
+pub fn describe(error: &JsValue) -> String {
+    let get = |v: &JsValue, key: &str| {
+        Reflect::get(v, &JsValue::from_str(key))
+            .ok()
+            .and_then(|x| x.as_string())
+    };
+    let mut text = get(error, "message")
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned());
+    if let Some(cause) = Reflect::get(error, &JsValue::from_str("cause"))
+        .ok()
+        .filter(|c| c.is_object())
+        && let Some(detail) = get(&cause, "code").or_else(|| get(&cause, "message"))
+    {
+        text.push_str(" (");
+        text.push_str(&detail);
+        text.push(')');
+    }
+    text
+}
+
+/// The engine's `JSON.parse` / `JSON.stringify`, with serde-wasm-bindgen in between.
+pub struct JsJson;
+
+impl JsonCodec for JsJson {
+    fn encode<T: Serialize + ?Sized>(&self, value: &T) -> Result<String, String> {
+        let js = to_plain_js(value).map_err(|e| e.to_string())?;
+        js_sys::JSON::stringify(&js)
+            .map_err(|e| describe(&e))?
+            .as_string()
+            .ok_or_else(|| "JSON.stringify returned no text".to_owned())
+    }
+
+    fn decode<T: DeserializeOwned>(&self, text: &str) -> Result<T, String> {
+        let js = js_sys::JSON::parse(text).map_err(|e| describe(&e))?;
+        serde_wasm_bindgen::from_value(js).map_err(|e| e.to_string())
+    }
+}
+
+/// A Rust value as plain JS data: maps become objects, absent options are omitted (the models skip
+/// `None`), and a JSON `null` inside free-form data stays `null` (not `undefined`).
+pub fn to_plain_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(true);
+    value.serialize(&serializer)
+}

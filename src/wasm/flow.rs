@@ -1,0 +1,1095 @@
+//! `linkWallet`: the whole linking flow in one call.
+//!
+//! connect (when the address is unknown) → nonce (`dynamic.getNonce()`) → message (Dynamic's
+//! template, SIWE or SIWS) → signature (`signMessage` callback or a wallet adapter) → local
+//! verification with the Rust core (a bad signature never reaches the network) → `verifyLink`
+//! (or `verify` to sign in) → optional Snag `connectWallet` → `LinkResult`.
+//!
+//! The services are reached through their objects' methods (`getNonce`, `verify`, `verifyLink`,
+//! `connectWallet`), so this package's `DynamicClient` / `SnagClient` work, and so does any
+//! object with the same methods (a wrapper that logs calls, a mock in a test). Each failure is a
+//! coded error whose `step` names the step: "connect", "nonce", "message", "sign", "verify",
+//! "link" or "snag".
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use serde::Deserialize;
+use tsify::{Ts, Tsify};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
+
+use super::error::from_js;
+use super::input;
+use super::wallets::{get, get_function, get_string, settle, signature_base58, wallet_error};
+use crate::api::{SnagConnectParams, SnagVerificationData, VerifyRequest};
+use crate::error::{Error, ErrorCode, Result};
+use crate::message::{DynamicSignInParams, SiweMessage, SolanaSignInInput};
+use crate::signin::{SiweCheck, SolanaSignInCheck};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FLOW: &'static str = r#"
+/** What `linkWallet` needs of a Dynamic client (this package's `DynamicClient` has it all). */
+export interface DynamicClientLike {
+  getNonce(): Promise<string>;
+  verify(request: VerifyRequest): Promise<VerifyResponse>;
+  verifyLink(request: VerifyRequest): Promise<VerifyResponse>;
+  /** A signed-in user's JWT: when present, `linkWallet` links (`verifyLink`); otherwise it signs in. */
+  readonly authToken?: string;
+  /** Written as the message's `Request ID` when `options.environmentId` is not given. */
+  readonly environmentId?: string;
+}
+
+/** What `linkWallet` needs of a Snag client (this package's `SnagClient` has it). */
+export interface SnagClientLike {
+  connectWallet(params: SnagConnectParams): Promise<SnagConnectResponse>;
+}
+
+/** What `linkWallet` needs of a wallet: a `WalletAdapter`, or any object of this shape. */
+export interface WalletLike {
+  readonly chain?: string;
+  readonly address?: string;
+  readonly chainId?: number;
+  /** The key sent as Dynamic's `walletName` when `options.walletName` is not given. */
+  readonly walletName?: string;
+  /** `true` when `signIn` builds and signs a Sign-In With Solana message (`solana:signIn`). */
+  readonly canSignIn?: boolean;
+  connect?(): Promise<string>;
+  signMessage(message: string): Promise<string | Uint8Array>;
+  signIn?(input: Partial<SolanaSignInInput>): Promise<WalletSignInOutput>;
+}
+
+/** The local verification `linkWallet` ran before any network call. */
+export interface LocalCheck {
+  ok: true;
+  /** Time spent verifying, in microseconds (`performance.now()`, whose resolution the browser
+   * may coarsen). */
+  micros: number;
+  /** The address whose signature was verified. */
+  address: string;
+}
+
+/** What `linkWallet` resolves to. */
+export interface LinkResult {
+  mode: LinkMode;
+  /** The new Dynamic JWT (absent in cookie mode). */
+  jwt?: string;
+  user: SdkUser;
+  /** The user's verified credentials after the call (`user.verifiedCredentials`). */
+  verifiedCredentials: JwtVerifiedCredential[];
+  chain: string;
+  address: string;
+  walletName: string;
+  /** The exact text the wallet signed. */
+  message: string;
+  /** The signature as sent: 0x-hex for EVM, base58 for Solana. */
+  signature: string;
+  localCheck: LocalCheck;
+  /** Dynamic's whole response. */
+  response: VerifyResponse;
+  /** Snag's response, when `options.snag` was given. */
+  snag?: SnagConnectResponse;
+}
+"#;
+
+/// The message a wallet signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub enum LinkMessageFormat {
+    /// Dynamic's template (what Dynamic's own SDK asks wallets to sign). The default.
+    Dynamic,
+    /// EIP-4361 Sign-In with Ethereum.
+    Siwe,
+    /// Sign-In With Solana (through the wallet's `solana:signIn` when it has it).
+    Siws,
+}
+
+/// Whether the flow signs a user in or links a wallet to the signed-in user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub enum LinkMode {
+    /// `verifyLink`: add the wallet to the signed-in user.
+    Link,
+    /// `verify`: sign in (or sign up) with the wallet.
+    SignIn,
+}
+
+/// The steps of `linkWallet`, as reported to `onStep` and in an error's `step`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub enum LinkStep {
+    Connect,
+    Nonce,
+    Message,
+    Sign,
+    Verify,
+    Link,
+    Snag,
+}
+
+impl LinkStep {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkStep::Connect => "connect",
+            LinkStep::Nonce => "nonce",
+            LinkStep::Message => "message",
+            LinkStep::Sign => "sign",
+            LinkStep::Verify => "verify",
+            LinkStep::Link => "link",
+            LinkStep::Snag => "snag",
+        }
+    }
+}
+
+/// What proves the wallet to Snag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub enum SnagProof {
+    /// The same message and signature (`verificationData.message` / `.signature`). The default.
+    Signature,
+    /// The new Dynamic JWT (`verificationData.dynamicAuthToken`).
+    DynamicAuthToken,
+}
+
+/// `options.snag` of `linkWallet`.
+#[derive(Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkSnagOptions {
+    /// A `SnagClient` (in a browser: without a key, pointed at your backend's proxy route).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "SnagClientLike")]
+    pub client: JsValue,
+    pub website_id: String,
+    pub organization_id: String,
+    /// The Snag user to connect the wallet to.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub proof: Option<SnagProof>,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub confirm_disconnect: Option<bool>,
+}
+
+/// Options of `linkWallet`.
+#[derive(Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkWalletOptions {
+    /// The Dynamic client: a `DynamicClient`, or any object with its methods.
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "DynamicClientLike")]
+    pub dynamic: JsValue,
+    /// A wallet adapter (from `discoverEvmWallets` / `discoverSolanaWallets`) or any object with
+    /// `signMessage`. Either this or `signMessage` is required.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "WalletLike")]
+    pub wallet: JsValue,
+    /// Signs the message's UTF-8 bytes: resolves to 0x-hex (EVM), base58 or base64 text, or bytes.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(
+        optional,
+        type = "(message: string) => Promise<string | Uint8Array> | string | Uint8Array"
+    )]
+    pub sign_message: JsValue,
+    /// `EVM` (or `ETH`) or `SOL`; default `wallet.chain`.
+    #[serde(default)]
+    #[tsify(optional, type = "ChainEnum")]
+    pub chain: Option<String>,
+    /// The wallet address; default `wallet.address`, else `wallet.connect()`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub address: Option<String>,
+    /// Dynamic's `walletName` (e.g. `metamask`); default `wallet.walletName`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub wallet_name: Option<String>,
+    /// Dynamic's `walletProvider`; default `browserExtension`.
+    #[serde(default)]
+    #[tsify(optional, type = "WalletProviderEnum")]
+    pub wallet_provider: Option<String>,
+    /// Written as the message's `Request ID`; default `dynamic.environmentId`. Required by
+    /// Dynamic's template.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub environment_id: Option<String>,
+    /// The message format; default `dynamic`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub message_format: Option<LinkMessageFormat>,
+    /// `link` when `dynamic.authToken` is set, else `signIn`, unless given.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub mode: Option<LinkMode>,
+    /// Also connect the wallet to Snag.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub snag: Option<LinkSnagOptions>,
+    /// Names the app in Dynamic's default statement; default the domain.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub app_name: Option<String>,
+    /// The statement; default Dynamic's welcome text (Dynamic, SIWE) or none (SIWS).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub statement: Option<String>,
+    /// The message's domain; default `location.host`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub domain: Option<String>,
+    /// The message's URI; default `location.origin + location.pathname`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub uri: Option<String>,
+    /// EVM chain id (default `wallet.chainId`, else 1), or a Solana cluster for SIWS
+    /// (e.g. `"mainnet"`).
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "number | string")]
+    pub chain_id: JsValue,
+    /// Cancels the flow between steps and while waiting for the wallet (`ABORTED`).
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "AbortSignal")]
+    pub signal: JsValue,
+    /// Called as each step starts (for progress displays); what it throws is ignored.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "(step: LinkStep) => void")]
+    pub on_step: JsValue,
+}
+
+/// Links a wallet (or signs in with it) in one call: nonce, message, signature, a local check of
+/// the signature, then Dynamic's `verify/link` (or `verify`), and optionally Snag's
+/// `users/connect`.
+///
+/// A signature that does not verify locally is refused with `SIGNATURE_MISMATCH` (step
+/// "verify") before any request carries it. Every failure is a `WalletLinkerError` whose `step`
+/// names where it happened: `USER_REJECTED` at "sign" when the user declines in the wallet,
+/// `HTTP_ERROR` at "link" when Dynamic refuses (with `status` and `apiCode`), and so on.
+#[wasm_bindgen(js_name = linkWallet, unchecked_return_type = "Promise<LinkResult>")]
+pub fn link_wallet(options: Ts<LinkWalletOptions>) -> Promise {
+    let options = input::ts(&options, "options");
+    wasm_bindgen_futures::future_to_promise(async move { Ok(run(options?).await?) })
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn aborted() -> Error {
+    Error::new(ErrorCode::Aborted, "linkWallet was aborted by its signal")
+}
+
+/// The caller's `AbortSignal`, checked between steps and raced against slow promises.
+struct Abort {
+    signal: Option<AbortSignal>,
+}
+
+impl Abort {
+    fn check(&self) -> Result<()> {
+        match &self.signal {
+            Some(signal) if signal.aborted() => Err(aborted()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Awaits `value` (a promise or a plain value); rejects with `ABORTED` as soon as the signal
+    /// fires.
+    async fn race(&self, value: JsValue) -> core::result::Result<JsValue, JsValue> {
+        let Some(signal) = &self.signal else {
+            return settle(value).await;
+        };
+        if signal.aborted() {
+            return Err(aborted().into());
+        }
+        let mut reject_slot: Option<Function> = None;
+        let on_abort = Promise::new(&mut |_resolve, reject| reject_slot = Some(reject));
+        let Some(reject) = reject_slot else {
+            return settle(value).await;
+        };
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            let _ = reject.call1(&JsValue::UNDEFINED, &aborted().into());
+        });
+        let listener_fn: &Function = listener.as_ref().unchecked_ref();
+        let listen = |method: &str| {
+            if let Some(f) = get_function(signal, method) {
+                let _ = f.call2(signal, &JsValue::from_str("abort"), listener_fn);
+            }
+        };
+        listen("addEventListener");
+        let race = Promise::race(&Array::of2(&Promise::resolve(&value), &on_abort));
+        let outcome = JsFuture::from(race).await;
+        listen("removeEventListener");
+        drop(listener);
+        outcome
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Evm,
+    Solana,
+}
+
+fn family_of(chain: &str) -> Result<Family> {
+    match chain {
+        "EVM" | "ETH" => Ok(Family::Evm),
+        "SOL" => Ok(Family::Solana),
+        _ => Err(Error::new(
+            ErrorCode::UnsupportedChain,
+            format!("linkWallet links EVM (EVM, ETH) and Solana (SOL) wallets, not {chain:?}"),
+        )
+        .with_field("chain")
+        .with_received(chain)),
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidArgument, message).with_field(field)
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// `performance.now()` in milliseconds (with `Date.now()` where there is no `performance`).
+fn precise_now_ms() -> f64 {
+    let performance = get(&js_sys::global(), "performance");
+    get_function(&performance, "now")
+        .and_then(|now| now.call0(&performance).ok())
+        .and_then(|t| t.as_f64())
+        .unwrap_or_else(now_ms)
+}
+
+fn iso_now() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// `location.host`, or `location.origin + location.pathname`, for a default.
+fn from_location(field: &str, parts: &[&str]) -> Result<String> {
+    let location = get(&js_sys::global(), "location");
+    let mut out = String::new();
+    for part in parts {
+        let value = get_string(&location, part).ok_or_else(|| {
+            invalid(
+                field,
+                format!(
+                    "{field} is required here (there is no globalThis.location to default it from)"
+                ),
+            )
+        })?;
+        out.push_str(&value);
+    }
+    Ok(out)
+}
+
+/// Everything the flow settled before the first network call.
+struct Plan {
+    dynamic: JsValue,
+    wallet: Option<JsValue>,
+    sign_callback: Option<Function>,
+    chain: String,
+    family: Family,
+    format: LinkMessageFormat,
+    mode: LinkMode,
+    environment_id: Option<String>,
+    domain: String,
+    uri: String,
+    /// Sign-In With Solana through the wallet's own `signIn` (it builds the message).
+    wallet_sign_in: bool,
+}
+
+fn plan(options: &LinkWalletOptions) -> Result<Plan> {
+    let dynamic = options.dynamic.clone();
+    let has = |name: &str| get_function(&dynamic, name).is_some();
+    if !has("getNonce") || !has("verify") || !has("verifyLink") {
+        return Err(invalid(
+            "dynamic",
+            "dynamic must be a DynamicClient (an object with getNonce, verify and verifyLink)",
+        ));
+    }
+    let wallet = Some(options.wallet.clone()).filter(JsValue::is_object);
+    let sign_callback = if options.sign_message.is_undefined() || options.sign_message.is_null() {
+        None
+    } else {
+        Some(
+            options
+                .sign_message
+                .clone()
+                .dyn_into::<Function>()
+                .map_err(|_| invalid("signMessage", "signMessage must be a function"))?,
+        )
+    };
+    if sign_callback.is_none()
+        && !wallet.as_ref().is_some_and(|w| {
+            get_function(w, "signMessage").is_some() || get_function(w, "signIn").is_some()
+        })
+    {
+        return Err(invalid(
+            "wallet",
+            "give a wallet (an adapter with signMessage) or a signMessage callback",
+        ));
+    }
+    let chain = options
+        .chain
+        .clone()
+        .or_else(|| wallet.as_ref().and_then(|w| get_string(w, "chain")))
+        .ok_or_else(|| {
+            invalid(
+                "chain",
+                "chain is required (\"EVM\" or \"SOL\") when the wallet does not tell it",
+            )
+        })?;
+    let family = family_of(&chain)?;
+    let format = options.message_format.unwrap_or(LinkMessageFormat::Dynamic);
+    match (family, format) {
+        (Family::Evm, LinkMessageFormat::Siws) | (Family::Solana, LinkMessageFormat::Siwe) => {
+            return Err(invalid(
+                "messageFormat",
+                format!("messageFormat {format:?} does not fit the chain {chain}"),
+            )
+            .with_received(format!("{format:?}").to_lowercase()));
+        }
+        _ => {}
+    }
+    let signal = &options.signal;
+    if !signal.is_undefined() && !signal.is_null() && !signal.is_instance_of::<AbortSignal>() {
+        return Err(invalid("signal", "signal must be an AbortSignal"));
+    }
+    let mode = options.mode.unwrap_or_else(|| {
+        if get_string(&dynamic, "authToken").is_some_and(|t| !t.is_empty()) {
+            LinkMode::Link
+        } else {
+            LinkMode::SignIn
+        }
+    });
+    let environment_id = options
+        .environment_id
+        .clone()
+        .or_else(|| get_string(&dynamic, "environmentId"));
+    if format == LinkMessageFormat::Dynamic && environment_id.is_none() {
+        return Err(invalid(
+            "environmentId",
+            "environmentId is required for Dynamic's message template (its Request ID)",
+        ));
+    }
+    let domain = match &options.domain {
+        Some(domain) => domain.clone(),
+        None => from_location("domain", &["host"])?,
+    };
+    let uri = match &options.uri {
+        Some(uri) => uri.clone(),
+        None => from_location("uri", &["origin", "pathname"])?,
+    };
+    let wallet_sign_in = format == LinkMessageFormat::Siws
+        && sign_callback.is_none()
+        && options.address.is_none()
+        && wallet.as_ref().is_some_and(|w| {
+            get(w, "canSignIn").as_bool() == Some(true) && get_function(w, "signIn").is_some()
+        });
+    Ok(Plan {
+        dynamic,
+        wallet,
+        sign_callback,
+        chain,
+        family,
+        format,
+        mode,
+        environment_id,
+        domain,
+        uri,
+        wallet_sign_in,
+    })
+}
+
+/// Calls `onStep(step)`, ignoring whatever it throws.
+fn report_step(on_step: &Option<Function>, step: LinkStep) {
+    if let Some(f) = on_step {
+        let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from_str(step.as_str()));
+    }
+}
+
+/// Calls a service method and awaits it; its rejection keeps its code (e.g. `HTTP_ERROR`).
+async fn call_service(
+    abort: &Abort,
+    object: &JsValue,
+    method: &str,
+    args: &[JsValue],
+    fallback: ErrorCode,
+) -> Result<JsValue> {
+    let function = get_function(object, method)
+        .ok_or_else(|| invalid(method, format!("the client has no {method}() method")))?;
+    let arguments: Array = args.iter().collect();
+    let value = Reflect::apply(&function, object, &arguments).map_err(|e| from_js(&e, fallback))?;
+    abort.race(value).await.map_err(|e| from_js(&e, fallback))
+}
+
+/// The signature as the service expects it (0x-hex for EVM, base58 for Solana) and its bytes.
+fn normalize_signature(family: Family, value: &JsValue) -> Result<(String, Vec<u8>)> {
+    match family {
+        Family::Evm => {
+            let bytes = match input::text_or_bytes(value, "signature")? {
+                input::TextOrBytes::Text(text) => crate::evm::decode_signature(&text)?,
+                input::TextOrBytes::Bytes(bytes) => bytes,
+            };
+            let mut hex = String::with_capacity(2 + 2 * bytes.len());
+            hex.push_str("0x");
+            for b in &bytes {
+                hex.push_str(&format!("{b:02x}"));
+            }
+            Ok((hex, bytes))
+        }
+        Family::Solana => {
+            let text = signature_base58(value)?;
+            let bytes = crate::solana::decode_signature(&text)?.to_vec();
+            Ok((text, bytes))
+        }
+    }
+}
+
+/// The local verification: `Ok(())` when the signature is the address's over the message.
+fn verify_locally(
+    plan: &Plan,
+    message: &str,
+    signature: &[u8],
+    address: &str,
+    nonce: &str,
+    chain_id: Option<u64>,
+) -> Result<()> {
+    let now = now_ms() as i64;
+    let mismatch = || {
+        Error::new(
+            ErrorCode::SignatureMismatch,
+            format!("the signature was not made by {address} over this message; nothing was sent"),
+        )
+        .with_field("signature")
+        .with_expected(address)
+    };
+    match (plan.family, plan.format) {
+        (Family::Evm, LinkMessageFormat::Siwe) => {
+            let check = SiweCheck {
+                domain: plan.domain.clone(),
+                nonce: nonce.to_owned(),
+                now_ms: now,
+                address: Some(address.to_owned()),
+                chain_id,
+                ..SiweCheck::default()
+            };
+            crate::signin::verify_siwe_sign_in(message, signature, &check).map(|_| ())
+        }
+        (Family::Evm, _) => crate::evm::verify_signature(message.as_bytes(), signature, address)?
+            .then_some(())
+            .ok_or_else(mismatch),
+        (Family::Solana, LinkMessageFormat::Siws) => {
+            let check = SolanaSignInCheck {
+                domain: plan.domain.clone(),
+                nonce: Some(nonce.to_owned()),
+                now_ms: now,
+                public_key: Some(crate::solana::parse_public_key(address)?),
+                ..SolanaSignInCheck::default()
+            };
+            crate::signin::verify_solana_sign_in(message.as_bytes(), signature, &check).map(|_| ())
+        }
+        (Family::Solana, _) => {
+            let key = crate::solana::parse_public_key(address)?;
+            crate::solana::verify(message.as_bytes(), signature, &key)?
+                .then_some(())
+                .ok_or_else(mismatch)
+        }
+    }
+}
+
+/// The wallet's address: `options.address`, else `wallet.address`, else `wallet.connect()`.
+async fn resolve_address(
+    options: &LinkWalletOptions,
+    plan: &Plan,
+    abort: &Abort,
+) -> Result<String> {
+    let address = match (&options.address, &plan.wallet) {
+        (Some(address), _) => address.clone(),
+        (None, Some(wallet)) => match get_string(wallet, "address") {
+            Some(address) => address,
+            None => {
+                let connect = get_function(wallet, "connect").ok_or_else(|| {
+                    invalid(
+                        "address",
+                        "address is required: the wallet has no connect()",
+                    )
+                })?;
+                let value = connect
+                    .call0(wallet)
+                    .map_err(|e| wallet_error(&e, "connect"))?;
+                let value = abort
+                    .race(value)
+                    .await
+                    .map_err(|e| wallet_error(&e, "connect"))?;
+                match value.as_string() {
+                    Some(address) => address,
+                    None => get_string(wallet, "address").ok_or_else(|| {
+                        Error::new(ErrorCode::WalletError, "connect() gave no address")
+                    })?,
+                }
+            }
+        },
+        (None, None) => return Err(invalid("address", "address is required with signMessage")),
+    };
+    match plan.family {
+        Family::Evm => {
+            crate::evm::to_checksum_address(&address).map_err(|e| e.with_field("address"))
+        }
+        Family::Solana if crate::solana::is_valid_address(&address) => Ok(address),
+        Family::Solana => Err(Error::new(
+            ErrorCode::InvalidAddress,
+            "address must be a base58 Solana public key",
+        )
+        .with_field("address")
+        .with_received(address)),
+    }
+}
+
+fn evm_chain_id(options: &LinkWalletOptions, wallet: Option<&JsValue>) -> Result<u64> {
+    let given = &options.chain_id;
+    if !given.is_undefined() && !given.is_null() {
+        return given
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 9_007_199_254_740_991.0)
+            .map(|n| n as u64)
+            .ok_or_else(|| {
+                invalid(
+                    "chainId",
+                    "chainId must be a positive integer for EVM chains",
+                )
+            });
+    }
+    Ok(wallet
+        .and_then(|w| get(w, "chainId").as_f64())
+        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 9_007_199_254_740_991.0)
+        .map_or(1, |n| n as u64))
+}
+
+struct Signed {
+    address: String,
+    message: String,
+    signature_value: JsValue,
+}
+
+async fn run(options: LinkWalletOptions) -> Result<JsValue> {
+    let on_step = options.on_step.clone().dyn_into::<Function>().ok();
+    let abort = Abort {
+        signal: options.signal.clone().dyn_into::<AbortSignal>().ok(),
+    };
+    let plan = plan(&options)?;
+    abort.check()?;
+
+    // 1. The address (the wallet may prompt the user).
+    let mut address = None;
+    let mut chain_id = None;
+    if !plan.wallet_sign_in {
+        report_step(&on_step, LinkStep::Connect);
+        let resolved = resolve_address(&options, &plan, &abort)
+            .await
+            .map_err(|e| e.with_step("connect"))?;
+        if plan.family == Family::Evm {
+            chain_id = Some(
+                evm_chain_id(&options, plan.wallet.as_ref()).map_err(|e| e.with_step("message"))?,
+            );
+        }
+        address = Some(resolved);
+    }
+
+    // 2. A fresh nonce from Dynamic.
+    abort.check().map_err(|e| e.with_step("nonce"))?;
+    report_step(&on_step, LinkStep::Nonce);
+    let nonce = call_service(
+        &abort,
+        &plan.dynamic,
+        "getNonce",
+        &[],
+        ErrorCode::InvalidResponse,
+    )
+    .await
+    .and_then(|n| {
+        n.as_string().filter(|n| !n.is_empty()).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidResponse,
+                "getNonce() did not give a nonce string",
+            )
+        })
+    })
+    .map_err(|e| e.with_step("nonce"))?;
+
+    // 3. The message.
+    abort.check().map_err(|e| e.with_step("message"))?;
+    report_step(&on_step, LinkStep::Message);
+    let issued_at = iso_now();
+    let statement = options.statement.clone();
+    let app_name = options
+        .app_name
+        .clone()
+        .unwrap_or_else(|| plan.domain.clone());
+    let message = match (&address, plan.format) {
+        (Some(address), LinkMessageFormat::Dynamic) => {
+            crate::message::create_dynamic_sign_in_message(&DynamicSignInParams {
+                chain: plan.chain.clone(),
+                domain: Some(plan.domain.clone()),
+                address: address.clone(),
+                statement,
+                app_name: Some(app_name),
+                uri: Some(plan.uri.clone()),
+                chain_id,
+                nonce: nonce.clone(),
+                issued_at: Some(issued_at.clone()),
+                environment_id: plan.environment_id.clone().unwrap_or_default(),
+                resources: None,
+            })
+            .map(Some)
+        }
+        (Some(address), LinkMessageFormat::Siwe) => {
+            crate::message::create_siwe_message(&SiweMessage {
+                scheme: None,
+                domain: plan.domain.clone(),
+                address: address.clone(),
+                statement: Some(
+                    statement
+                        .unwrap_or_else(|| crate::message::dynamic::default_statement(&app_name)),
+                ),
+                uri: plan.uri.clone(),
+                version: "1".to_owned(),
+                chain_id: chain_id.unwrap_or(1),
+                nonce: nonce.clone(),
+                issued_at: issued_at.clone(),
+                expiration_time: None,
+                not_before: None,
+                request_id: plan.environment_id.clone(),
+                resources: None,
+            })
+            .map(Some)
+        }
+        (address, LinkMessageFormat::Siws) => {
+            let input = SolanaSignInInput {
+                domain: plan.domain.clone(),
+                address: address.clone().unwrap_or_default(),
+                statement,
+                uri: Some(plan.uri.clone()),
+                version: Some("1".to_owned()),
+                chain_id: options.chain_id.as_string(),
+                nonce: Some(nonce.clone()),
+                issued_at: Some(issued_at.clone()),
+                request_id: plan.environment_id.clone(),
+                ..SolanaSignInInput::default()
+            };
+            match address {
+                Some(_) => crate::message::create_solana_sign_in_message(&input).map(Some),
+                // The wallet builds the text itself; keep the input for it.
+                None => {
+                    let js = input::to_js(&input).map_err(|e| e.with_step("message"))?;
+                    // The wallet writes its own address.
+                    let _ = Reflect::delete_property(
+                        js.unchecked_ref::<Object>(),
+                        &JsValue::from_str("address"),
+                    );
+                    return sign_in_with_wallet(&options, &plan, &abort, &on_step, js, nonce).await;
+                }
+            }
+        }
+        (None, _) => Err(Error::new(
+            ErrorCode::Internal,
+            "no address to write in the message",
+        )),
+    }
+    .map_err(|e| e.with_step("message"))?
+    .unwrap_or_default();
+    let address = address.unwrap_or_default();
+
+    // 4. The wallet signs.
+    abort.check().map_err(|e| e.with_step("sign"))?;
+    report_step(&on_step, LinkStep::Sign);
+    let signature_value = sign(&plan, &abort, &message)
+        .await
+        .map_err(|e| e.with_step("sign"))?;
+    finish(
+        &options,
+        &plan,
+        &abort,
+        &on_step,
+        Signed {
+            address,
+            message,
+            signature_value,
+        },
+        &nonce,
+        chain_id,
+    )
+    .await
+}
+
+async fn sign(plan: &Plan, abort: &Abort, message: &str) -> Result<JsValue> {
+    let text = JsValue::from_str(message);
+    let value = match (&plan.sign_callback, &plan.wallet) {
+        (Some(callback), _) => callback.call1(&JsValue::UNDEFINED, &text),
+        (None, Some(wallet)) => match get_function(wallet, "signMessage") {
+            Some(f) => f.call1(wallet, &text),
+            None => {
+                return Err(Error::new(
+                    ErrorCode::WalletNotFound,
+                    "the wallet cannot sign messages (no signMessage)",
+                ));
+            }
+        },
+        (None, None) => return Err(invalid("signMessage", "nothing can sign the message")),
+    }
+    .map_err(|e| wallet_error(&e, "sign the message"))?;
+    abort
+        .race(value)
+        .await
+        .map_err(|e| wallet_error(&e, "sign the message"))
+}
+
+/// SIWS through the wallet's `signIn`: the wallet connects, builds and signs the message.
+async fn sign_in_with_wallet(
+    options: &LinkWalletOptions,
+    plan: &Plan,
+    abort: &Abort,
+    on_step: &Option<Function>,
+    input: JsValue,
+    nonce: String,
+) -> Result<JsValue> {
+    let wallet = plan
+        .wallet
+        .clone()
+        .ok_or_else(|| Error::new(ErrorCode::Internal, "no wallet to sign in with"))?;
+    abort.check().map_err(|e| e.with_step("sign"))?;
+    report_step(on_step, LinkStep::Sign);
+    let output = async {
+        let sign_in = get_function(&wallet, "signIn")
+            .ok_or_else(|| Error::new(ErrorCode::WalletNotFound, "the wallet has no signIn()"))?;
+        let value = sign_in
+            .call1(&wallet, &input)
+            .map_err(|e| wallet_error(&e, "sign in"))?;
+        let value = abort
+            .race(value)
+            .await
+            .map_err(|e| wallet_error(&e, "sign in"))?;
+        let address = get_string(&value, "address")
+            .ok_or_else(|| Error::new(ErrorCode::WalletError, "signIn() gave no address"))?;
+        let message = get_string(&value, "message")
+            .ok_or_else(|| Error::new(ErrorCode::WalletError, "signIn() gave no message"))?;
+        Ok::<_, Error>(Signed {
+            address,
+            message,
+            signature_value: get(&value, "signature"),
+        })
+    }
+    .await
+    .map_err(|e| e.with_step("sign"))?;
+    finish(options, plan, abort, on_step, output, &nonce, None).await
+}
+
+/// Steps 5 to 7: local verification, Dynamic, Snag, and the result.
+async fn finish(
+    options: &LinkWalletOptions,
+    plan: &Plan,
+    abort: &Abort,
+    on_step: &Option<Function>,
+    signed: Signed,
+    nonce: &str,
+    chain_id: Option<u64>,
+) -> Result<JsValue> {
+    let Signed {
+        address,
+        message,
+        signature_value,
+    } = signed;
+
+    // 5. Local verification: nothing leaves the page unless the signature is right.
+    report_step(on_step, LinkStep::Verify);
+    let started = precise_now_ms();
+    let checked = normalize_signature(plan.family, &signature_value).and_then(|(text, bytes)| {
+        verify_locally(plan, &message, &bytes, &address, nonce, chain_id).map(|()| text)
+    });
+    let micros = ((precise_now_ms() - started) * 1000.0).round().max(0.0);
+    let signature = checked.map_err(|e| e.with_step("verify"))?;
+
+    // 6. Dynamic: link the wallet, or sign in with it.
+    abort.check().map_err(|e| e.with_step("link"))?;
+    report_step(on_step, LinkStep::Link);
+    let wallet_name = options
+        .wallet_name
+        .clone()
+        .or_else(|| {
+            plan.wallet
+                .as_ref()
+                .and_then(|w| get_string(w, "walletName"))
+        })
+        .ok_or_else(|| {
+            invalid("walletName", "walletName is required (e.g. \"metamask\")").with_step("link")
+        })?;
+    let request = VerifyRequest {
+        oauth: None,
+        signed_message: signature.clone(),
+        message_to_sign: message.clone(),
+        public_wallet_address: address.clone(),
+        chain: plan.chain.clone(),
+        wallet_name: wallet_name.clone(),
+        wallet_provider: options
+            .wallet_provider
+            .clone()
+            .unwrap_or_else(|| "browserExtension".to_owned()),
+        skip_empty_account_check: None,
+        captcha_token: None,
+        network: None,
+        additional_wallet_addresses: None,
+        backup: None,
+        password: None,
+        password_source: None,
+        session_public_key: None,
+        requested_scopes: None,
+    };
+    let method = match plan.mode {
+        LinkMode::Link => "verifyLink",
+        LinkMode::SignIn => "verify",
+    };
+    let request_js = input::to_js(&request).map_err(|e| e.with_step("link"))?;
+    let response = call_service(
+        abort,
+        &plan.dynamic,
+        method,
+        &[request_js],
+        ErrorCode::InvalidResponse,
+    )
+    .await
+    .map_err(|e| e.with_step("link"))?;
+    let user = get(&response, "user");
+    if !user.is_object() {
+        return Err(Error::new(
+            ErrorCode::InvalidResponse,
+            format!("{method}() gave no user"),
+        )
+        .with_step("link"));
+    }
+    let credentials = get(&user, "verifiedCredentials");
+    let credentials = if Array::is_array(&credentials) {
+        credentials
+    } else {
+        Array::new().into()
+    };
+    let jwt = get(&response, "jwt").as_string();
+
+    // 7. Snag, with the same proof or the new Dynamic JWT.
+    let snag = match &options.snag {
+        Some(snag) => {
+            abort.check().map_err(|e| e.with_step("snag"))?;
+            report_step(on_step, LinkStep::Snag);
+            Some(
+                connect_snag(
+                    snag,
+                    plan,
+                    abort,
+                    &address,
+                    &message,
+                    &signature,
+                    jwt.clone(),
+                )
+                .await
+                .map_err(|e| e.with_step("snag"))?,
+            )
+        }
+        None => None,
+    };
+
+    let result = Object::new();
+    let put = |key: &str, value: &JsValue| {
+        let _ = Reflect::set(&result, &JsValue::from_str(key), value);
+    };
+    put(
+        "mode",
+        &JsValue::from_str(match plan.mode {
+            LinkMode::Link => "link",
+            LinkMode::SignIn => "signIn",
+        }),
+    );
+    if let Some(jwt) = &jwt {
+        put("jwt", &JsValue::from_str(jwt));
+    }
+    put("user", &user);
+    put("verifiedCredentials", &credentials);
+    put("chain", &JsValue::from_str(&plan.chain));
+    put("address", &JsValue::from_str(&address));
+    put("walletName", &JsValue::from_str(&wallet_name));
+    put("message", &JsValue::from_str(&message));
+    put("signature", &JsValue::from_str(&signature));
+    let local = Object::new();
+    let _ = Reflect::set(&local, &JsValue::from_str("ok"), &JsValue::TRUE);
+    let _ = Reflect::set(
+        &local,
+        &JsValue::from_str("micros"),
+        &JsValue::from_f64(micros),
+    );
+    let _ = Reflect::set(
+        &local,
+        &JsValue::from_str("address"),
+        &JsValue::from_str(&address),
+    );
+    put("localCheck", &local);
+    put("response", &response);
+    if let Some(snag) = &snag {
+        put("snag", snag);
+    }
+    Ok(result.into())
+}
+
+async fn connect_snag(
+    snag: &LinkSnagOptions,
+    plan: &Plan,
+    abort: &Abort,
+    address: &str,
+    message: &str,
+    signature: &str,
+    jwt: Option<String>,
+) -> Result<JsValue> {
+    let verification_data = match snag.proof.unwrap_or(SnagProof::Signature) {
+        SnagProof::Signature => SnagVerificationData {
+            access_token: None,
+            dynamic_auth_token: None,
+            message: Some(message.to_owned()),
+            signature: Some(signature.to_owned()),
+            ton_verification: None,
+        },
+        SnagProof::DynamicAuthToken => {
+            let token = jwt
+                .or_else(|| get_string(&plan.dynamic, "authToken"))
+                .ok_or_else(|| {
+                    invalid(
+                        "snag.proof",
+                        "there is no Dynamic JWT to give Snag (cookie mode?); use proof: \"signature\"",
+                    )
+                })?;
+            SnagVerificationData {
+                access_token: None,
+                dynamic_auth_token: Some(token),
+                message: None,
+                signature: None,
+                ton_verification: None,
+            }
+        }
+    };
+    let params = SnagConnectParams {
+        organization_id: snag.organization_id.clone(),
+        wallet_address: address.to_owned(),
+        wallet_type: match plan.family {
+            Family::Evm => "evm",
+            Family::Solana => "solana",
+        }
+        .to_owned(),
+        website_id: snag.website_id.clone(),
+        confirm_disconnect: snag.confirm_disconnect,
+        user_id: snag.user_id.clone(),
+        verification_data: Some(verification_data),
+    };
+    let params = input::to_js(&params)?;
+    call_service(
+        abort,
+        &snag.client,
+        "connectWallet",
+        &[params],
+        ErrorCode::InvalidResponse,
+    )
+    .await
+}

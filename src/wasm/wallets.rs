@@ -1,0 +1,1049 @@
+//! Wallet adapters over the browser's wallet interfaces, through js-sys only (no framework):
+//!
+//! - EVM: EIP-6963 discovery (`eip6963:requestProvider` / `eip6963:announceProvider`) with a
+//!   fallback to `window.ethereum`; EIP-1193 `eth_requestAccounts`, `eth_chainId` and
+//!   `personal_sign` with the message hex-encoded as UTF-8.
+//! - Solana: the Wallet Standard's register protocol (`wallet-standard:register-wallet` /
+//!   `wallet-standard:app-ready`), features `standard:connect`, `solana:signMessage` and
+//!   `solana:signIn`, with a fallback to the legacy injected `window.phantom.solana` /
+//!   `window.solana` provider.
+//!
+//! Every wallet becomes a [`WalletAdapter`] with one shape (`connect`, `signMessage`, `signIn`),
+//! which `linkWallet` accepts as `options.wallet`. A user's refusal (EIP-1193 code 4001) is
+//! `USER_REJECTED`; any other wallet failure is `WALLET_ERROR`, a missing wallet or feature
+//! `WALLET_NOT_FOUND`.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::error::from_js;
+use super::input;
+use crate::error::{Error, ErrorCode, Result};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_WALLETS: &'static str = r#"
+/** An EIP-1193 provider (what `window.ethereum` and EIP-6963 announce). */
+export interface Eip1193Provider {
+  request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown>;
+}
+
+/** The `info` of an EIP-6963 announcement. */
+export interface Eip6963ProviderInfo {
+  uuid: string;
+  name: string;
+  /** A data URI (RFC 2397) of the wallet's icon. */
+  icon: string;
+  /** Reverse-DNS id of the wallet, e.g. `io.metamask`. */
+  rdns: string;
+}
+
+/** The parts of a Wallet Standard `Wallet` this package uses. */
+export interface StandardWallet {
+  readonly name: string;
+  readonly icon: string;
+  readonly chains: readonly string[];
+  readonly features: Readonly<Record<string, unknown>>;
+  readonly accounts: readonly unknown[];
+}
+
+/** Where an adapter's wallet was found. */
+export type WalletSource = "eip6963" | "injected" | "wallet-standard" | "legacy-injected";
+
+/** What `WalletAdapter.signIn` resolves to (from the Wallet Standard's `solana:signIn`). */
+export interface WalletSignInOutput {
+  /** The signing account's base58 address. */
+  address: string;
+  /** The exact text the wallet signed (it built it from the input). */
+  message: string;
+  /** The ed25519 signature, base58. */
+  signature: string;
+}
+"#;
+
+// ---------------------------------------------------------------------------------------------
+// Small js-sys helpers: property reads never throw here (a throwing getter reads as undefined).
+
+pub(crate) fn get(object: &JsValue, key: &str) -> JsValue {
+    if !object.is_object() && !object.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+pub(crate) fn get_string(object: &JsValue, key: &str) -> Option<String> {
+    get(object, key).as_string()
+}
+
+pub(crate) fn get_function(object: &JsValue, key: &str) -> Option<Function> {
+    get(object, key).dyn_into::<Function>().ok()
+}
+
+fn set(object: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+/// Awaits a value that may be a promise (or any thenable); a rejection comes back as `Err`.
+pub(crate) async fn settle(value: JsValue) -> core::result::Result<JsValue, JsValue> {
+    JsFuture::from(Promise::resolve(&value)).await
+}
+
+/// Calls `object[name](...args)` and awaits its result. `Ok(None)` when there is no such method.
+pub(crate) async fn call_method(
+    object: &JsValue,
+    name: &str,
+    args: &[JsValue],
+) -> core::result::Result<Option<JsValue>, JsValue> {
+    let Some(function) = get_function(object, name) else {
+        return Ok(None);
+    };
+    let arguments: Array = args.iter().collect();
+    let value = Reflect::apply(&function, object, &arguments)?;
+    settle(value).await.map(Some)
+}
+
+/// Whether a thrown value is a user's refusal: EIP-1193 code 4001 (as a number or a string, as
+/// some wallets send it), or ethers' `ACTION_REJECTED`.
+fn is_user_rejection(value: &JsValue) -> bool {
+    let code = get(value, "code");
+    code.as_f64() == Some(4001.0)
+        || matches!(
+            code.as_string().as_deref(),
+            Some("4001" | "ACTION_REJECTED")
+        )
+}
+
+/// A thrown wallet value as a coded error: 4001 is `USER_REJECTED`, an error of this package
+/// keeps its code, anything else is `WALLET_ERROR` with the wallet's message in `received`.
+pub(crate) fn wallet_error(value: &JsValue, what: &str) -> Error {
+    let wallet_message = get_string(value, "message").or_else(|| value.as_string());
+    if is_user_rejection(value) {
+        let mut e = Error::new(
+            ErrorCode::UserRejected,
+            format!("the user rejected the request in the wallet ({what})"),
+        );
+        if let Some(message) = wallet_message {
+            e = e.with_received(message);
+        }
+        return e;
+    }
+    let inner = from_js(value, ErrorCode::WalletError);
+    if inner.code != ErrorCode::WalletError {
+        return inner;
+    }
+    let mut e = Error::new(
+        ErrorCode::WalletError,
+        format!("the wallet failed to {what}: {}", inner.message),
+    );
+    if let Some(message) = wallet_message {
+        e = e.with_received(message);
+    }
+    e
+}
+
+fn not_found(message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::WalletNotFound, message)
+}
+
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 + bytes.len() * 2);
+    out.push_str("0x");
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+/// A `0x`-prefixed hex quantity (`eth_chainId`'s answer) as a number.
+fn parse_hex_quantity(text: &str) -> Option<u64> {
+    let digits = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))?;
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    u64::from_str_radix(digits, 16).ok()
+}
+
+/// The wallet key Dynamic expects in `walletName` (`metamask`, `phantom`, ...): the display name
+/// in lower case without spaces or punctuation.
+fn wallet_key(name: &str) -> String {
+    let key: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if key.is_empty() {
+        "unknown".to_owned()
+    } else {
+        key
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timers and events through the global object (a window, a worker, or Node).
+
+fn global() -> JsValue {
+    js_sys::global().into()
+}
+
+/// The global object when it can dispatch events (a window or a worker); `None` in Node.
+fn event_target() -> Option<JsValue> {
+    let global = global();
+    (get_function(&global, "addEventListener").is_some()
+        && get_function(&global, "dispatchEvent").is_some())
+    .then_some(global)
+}
+
+fn add_listener(target: &JsValue, kind: &str, listener: &JsValue) -> bool {
+    get_function(target, "addEventListener")
+        .is_some_and(|f| f.call2(target, &JsValue::from_str(kind), listener).is_ok())
+}
+
+/// Dispatches `new CustomEvent(kind, { detail })` (or a plain `Event` without detail).
+fn dispatch(target: &JsValue, kind: &str, detail: Option<&JsValue>) -> bool {
+    let global = global();
+    let (constructor, init) = match detail {
+        Some(detail) => {
+            let init = Object::new();
+            set(&init, "detail", detail);
+            (get_function(&global, "CustomEvent"), JsValue::from(init))
+        }
+        None => (get_function(&global, "Event"), JsValue::UNDEFINED),
+    };
+    let Some(constructor) = constructor else {
+        return false;
+    };
+    let arguments = Array::of2(&JsValue::from_str(kind), &init);
+    let Ok(event) = Reflect::construct(&constructor, &arguments) else {
+        return false;
+    };
+    get_function(target, "dispatchEvent").is_some_and(|f| f.call1(target, &event).is_ok())
+}
+
+/// Resolves after `ms` milliseconds (at once when there is no `setTimeout`).
+pub(crate) async fn sleep(ms: u32) {
+    let global = global();
+    let Some(set_timeout) = get_function(&global, "setTimeout") else {
+        return;
+    };
+    let promise = Promise::new(&mut |resolve, _reject| {
+        let _ = set_timeout.call2(&global, &resolve, &JsValue::from(ms));
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Longest discovery wait accepted.
+const MAX_DISCOVERY_MS: f64 = 60_000.0;
+/// Default discovery wait: wallets answer the request event synchronously; this leaves room for
+/// the ones that answer from a later task.
+const DEFAULT_DISCOVERY_MS: u32 = 100;
+
+fn discovery_timeout(value: &JsValue) -> Result<u32> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(DEFAULT_DISCOVERY_MS);
+    }
+    match value.as_f64() {
+        Some(ms) if ms.is_finite() && (0.0..=MAX_DISCOVERY_MS).contains(&ms) => Ok(ms as u32),
+        _ => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("timeoutMs must be a number of milliseconds from 0 to {MAX_DISCOVERY_MS}"),
+        )
+        .with_field("timeoutMs")
+        .with_received(value.as_f64().map_or_else(
+            || value.js_typeof().as_string().unwrap_or_default(),
+            |n| n.to_string(),
+        ))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registries: one per page, filled by listeners installed on first use and kept for the page's
+// life (wallets may announce or register long after the first discovery).
+
+struct Announced {
+    uuid: String,
+    name: String,
+    icon: Option<String>,
+    rdns: Option<String>,
+    provider: JsValue,
+}
+
+#[derive(Default)]
+struct Registries {
+    eip6963_listening: bool,
+    eip6963: Vec<Announced>,
+    standard_listening: bool,
+    standard: Vec<JsValue>,
+}
+
+thread_local! {
+    static REGISTRIES: RefCell<Registries> = RefCell::new(Registries::default());
+}
+
+/// Records one `eip6963:announceProvider` event (malformed announcements are ignored).
+fn on_announce(event: JsValue) {
+    let detail = get(&event, "detail");
+    let info = get(&detail, "info");
+    let provider = get(&detail, "provider");
+    let (Some(uuid), Some(name)) = (get_string(&info, "uuid"), get_string(&info, "name")) else {
+        return;
+    };
+    if get_function(&provider, "request").is_none() {
+        return;
+    }
+    let announced = Announced {
+        uuid,
+        name,
+        icon: get_string(&info, "icon"),
+        rdns: get_string(&info, "rdns"),
+        provider,
+    };
+    REGISTRIES.with(|r| {
+        let mut r = r.borrow_mut();
+        // A wallet announces again on every request: keep one entry per uuid, the newest.
+        r.eip6963.retain(|a| a.uuid != announced.uuid);
+        r.eip6963.push(announced);
+    });
+}
+
+fn listen_eip6963(target: &JsValue) {
+    let installed =
+        REGISTRIES.with(|r| std::mem::replace(&mut r.borrow_mut().eip6963_listening, true));
+    if !installed {
+        let listener = Closure::<dyn FnMut(JsValue)>::new(on_announce).into_js_value();
+        add_listener(target, "eip6963:announceProvider", &listener);
+    }
+}
+
+/// The Wallet Standard `register(...wallets)` function handed to wallets: records each wallet
+/// once and returns its `unregister` function.
+fn register_function() -> JsValue {
+    let register = Closure::<dyn FnMut(JsValue, JsValue, JsValue, JsValue) -> JsValue>::new(
+        |a: JsValue, b: JsValue, c: JsValue, d: JsValue| {
+            let wallets: Vec<JsValue> = [a, b, c, d]
+                .into_iter()
+                .filter(JsValue::is_object)
+                .collect();
+            REGISTRIES.with(|r| {
+                let mut r = r.borrow_mut();
+                for wallet in &wallets {
+                    if !r.standard.iter().any(|w| w == wallet) {
+                        r.standard.push(wallet.clone());
+                    }
+                }
+            });
+            Closure::once_into_js(move || {
+                REGISTRIES.with(|r| r.borrow_mut().standard.retain(|w| !wallets.contains(w)));
+            })
+        },
+    );
+    register.into_js_value()
+}
+
+fn listen_wallet_standard(target: &JsValue) {
+    let installed =
+        REGISTRIES.with(|r| std::mem::replace(&mut r.borrow_mut().standard_listening, true));
+    if installed {
+        return;
+    }
+    let api = Object::new();
+    set(&api, "register", &register_function());
+    let api: JsValue = api.into();
+    // Wallets loaded after us dispatch `register-wallet` with a callback that wants the API.
+    let api_for_wallets = api.clone();
+    let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        if let Ok(callback) = get(&event, "detail").dyn_into::<Function>() {
+            // A wallet's own failure must not break the registry for the others.
+            let _ = callback.call1(&JsValue::UNDEFINED, &api_for_wallets);
+        }
+    })
+    .into_js_value();
+    add_listener(target, "wallet-standard:register-wallet", &listener);
+    // Wallets loaded before us listen for `app-ready` and register through its API.
+    dispatch(target, "wallet-standard:app-ready", Some(&api));
+}
+
+fn is_solana_standard_wallet(wallet: &JsValue) -> bool {
+    let chains = get(wallet, "chains");
+    let has_solana_chain = Array::is_array(&chains)
+        && Array::from(&chains)
+            .iter()
+            .any(|c| c.as_string().is_some_and(|c| c.starts_with("solana:")));
+    let features = get(wallet, "features");
+    let has = |name: &str| get(&features, name).is_object();
+    has_solana_chain
+        && has("standard:connect")
+        && (has("solana:signMessage") || has("solana:signIn"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discovery exports.
+
+/// Finds the EVM wallets in this page: every EIP-6963 announcement received within `timeoutMs`
+/// (default 100) of a `eip6963:requestProvider` event, or, when none announces, the legacy
+/// `window.ethereum`. Resolves to an empty array where there is no window (Node).
+#[wasm_bindgen(js_name = discoverEvmWallets, unchecked_return_type = "Promise<WalletAdapter[]>")]
+pub fn discover_evm_wallets(
+    #[wasm_bindgen(js_name = timeoutMs, unchecked_param_type = "number | undefined")]
+    timeout_ms: JsValue,
+) -> Promise {
+    let timeout = discovery_timeout(&timeout_ms);
+    wasm_bindgen_futures::future_to_promise(async move {
+        let timeout = timeout?;
+        let Some(target) = event_target() else {
+            return Ok(Array::new().into());
+        };
+        listen_eip6963(&target);
+        dispatch(&target, "eip6963:requestProvider", None);
+        sleep(timeout).await;
+        let adapters: Array = REGISTRIES.with(|r| {
+            r.borrow()
+                .eip6963
+                .iter()
+                .map(|a| {
+                    JsValue::from(WalletAdapter::new(Inner::evm(
+                        a.provider.clone(),
+                        a.name.clone(),
+                        a.icon.clone(),
+                        a.rdns.clone(),
+                        Some(a.uuid.clone()),
+                        "eip6963",
+                    )))
+                })
+                .collect()
+        });
+        if adapters.length() == 0 {
+            let ethereum = get(&target, "ethereum");
+            if get_function(&ethereum, "request").is_some() {
+                let name = injected_evm_name(&ethereum);
+                adapters.push(&JsValue::from(WalletAdapter::new(Inner::evm(
+                    ethereum, name, None, None, None, "injected",
+                ))));
+            }
+        }
+        Ok(adapters.into())
+    })
+}
+
+/// A display name for a legacy injected EVM provider, from the flags wallets set on it.
+fn injected_evm_name(provider: &JsValue) -> String {
+    let flag = |name: &str| get(provider, name).as_bool() == Some(true);
+    let name = if flag("isRabby") {
+        "Rabby"
+    } else if flag("isCoinbaseWallet") {
+        "Coinbase Wallet"
+    } else if flag("isBraveWallet") {
+        "Brave Wallet"
+    } else if flag("isMetaMask") {
+        "MetaMask"
+    } else {
+        "Injected wallet"
+    };
+    name.to_owned()
+}
+
+/// Finds the Solana wallets in this page: Wallet Standard wallets (registered before this call or
+/// within `timeoutMs`, default 100) that have a `solana:` chain, `standard:connect`, and
+/// `solana:signMessage` or `solana:signIn`; or, when there is none, the legacy injected
+/// `window.phantom.solana` / `window.solana`. Resolves to an empty array where there is no window.
+#[wasm_bindgen(js_name = discoverSolanaWallets, unchecked_return_type = "Promise<WalletAdapter[]>")]
+pub fn discover_solana_wallets(
+    #[wasm_bindgen(js_name = timeoutMs, unchecked_param_type = "number | undefined")]
+    timeout_ms: JsValue,
+) -> Promise {
+    let timeout = discovery_timeout(&timeout_ms);
+    wasm_bindgen_futures::future_to_promise(async move {
+        let timeout = timeout?;
+        let Some(target) = event_target() else {
+            return Ok(Array::new().into());
+        };
+        listen_wallet_standard(&target);
+        sleep(timeout).await;
+        let wallets: Vec<JsValue> = REGISTRIES.with(|r| r.borrow().standard.clone());
+        let adapters: Array = wallets
+            .into_iter()
+            .filter(is_solana_standard_wallet)
+            .map(|w| JsValue::from(WalletAdapter::new(Inner::standard(w))))
+            .collect();
+        if adapters.length() == 0 {
+            let phantom = get(&get(&target, "phantom"), "solana");
+            let provider = if get_function(&phantom, "signMessage").is_some() {
+                phantom
+            } else {
+                get(&target, "solana")
+            };
+            if get_function(&provider, "connect").is_some()
+                && get_function(&provider, "signMessage").is_some()
+            {
+                adapters.push(&JsValue::from(WalletAdapter::new(Inner::legacy_solana(
+                    provider,
+                ))));
+            }
+        }
+        Ok(adapters.into())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter.
+
+enum Backend {
+    /// An EIP-1193 provider.
+    Eip1193(JsValue),
+    /// A Wallet Standard wallet.
+    Standard(JsValue),
+    /// A legacy injected Solana provider (`connect()`, `signMessage(bytes, "utf8")`).
+    LegacySolana(JsValue),
+}
+
+struct Inner {
+    backend: Backend,
+    name: String,
+    icon: Option<String>,
+    rdns: Option<String>,
+    uuid: Option<String>,
+    source: &'static str,
+    address: RefCell<Option<String>>,
+    /// The Wallet Standard account chosen at connect time (needed by `solana:signMessage`).
+    account: RefCell<JsValue>,
+    chain_id: Cell<Option<u64>>,
+}
+
+impl Inner {
+    fn new(backend: Backend, name: String, icon: Option<String>, source: &'static str) -> Self {
+        Inner {
+            backend,
+            name,
+            icon,
+            rdns: None,
+            uuid: None,
+            source,
+            address: RefCell::new(None),
+            account: RefCell::new(JsValue::UNDEFINED),
+            chain_id: Cell::new(None),
+        }
+    }
+
+    fn evm(
+        provider: JsValue,
+        name: String,
+        icon: Option<String>,
+        rdns: Option<String>,
+        uuid: Option<String>,
+        source: &'static str,
+    ) -> Self {
+        Inner {
+            rdns,
+            uuid,
+            ..Inner::new(Backend::Eip1193(provider), name, icon, source)
+        }
+    }
+
+    fn standard(wallet: JsValue) -> Self {
+        let name = get_string(&wallet, "name").unwrap_or_else(|| "Wallet".to_owned());
+        let icon = get_string(&wallet, "icon");
+        Inner::new(Backend::Standard(wallet), name, icon, "wallet-standard")
+    }
+
+    fn legacy_solana(provider: JsValue) -> Self {
+        let name = if get(&provider, "isPhantom").as_bool() == Some(true) {
+            "Phantom"
+        } else if get(&provider, "isSolflare").as_bool() == Some(true) {
+            "Solflare"
+        } else {
+            "Injected Solana wallet"
+        };
+        Inner::new(
+            Backend::LegacySolana(provider),
+            name.to_owned(),
+            None,
+            "legacy-injected",
+        )
+    }
+
+    fn chain(&self) -> &'static str {
+        match self.backend {
+            Backend::Eip1193(_) => "EVM",
+            Backend::Standard(_) | Backend::LegacySolana(_) => "SOL",
+        }
+    }
+
+    fn feature(&self, name: &str) -> Option<JsValue> {
+        match &self.backend {
+            Backend::Standard(wallet) => {
+                Some(get(&get(wallet, "features"), name)).filter(JsValue::is_object)
+            }
+            _ => None,
+        }
+    }
+
+    async fn connect(&self) -> Result<String> {
+        let address = match &self.backend {
+            Backend::Eip1193(provider) => self.connect_evm(provider).await?,
+            Backend::Standard(wallet) => self.connect_standard(wallet).await?,
+            Backend::LegacySolana(provider) => connect_legacy_solana(provider).await?,
+        };
+        *self.address.borrow_mut() = Some(address.clone());
+        Ok(address)
+    }
+
+    async fn connect_evm(&self, provider: &JsValue) -> Result<String> {
+        let accounts = eip1193_request(provider, "eth_requestAccounts", Array::new())
+            .await
+            .map_err(|e| wallet_error(&e, "connect"))?;
+        let first = Array::is_array(&accounts)
+            .then(|| Array::from(&accounts).get(0))
+            .and_then(|a| a.as_string())
+            .ok_or_else(|| {
+                Error::new(ErrorCode::WalletError, "the wallet returned no account")
+                    .with_received(accounts.as_string().unwrap_or_default())
+            })?;
+        let address = crate::evm::to_checksum_address(&first).map_err(|e| {
+            Error::new(
+                ErrorCode::WalletError,
+                format!("the wallet returned an invalid address: {}", e.message),
+            )
+            .with_received(first.clone())
+        })?;
+        // The chain id is informative (the message's Chain ID): a wallet that cannot tell it is
+        // still usable.
+        if let Ok(chain) = eip1193_request(provider, "eth_chainId", Array::new()).await {
+            self.chain_id.set(
+                chain
+                    .as_string()
+                    .as_deref()
+                    .and_then(parse_hex_quantity)
+                    .or_else(|| {
+                        chain
+                            .as_f64()
+                            .filter(|n| n.fract() == 0.0 && *n > 0.0)
+                            .map(|n| n as u64)
+                    }),
+            );
+        }
+        Ok(address)
+    }
+
+    async fn connect_standard(&self, wallet: &JsValue) -> Result<String> {
+        let connect = self
+            .feature("standard:connect")
+            .ok_or_else(|| not_found(format!("{} has no standard:connect feature", self.name)))?;
+        let output = call_method(&connect, "connect", &[])
+            .await
+            .map_err(|e| wallet_error(&e, "connect"))?
+            .ok_or_else(|| not_found("standard:connect has no connect() method"))?;
+        let mut accounts = get(&output, "accounts");
+        if !Array::is_array(&accounts) || Array::from(&accounts).length() == 0 {
+            accounts = get(wallet, "accounts");
+        }
+        let accounts = if Array::is_array(&accounts) {
+            Array::from(&accounts)
+        } else {
+            Array::new()
+        };
+        // Prefer an account on a Solana chain; wallets list them first in practice.
+        let on_solana = |account: &JsValue| {
+            let chains = get(account, "chains");
+            Array::is_array(&chains)
+                && Array::from(&chains)
+                    .iter()
+                    .any(|c| c.as_string().is_some_and(|c| c.starts_with("solana:")))
+        };
+        let account = accounts
+            .iter()
+            .find(on_solana)
+            .or_else(|| accounts.iter().next())
+            .ok_or_else(|| Error::new(ErrorCode::WalletError, "the wallet returned no account"))?;
+        let address = get_string(&account, "address")
+            .filter(|a| crate::solana::is_valid_address(a))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::WalletError,
+                    "the wallet's account has no valid Solana address",
+                )
+            })?;
+        *self.account.borrow_mut() = account;
+        Ok(address)
+    }
+
+    async fn ensure_connected(&self) -> Result<String> {
+        let known = self.address.borrow().clone();
+        match known {
+            Some(address) => Ok(address),
+            None => self.connect().await,
+        }
+    }
+
+    async fn sign_message(&self, message: &str) -> Result<String> {
+        let address = self.ensure_connected().await?;
+        match &self.backend {
+            Backend::Eip1193(provider) => {
+                // personal_sign takes the message as hex of its UTF-8 bytes, then the address.
+                let params = Array::of2(
+                    &JsValue::from_str(&lower_hex(message.as_bytes())),
+                    &JsValue::from_str(&address),
+                );
+                let signature = eip1193_request(provider, "personal_sign", params)
+                    .await
+                    .map_err(|e| wallet_error(&e, "sign the message"))?;
+                signature.as_string().ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::WalletError,
+                        "personal_sign did not return a hex string",
+                    )
+                })
+            }
+            Backend::Standard(_) => {
+                let feature = self.feature("solana:signMessage").ok_or_else(|| {
+                    not_found(format!(
+                        "{} cannot sign messages (no solana:signMessage)",
+                        self.name
+                    ))
+                })?;
+                let input = Object::new();
+                set(&input, "account", &self.account.borrow());
+                let bytes = Uint8Array::from(message.as_bytes());
+                set(&input, "message", &bytes);
+                let outputs = call_method(&feature, "signMessage", &[input.into()])
+                    .await
+                    .map_err(|e| wallet_error(&e, "sign the message"))?
+                    .ok_or_else(|| not_found("solana:signMessage has no signMessage() method"))?;
+                let output = first_output(outputs);
+                let signed = get(&output, "signedMessage");
+                if let Some(signed) = signed.dyn_ref::<Uint8Array>()
+                    && signed.to_vec() != message.as_bytes()
+                {
+                    return Err(Error::new(
+                        ErrorCode::WalletError,
+                        "the wallet signed different bytes than the message it was given",
+                    ));
+                }
+                signature_base58(&get(&output, "signature"))
+            }
+            Backend::LegacySolana(provider) => {
+                let bytes = Uint8Array::from(message.as_bytes());
+                let output = call_method(
+                    provider,
+                    "signMessage",
+                    &[bytes.into(), JsValue::from_str("utf8")],
+                )
+                .await
+                .map_err(|e| wallet_error(&e, "sign the message"))?
+                .unwrap_or(JsValue::UNDEFINED);
+                let signature = get(&output, "signature");
+                let signature = if signature.is_undefined() {
+                    output
+                } else {
+                    signature
+                };
+                signature_base58(&signature)
+            }
+        }
+    }
+
+    async fn sign_in(&self, input: JsValue) -> Result<JsValue> {
+        let feature = self.feature("solana:signIn").ok_or_else(|| {
+            not_found(format!(
+                "{} does not support Sign-In With Solana (solana:signIn)",
+                self.name
+            ))
+        })?;
+        let outputs = call_method(&feature, "signIn", &[input])
+            .await
+            .map_err(|e| wallet_error(&e, "sign in"))?
+            .ok_or_else(|| not_found("solana:signIn has no signIn() method"))?;
+        let output = first_output(outputs);
+        let account = get(&output, "account");
+        let address = get_string(&account, "address")
+            .filter(|a| crate::solana::is_valid_address(a))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::WalletError,
+                    "solana:signIn returned no valid account",
+                )
+            })?;
+        let signed = get(&output, "signedMessage");
+        let signed = signed
+            .dyn_ref::<Uint8Array>()
+            .map(Uint8Array::to_vec)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::WalletError,
+                    "solana:signIn returned no signedMessage bytes",
+                )
+            })?;
+        let message = String::from_utf8(signed).map_err(|_| {
+            Error::new(
+                ErrorCode::WalletError,
+                "the message the wallet signed is not UTF-8 text",
+            )
+        })?;
+        let signature = signature_base58(&get(&output, "signature"))?;
+        *self.address.borrow_mut() = Some(address.clone());
+        *self.account.borrow_mut() = account;
+        let result = Object::new();
+        set(&result, "address", &JsValue::from_str(&address));
+        set(&result, "message", &JsValue::from_str(&message));
+        set(&result, "signature", &JsValue::from_str(&signature));
+        Ok(result.into())
+    }
+}
+
+/// The first output of a Wallet Standard feature (they resolve to one output per input).
+fn first_output(outputs: JsValue) -> JsValue {
+    if Array::is_array(&outputs) {
+        Array::from(&outputs).get(0)
+    } else {
+        outputs
+    }
+}
+
+async fn eip1193_request(
+    provider: &JsValue,
+    method: &str,
+    params: Array,
+) -> core::result::Result<JsValue, JsValue> {
+    let args = Object::new();
+    set(&args, "method", &JsValue::from_str(method));
+    set(&args, "params", &params);
+    match call_method(provider, "request", &[args.into()]).await? {
+        Some(value) => Ok(value),
+        None => Err(JsValue::from_str("the provider has no request() method")),
+    }
+}
+
+async fn connect_legacy_solana(provider: &JsValue) -> Result<String> {
+    let output = call_method(provider, "connect", &[])
+        .await
+        .map_err(|e| wallet_error(&e, "connect"))?
+        .unwrap_or(JsValue::UNDEFINED);
+    // `connect()` resolves to `{ publicKey }` in Phantom; older wallets only set
+    // `provider.publicKey`.
+    let key = [get(&output, "publicKey"), get(provider, "publicKey")]
+        .into_iter()
+        .find(|k| !k.is_undefined() && !k.is_null())
+        .unwrap_or(JsValue::UNDEFINED);
+    let address = if let Some(bytes) = key.dyn_ref::<Uint8Array>() {
+        <[u8; 32]>::try_from(bytes.to_vec().as_slice())
+            .ok()
+            .map(|key| crate::solana::pubkey::to_address(&key))
+    } else {
+        get_function(&key, "toBase58")
+            .and_then(|f| f.call0(&key).ok())
+            .and_then(|a| a.as_string())
+            .or_else(|| key.as_string())
+    };
+    address
+        .filter(|a| crate::solana::is_valid_address(a))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::WalletError,
+                "the wallet returned no valid public key",
+            )
+        })
+}
+
+/// A Solana signature from a wallet (bytes, or text in base58 / base64) as base58.
+pub(crate) fn signature_base58(value: &JsValue) -> Result<String> {
+    let bytes = if value.is_instance_of::<Uint8Array>() {
+        input::bytes(value, "signature")?
+    } else if let Some(text) = value.as_string() {
+        crate::solana::decode_signature(&text)?.to_vec()
+    } else {
+        return Err(Error::new(
+            ErrorCode::WalletError,
+            "the wallet returned no signature bytes",
+        ));
+    };
+    Ok(bs58::encode(bytes).into_string())
+}
+
+/// One wallet, whatever interface it speaks: `connect()`, `signMessage(message)` and, for Wallet
+/// Standard wallets with `solana:signIn`, `signIn(input)`. Pass it to `linkWallet` as
+/// `options.wallet`.
+#[wasm_bindgen]
+pub struct WalletAdapter {
+    inner: Rc<Inner>,
+}
+
+impl WalletAdapter {
+    fn new(inner: Inner) -> Self {
+        WalletAdapter {
+            inner: Rc::new(inner),
+        }
+    }
+}
+
+fn reject(e: Error) -> Promise {
+    Promise::reject(&e.into())
+}
+
+#[wasm_bindgen]
+impl WalletAdapter {
+    /// An adapter for an EIP-1193 provider you found yourself (`info` as in EIP-6963, optional).
+    #[wasm_bindgen(js_name = fromEip1193)]
+    pub fn from_eip1193(
+        #[wasm_bindgen(unchecked_param_type = "Eip1193Provider")] provider: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Eip6963ProviderInfo | undefined")] info: JsValue,
+    ) -> Result<WalletAdapter> {
+        if get_function(&provider, "request").is_none() {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "provider must be an EIP-1193 provider (an object with request())",
+            )
+            .with_field("provider"));
+        }
+        let name = get_string(&info, "name").unwrap_or_else(|| injected_evm_name(&provider));
+        let source = if info.is_object() {
+            "eip6963"
+        } else {
+            "injected"
+        };
+        Ok(WalletAdapter::new(Inner::evm(
+            provider,
+            name,
+            get_string(&info, "icon"),
+            get_string(&info, "rdns"),
+            get_string(&info, "uuid"),
+            source,
+        )))
+    }
+
+    /// An adapter for a Wallet Standard wallet you found yourself (e.g. through
+    /// `@wallet-standard/app`).
+    #[wasm_bindgen(js_name = fromWalletStandard)]
+    pub fn from_wallet_standard(
+        #[wasm_bindgen(unchecked_param_type = "StandardWallet")] wallet: JsValue,
+    ) -> Result<WalletAdapter> {
+        if !is_solana_standard_wallet(&wallet) {
+            return Err(Error::new(
+                ErrorCode::WalletNotFound,
+                "wallet must be a Wallet Standard wallet with a solana: chain, standard:connect, and solana:signMessage or solana:signIn",
+            )
+            .with_field("wallet"));
+        }
+        Ok(WalletAdapter::new(Inner::standard(wallet)))
+    }
+
+    /// The wallet's display name, e.g. "MetaMask".
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+
+    /// The wallet's icon as the wallet gave it (a data URI for EIP-6963 and the Wallet Standard).
+    #[wasm_bindgen(getter)]
+    pub fn icon(&self) -> Option<String> {
+        self.inner.icon.clone()
+    }
+
+    /// EIP-6963 reverse-DNS id, e.g. `io.metamask`.
+    #[wasm_bindgen(getter)]
+    pub fn rdns(&self) -> Option<String> {
+        self.inner.rdns.clone()
+    }
+
+    /// EIP-6963 announcement uuid (stable for the page's life).
+    #[wasm_bindgen(getter)]
+    pub fn uuid(&self) -> Option<String> {
+        self.inner.uuid.clone()
+    }
+
+    /// `"EVM"` or `"SOL"` (Dynamic's `ChainEnum`).
+    #[wasm_bindgen(getter, unchecked_return_type = "\"EVM\" | \"SOL\"")]
+    pub fn chain(&self) -> String {
+        self.inner.chain().to_owned()
+    }
+
+    /// How the wallet was found.
+    #[wasm_bindgen(getter, unchecked_return_type = "WalletSource")]
+    pub fn source(&self) -> String {
+        self.inner.source.to_owned()
+    }
+
+    /// The key Dynamic expects as `walletName` (the name in lower case without spaces).
+    #[wasm_bindgen(getter, js_name = walletName)]
+    pub fn wallet_name(&self) -> String {
+        wallet_key(&self.inner.name)
+    }
+
+    /// The connected address (EIP-55 for EVM, base58 for Solana); undefined before `connect()`.
+    #[wasm_bindgen(getter)]
+    pub fn address(&self) -> Option<String> {
+        self.inner.address.borrow().clone()
+    }
+
+    /// The EVM chain id the wallet reported at `connect()`.
+    #[wasm_bindgen(getter, js_name = chainId)]
+    pub fn chain_id(&self) -> Option<f64> {
+        // Chain ids in use are far below 2^53.
+        self.inner.chain_id.get().map(|id| id as f64)
+    }
+
+    /// Whether `signIn` is available (a Wallet Standard wallet with `solana:signIn`).
+    #[wasm_bindgen(getter, js_name = canSignIn)]
+    pub fn can_sign_in(&self) -> bool {
+        self.inner.feature("solana:signIn").is_some()
+    }
+
+    /// The underlying EIP-1193 provider or Wallet Standard wallet.
+    #[wasm_bindgen(getter, unchecked_return_type = "unknown")]
+    pub fn provider(&self) -> JsValue {
+        match &self.inner.backend {
+            Backend::Eip1193(p) | Backend::Standard(p) | Backend::LegacySolana(p) => p.clone(),
+        }
+    }
+
+    /// Asks the wallet for its account (the wallet may show a prompt). Resolves to the address.
+    /// Rejects with `USER_REJECTED` when the user declines, `WALLET_ERROR` otherwise.
+    #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
+    pub fn connect(&self) -> Promise {
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(JsValue::from_str(&inner.connect().await?))
+        })
+    }
+
+    /// Asks the wallet to sign `message` (its UTF-8 bytes), connecting first if needed. Resolves
+    /// to the signature: 0x-hex for EVM (EIP-191 `personal_sign`), base58 for Solana.
+    #[wasm_bindgen(js_name = signMessage, unchecked_return_type = "Promise<string>")]
+    pub fn sign_message(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] message: JsValue,
+    ) -> Promise {
+        let message = match input::string(&message, "message") {
+            Ok(message) => message,
+            Err(e) => return reject(e),
+        };
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(JsValue::from_str(&inner.sign_message(&message).await?))
+        })
+    }
+
+    /// Sign-In With Solana through the wallet's `solana:signIn` feature: the wallet connects,
+    /// builds the message from `input` and signs it. Rejects with `WALLET_NOT_FOUND` when the
+    /// wallet lacks the feature.
+    #[wasm_bindgen(js_name = signIn, unchecked_return_type = "Promise<WalletSignInOutput>")]
+    pub fn sign_in(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Partial<SolanaSignInInput>")] input: JsValue,
+    ) -> Promise {
+        if !input.is_object() {
+            return reject(
+                Error::new(ErrorCode::InvalidArgument, "input must be an object")
+                    .with_field("input"),
+            );
+        }
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move { Ok(inner.sign_in(input).await?) })
+    }
+}

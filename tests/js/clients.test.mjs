@@ -1,0 +1,490 @@
+// The service clients against the sandbox server (real HTTP): every call's happy path, and the
+// failures a caller must be able to tell apart (HTTP_ERROR with status/apiCode, INVALID_RESPONSE,
+// TIMEOUT, NETWORK, ABORTED, BROWSER_SECRET, INVALID_ARGUMENT), plus the retry rules.
+// Portable: runs in Node and, bundled, in headless Chromium (which sets globalThis.SANDBOX_URL).
+import { test, assert, platform } from './harness.mjs';
+import { DynamicAdminClient, DynamicClient, SnagClient } from 'wallet-linker';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+
+// The sandbox's default credentials (createSandbox() without options).
+const SNAG_API_KEY = 'sandbox-snag-key';
+const ADMIN_TOKEN = 'dyn_sandbox_admin_token';
+
+let sandboxUrl = globalThis.SANDBOX_URL;
+let closeSandbox = async () => {};
+if (!sandboxUrl && platform === 'node') {
+  // A non-literal specifier keeps the Node-only server out of the browser bundle.
+  const serverModule = new URL('../../www/sandbox/server.mjs', import.meta.url).href;
+  const { createSandbox } = await import(serverModule);
+  const sandbox = await createSandbox({ logErrors: false }).listen(0);
+  sandboxUrl = sandbox.url;
+  closeSandbox = sandbox.close;
+}
+assert.ok(sandboxUrl, 'no sandbox: set globalThis.SANDBOX_URL or run in Node');
+
+const apiBase = `${sandboxUrl}/api/v0`;
+
+async function control(path, init = {}) {
+  const response = await fetch(`${sandboxUrl}/__sandbox/${path}`, {
+    ...init,
+    headers: { 'Content-Type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const body = await response.json();
+  assert.ok(response.ok, `sandbox ${path}: ${JSON.stringify(body)}`);
+  return body;
+}
+const sandboxState = () => control('state');
+const arm = (...faults) => control('faults', { method: 'POST', body: faults });
+const disarm = () => control('faults', { method: 'DELETE' });
+/** A signed-in user (email credential): { user, jwt, ... }. */
+const newSession = () => control('session', { method: 'POST', body: {} });
+
+const { environmentId } = await sandboxState();
+
+/** Runs `body` with faults armed, disarming whatever is left afterwards. */
+async function withFaults(faults, body) {
+  await arm(...faults);
+  try {
+    return await body();
+  } finally {
+    await disarm();
+  }
+}
+
+function dynamic(options = {}) {
+  return new DynamicClient({ environmentId, baseUrl: apiBase, ...options });
+}
+
+/** The requests the sandbox logged for paths containing `fragment` since `since` entries. */
+async function logged(fragment, since = 0) {
+  const { requestLog } = await sandboxState();
+  return requestLog.slice(since).filter((entry) => entry.path.includes(fragment));
+}
+const logLength = async () => (await sandboxState()).requestLog.length;
+
+// The sign-in message's domain: the page's host in a browser (the sandbox compares it with the
+// Origin header), a loopback host in Node (no Origin header).
+const domain = typeof location !== 'undefined' && location.host ? location.host : 'localhost';
+
+/** A fresh EVM wallet's proof over a sandbox nonce, as a VerifyRequest. */
+async function signedRequest(client, account = privateKeyToAccount(generatePrivateKey())) {
+  const nonce = await client.getNonce();
+  const messageToSign = [
+    `${domain} wants you to sign in with your Ethereum account:`,
+    account.address,
+    '',
+    'Link this wallet to my account.',
+    '',
+    `URI: http://${domain}`,
+    'Version: 1',
+    'Chain ID: 1',
+    `Nonce: ${nonce}`,
+    `Issued At: ${new Date().toISOString()}`,
+  ].join('\n');
+  return {
+    signedMessage: await account.signMessage({ message: messageToSign }),
+    messageToSign,
+    publicWalletAddress: account.address,
+    chain: 'EVM',
+    walletName: 'metamask',
+    walletProvider: 'browserExtension',
+  };
+}
+
+const walletCredentials = (user) => user.verifiedCredentials.filter((c) => c.format === 'blockchain');
+
+/** Defines `window` for the duration of `body` when not in a real browser. */
+async function asIfInBrowser(body) {
+  if (platform === 'browser') return body();
+  assert.equal(globalThis.window, undefined);
+  globalThis.window = globalThis;
+  try {
+    return await body();
+  } finally {
+    delete globalThis.window;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Happy paths
+
+test('getNonce returns a nonce the sandbox issued', async () => {
+  const nonce = await dynamic().getNonce();
+  assert.equal(typeof nonce, 'string');
+  assert.ok(nonce.length >= 8);
+  const { nonces } = await sandboxState();
+  assert.ok(nonces.some((n) => n.nonce === nonce && n.usedAt === null));
+});
+
+test('verify signs a new wallet in and keeps the returned JWT', async () => {
+  const client = dynamic();
+  assert.equal(client.authToken, undefined);
+  const request = await signedRequest(client);
+  const response = await client.verify(request);
+  assert.equal(typeof response.jwt, 'string');
+  assert.equal(client.authToken, response.jwt, 'the client now uses the new JWT');
+  assert.equal(typeof response.expiresAt, 'number');
+  const [credential] = walletCredentials(response.user);
+  assert.equal(credential.address.toLowerCase(), request.publicWalletAddress.toLowerCase());
+  assert.equal(credential.wallet_name, 'metamask');
+  assert.equal(credential.wallet_provider, 'browserExtension');
+  assert.equal(response.user.projectEnvironmentId, environmentId);
+});
+
+test('verifyLink adds a wallet to the signed-in user, verifyUnlink removes it', async () => {
+  const session = await newSession();
+  const client = dynamic({ authToken: session.jwt });
+  const request = await signedRequest(client);
+  const linked = await client.verifyLink(request);
+  assert.equal(linked.user.id, session.user.id);
+  const wallets = walletCredentials(linked.user);
+  assert.equal(wallets.length, 1);
+  assert.equal(wallets[0].address.toLowerCase(), request.publicWalletAddress.toLowerCase());
+  assert.equal(client.authToken, linked.jwt);
+
+  const unlinked = await client.verifyUnlink({ verifiedCredentialId: wallets[0].id });
+  assert.equal(walletCredentials(unlinked.user).length, 0);
+  const { users } = await sandboxState();
+  const stored = users.find((u) => u.id === session.user.id);
+  assert.equal(walletCredentials(stored).length, 0);
+});
+
+test('createGlobalWalletConnection accepts an ISO string or a Date', async () => {
+  const session = await newSession();
+  const client = dynamic({ authToken: session.jwt });
+  const expires = new Date(Date.now() + 3_600_000);
+  const fromDate = await client.createGlobalWalletConnection({ expiresAt: expires });
+  assert.equal(fromDate.userId, session.user.id);
+  assert.ok(['connected', 'disconnected'].includes(fromDate.status));
+  assert.equal(typeof fromDate.createdAt, 'string');
+  const fromString = await client.createGlobalWalletConnection({ expiresAt: expires.toISOString() });
+  assert.notEqual(fromString.id, fromDate.id);
+  const { globalWalletConnections } = await sandboxState();
+  assert.ok(globalWalletConnections.some((c) => c.id === fromDate.id));
+});
+
+test('the authToken property and setAuthToken', async () => {
+  const session = await newSession();
+  const client = dynamic();
+  client.authToken = session.jwt;
+  assert.equal(client.authToken, session.jwt);
+  await client.createGlobalWalletConnection({ expiresAt: new Date(Date.now() + 60_000) });
+  client.setAuthToken(undefined);
+  assert.equal(client.authToken, undefined);
+  await assert.rejects(client.createGlobalWalletConnection({ expiresAt: new Date() }), {
+    code: 'INVALID_ARGUMENT',
+    field: 'authToken',
+  });
+  assert.throws(() => client.setAuthToken(42), { code: 'INVALID_ARGUMENT', field: 'authToken' });
+  assert.throws(() => {
+    client.authToken = 'two\nlines';
+  }, { code: 'INVALID_ARGUMENT' });
+});
+
+test('DynamicAdminClient.bulkCreateUsers creates and upserts users', async () => {
+  const admin = new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN, baseUrl: apiBase, dangerouslyAllowBrowser: true });
+  const email = `bulk-${Math.random().toString(36).slice(2)}@example.com`;
+  const created = await admin.bulkCreateUsers([{ email, alias: 'First' }]);
+  assert.equal(created.created?.length, 1);
+  assert.equal(created.created[0].email, email);
+  const since = await logLength();
+  const upserted = await admin.bulkCreateUsers([{ email, alias: 'Second' }], { upsert: true });
+  assert.equal(upserted.updated?.length, 1);
+  assert.equal(upserted.updated[0].alias, 'Second');
+  const [entry] = await logged('/users/bulk', since);
+  assert.ok(entry.path.endsWith('/users/bulk?upsert=true'), entry.path);
+
+  const wrong = new DynamicAdminClient({ environmentId, apiToken: 'dyn_wrong', baseUrl: apiBase, dangerouslyAllowBrowser: true });
+  await assert.rejects(wrong.bulkCreateUsers([{ email: 'x@example.com' }]), { code: 'HTTP_ERROR', status: 401 });
+});
+
+test('SnagClient.connectWallet with a key, and through the key-adding proxy', async () => {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const message = `Connect ${account.address} to Snag`;
+  const params = {
+    organizationId: '123e4567-e89b-12d3-a456-426614174001',
+    websiteId: '123e4567-e89b-12d3-a456-426614174000',
+    walletType: 'evm',
+    walletAddress: account.address,
+    verificationData: { message, signature: await account.signMessage({ message }) },
+  };
+  const direct = new SnagClient({ baseUrl: `${sandboxUrl}/snag`, apiKey: SNAG_API_KEY, dangerouslyAllowBrowser: true });
+  const connected = await direct.connectWallet(params);
+  assert.equal(connected.walletAddress.toLowerCase(), account.address.toLowerCase());
+  assert.equal(typeof connected.id, 'string');
+
+  const proxied = await new SnagClient({ baseUrl: `${sandboxUrl}/proxy/snag` }).connectWallet(params);
+  assert.equal(proxied.id, connected.id, 'the same wallet maps to the same Snag user');
+
+  await assert.rejects(new SnagClient({ baseUrl: `${sandboxUrl}/snag` }).connectWallet(params), { code: 'HTTP_ERROR', status: 401 });
+  const wrongKey = new SnagClient({ baseUrl: `${sandboxUrl}/snag`, apiKey: 'wrong', dangerouslyAllowBrowser: true });
+  await assert.rejects(wrongKey.connectWallet(params), { code: 'HTTP_ERROR', status: 403 });
+  const badSignature = { ...params, verificationData: { message, signature: `0x${'11'.repeat(65)}` } };
+  await assert.rejects(direct.connectWallet(badSignature), { code: 'HTTP_ERROR', status: 400 });
+});
+
+// ---------------------------------------------------------------------------------------------
+// HTTP errors
+
+test('401: an invalid or missing JWT', async () => {
+  const client = dynamic({ authToken: 'not.a.jwt' });
+  const request = await signedRequest(client);
+  await assert.rejects(client.verifyLink(request), (e) => {
+    assert.equal(e.name, 'WalletLinkerError');
+    assert.equal(e.code, 'HTTP_ERROR');
+    assert.equal(e.status, 401);
+    assert.match(e.body, /error/);
+    assert.match(e.message, /verifyLink.*401/);
+    return true;
+  });
+  // Cookie mode sends no Authorization header; without a cookie the sandbox answers 401.
+  const cookieClient = dynamic({ credentials: 'include' });
+  await assert.rejects(cookieClient.verifyLink(await signedRequest(cookieClient)), { code: 'HTTP_ERROR', status: 401 });
+});
+
+test('422 carries Dynamic\'s code as apiCode', async () => {
+  // A replayed proof: its nonce is spent.
+  const session = await newSession();
+  const client = dynamic({ authToken: session.jwt });
+  const request = await signedRequest(client);
+  await client.verifyLink(request);
+  await assert.rejects(client.verifyLink(request), { code: 'HTTP_ERROR', status: 422, apiCode: 'invalid_verification' });
+
+  // A wallet that is another user's only credential: merging is the way out.
+  const account = privateKeyToAccount(generatePrivateKey());
+  await dynamic().verify(await signedRequest(dynamic(), account));
+  const other = dynamic({ authToken: (await newSession()).jwt });
+  await assert.rejects(other.verifyLink(await signedRequest(other, account)), (e) => {
+    assert.equal(e.apiCode, 'merge_accounts_confirmation');
+    assert.equal(e.status, 422);
+    assert.ok(JSON.parse(e.body).payload, 'the body keeps the payload');
+    return true;
+  });
+
+  // A wallet of a user with other credentials: it would have to be reassigned.
+  const owner = dynamic({ authToken: (await newSession()).jwt });
+  const shared = privateKeyToAccount(generatePrivateKey());
+  await owner.verifyLink(await signedRequest(owner, shared));
+  await assert.rejects(other.verifyLink(await signedRequest(other, shared)), { status: 422, apiCode: 'reassign_wallet_confirm' });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Retries and faults
+
+test('429 then success: the call waits as asked and succeeds', async () => {
+  const since = await logLength();
+  const nonce = await withFaults([{ kind: 'status', status: 429, path: '/nonce', retryAfterMs: 50 }], () => dynamic().getNonce());
+  assert.equal(typeof nonce, 'string');
+  const entries = await logged('/nonce', since);
+  assert.deepEqual(entries.map((e) => e.status), [429, 200]);
+
+  // State-changing calls are retried on 429 too: the server did not act.
+  const session = await newSession();
+  const client = dynamic({ authToken: session.jwt });
+  const request = await signedRequest(client);
+  const linkSince = await logLength();
+  await withFaults([{ kind: 'status', status: 429, path: '/verify/link', retryAfter: 0 }], () => client.verifyLink(request));
+  assert.deepEqual((await logged('/verify/link', linkSince)).map((e) => e.status), [429, 200]);
+});
+
+test('5xx and resets: GETs retry, a POST does not retry a 500', async () => {
+  const since = await logLength();
+  await withFaults(
+    [
+      { kind: 'reset', path: '/nonce' },
+      { kind: 'status', status: 500, path: '/nonce' },
+    ],
+    () => dynamic().getNonce(),
+  );
+  assert.equal((await logged('/nonce', since)).length, 3);
+
+  const client = dynamic();
+  const request = await signedRequest(client);
+  const postSince = await logLength();
+  await withFaults([{ kind: 'status', status: 500, path: '/verify' }], async () => {
+    await assert.rejects(client.verify(request), { code: 'HTTP_ERROR', status: 500 });
+  });
+  assert.equal((await logged('/verify', postSince)).length, 1);
+
+  const since503 = await logLength();
+  await withFaults([{ kind: 'status', status: 503, path: '/verify', retryAfter: 0 }], () => client.verify(request));
+  assert.deepEqual((await logged('/verify', since503)).map((e) => e.status), [503, 200], '503 with Retry-After is retried');
+});
+
+test('maxRetries bounds the attempts; an HTML error page is still an HTTP_ERROR', async () => {
+  const since = await logLength();
+  await withFaults([{ kind: 'html', status: 502, path: '/nonce', times: 5 }], async () => {
+    await assert.rejects(dynamic({ maxRetries: 1 }).getNonce(), (e) => {
+      assert.equal(e.code, 'HTTP_ERROR');
+      assert.equal(e.status, 502);
+      assert.match(e.body, /<html/i);
+      assert.equal(e.apiCode, undefined);
+      return true;
+    });
+  });
+  assert.equal((await logged('/nonce', since)).length, 2);
+});
+
+test('a timeout per attempt is TIMEOUT', async () => {
+  const started = Date.now();
+  await withFaults([{ kind: 'delay', path: '/nonce', delayMs: 3000 }], async () => {
+    await assert.rejects(dynamic({ timeoutMs: 150, maxRetries: 0 }).getNonce(), (e) => {
+      assert.equal(e.code, 'TIMEOUT');
+      assert.match(e.message, /150 ms/);
+      return true;
+    });
+  });
+  assert.ok(Date.now() - started < 2500, 'the client did not wait for the slow response');
+});
+
+test('the caller\'s AbortSignal aborts pending and later calls', async () => {
+  const controller = new AbortController();
+  const client = dynamic({ signal: controller.signal });
+  await withFaults([{ kind: 'delay', path: '/nonce', delayMs: 3000 }], async () => {
+    const pending = client.getNonce();
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(pending, { code: 'ABORTED' });
+  });
+  const since = await logLength();
+  await assert.rejects(client.getNonce(), { code: 'ABORTED' });
+  assert.equal((await logged('/nonce', since)).length, 0, 'nothing is sent once aborted');
+
+  // An abort during a retry's backoff ends the wait at once.
+  const slow = new AbortController();
+  const retrying = dynamic({ signal: slow.signal });
+  await withFaults([{ kind: 'status', status: 503, path: '/nonce', retryAfter: 30 }], async () => {
+    const started = Date.now();
+    const pending = retrying.getNonce();
+    setTimeout(() => slow.abort(), 100);
+    await assert.rejects(pending, { code: 'ABORTED' });
+    assert.ok(Date.now() - started < 5000);
+  });
+});
+
+test('malformed JSON in a 200 is INVALID_RESPONSE', async () => {
+  await withFaults([{ kind: 'malformed-json', path: '/nonce' }], async () => {
+    await assert.rejects(dynamic().getNonce(), (e) => {
+      assert.equal(e.code, 'INVALID_RESPONSE');
+      assert.equal(e.status, 200);
+      assert.equal(typeof e.body, 'string');
+      return true;
+    });
+  });
+});
+
+test('a link whose response is lost is not retried and links once', async () => {
+  const session = await newSession();
+  const client = dynamic({ authToken: session.jwt });
+  const request = await signedRequest(client);
+  const since = await logLength();
+  await withFaults([{ kind: 'lost-response', path: '/verify/link' }], async () => {
+    await assert.rejects(client.verifyLink(request), { code: 'NETWORK' });
+  });
+  const attempts = await logged('/verify/link', since);
+  assert.equal(attempts.length, 1, 'exactly one attempt');
+  const { users } = await sandboxState();
+  const user = users.find((u) => u.id === session.user.id);
+  const wallets = walletCredentials(user);
+  assert.equal(wallets.length, 1, 'the server linked the wallet once');
+  assert.equal(wallets[0].address.toLowerCase(), request.publicWalletAddress.toLowerCase());
+
+  // Opting in retries the lost call; the server's single-use nonce refuses the replay.
+  const optIn = dynamic({ authToken: session.jwt, retryStateChanging: true });
+  const second = await signedRequest(optIn);
+  await withFaults([{ kind: 'lost-response', path: '/verify/link' }], async () => {
+    await assert.rejects(optIn.verifyLink(second), { code: 'HTTP_ERROR', status: 422, apiCode: 'invalid_verification' });
+  });
+  const after = (await sandboxState()).users.find((u) => u.id === session.user.id);
+  assert.equal(walletCredentials(after).length, 2, 'still one credential per wallet');
+});
+
+test('an unreachable server is NETWORK', async () => {
+  // Port 9 (discard) on loopback: nothing listens there in the test environments.
+  const client = new DynamicClient({ environmentId, baseUrl: 'http://127.0.0.1:9/api/v0', maxRetries: 0 });
+  await assert.rejects(client.getNonce(), { code: 'NETWORK' });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Server keys in a browser
+
+test('a browser refuses server keys unless dangerouslyAllowBrowser', async () => {
+  await asIfInBrowser(async () => {
+    assert.throws(() => new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN, baseUrl: apiBase }), {
+      name: 'WalletLinkerError',
+      code: 'BROWSER_SECRET',
+      field: 'apiToken',
+    });
+    assert.throws(() => new SnagClient({ apiKey: SNAG_API_KEY }), { code: 'BROWSER_SECRET', field: 'apiKey' });
+    // Without a key, Snag goes through the dapp's proxy: allowed.
+    const proxy = new SnagClient({ baseUrl: `${sandboxUrl}/proxy/snag` });
+    assert.ok(proxy instanceof SnagClient);
+    // Opting in works (for private tools).
+    assert.ok(new SnagClient({ apiKey: SNAG_API_KEY, dangerouslyAllowBrowser: true }));
+    assert.ok(new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN, dangerouslyAllowBrowser: true }));
+  });
+  if (platform === 'node') {
+    assert.ok(new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN }), 'a server may hold the token');
+    assert.ok(new SnagClient({ apiKey: SNAG_API_KEY }));
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: coded errors, never glue TypeErrors or panics
+
+test('constructors reject bad options with INVALID_ARGUMENT', () => {
+  const invalid = (fn, field) => assert.throws(fn, (e) => e.name === 'WalletLinkerError' && e.code === 'INVALID_ARGUMENT' && (field === undefined || e.field === field));
+  invalid(() => new DynamicClient(), 'options');
+  invalid(() => new DynamicClient(null), 'options');
+  invalid(() => new DynamicClient('env'), 'options');
+  invalid(() => new DynamicClient([]), 'options');
+  invalid(() => new DynamicClient({}), 'environmentId');
+  invalid(() => new DynamicClient({ environmentId: 42 }), 'environmentId');
+  invalid(() => new DynamicClient({ environmentId: '' }), 'environmentId');
+  invalid(() => new DynamicClient({ environmentId, baseUrl: 'app.dynamicauth.com' }), 'baseUrl');
+  invalid(() => new DynamicClient({ environmentId, baseUrl: 5 }), 'baseUrl');
+  invalid(() => new DynamicClient({ environmentId, timeoutMs: '5' }), 'timeoutMs');
+  invalid(() => new DynamicClient({ environmentId, timeoutMs: 0 }), 'timeoutMs');
+  invalid(() => new DynamicClient({ environmentId, maxRetries: -1 }), 'maxRetries');
+  invalid(() => new DynamicClient({ environmentId, maxRetries: 2.5 }), 'maxRetries');
+  invalid(() => new DynamicClient({ environmentId, credentials: 'always' }), 'credentials');
+  invalid(() => new DynamicClient({ environmentId, signal: {} }), 'signal');
+  invalid(() => new DynamicClient({ environmentId, retryStateChanging: 'yes' }), 'retryStateChanging');
+  invalid(() => new DynamicClient({ environmentId, authToken: 1 }), 'authToken');
+  invalid(() => new DynamicAdminClient({ environmentId }), 'apiToken');
+  invalid(() => new DynamicAdminClient(undefined), 'options');
+  invalid(() => new SnagClient(null), 'options');
+  invalid(() => new SnagClient({ apiKey: 7 }), 'apiKey');
+  invalid(() => new SnagClient({ dangerouslyAllowBrowser: 'true' }), 'dangerouslyAllowBrowser');
+  const throwing = { get environmentId() { throw new Error('boom'); } };
+  invalid(() => new DynamicClient(throwing), 'environmentId');
+  assert.ok(new SnagClient(), 'SnagClient options are optional');
+});
+
+test('methods reject bad arguments (never throw synchronously)', async () => {
+  const client = dynamic({ authToken: 'x' });
+  for (const bad of [undefined, null, 'request', 7, []]) {
+    const pending = client.verify(bad);
+    assert.ok(pending instanceof Promise);
+    await assert.rejects(pending, { code: 'INVALID_ARGUMENT' });
+    await assert.rejects(client.verifyLink(bad), { code: 'INVALID_ARGUMENT' });
+    await assert.rejects(client.verifyUnlink(bad), { code: 'INVALID_ARGUMENT' });
+    await assert.rejects(client.createGlobalWalletConnection(bad), { code: 'INVALID_ARGUMENT' });
+  }
+  await assert.rejects(client.verify({ signedMessage: 'only this' }), { code: 'INVALID_ARGUMENT', field: 'request' });
+  await assert.rejects(client.createGlobalWalletConnection({ expiresAt: new Date(NaN) }), { code: 'INVALID_ARGUMENT', field: 'expiresAt' });
+  await assert.rejects(client.createGlobalWalletConnection({ expiresAt: 17 }), { code: 'INVALID_ARGUMENT', field: 'expiresAt' });
+
+  const admin = new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN, baseUrl: apiBase, dangerouslyAllowBrowser: true });
+  await assert.rejects(admin.bulkCreateUsers('users'), { code: 'INVALID_ARGUMENT', field: 'users' });
+  await assert.rejects(admin.bulkCreateUsers([{ email: 5 }]), { code: 'INVALID_ARGUMENT', field: 'users' });
+  await assert.rejects(admin.bulkCreateUsers([], { upsert: 'yes' }), { code: 'INVALID_ARGUMENT', field: 'upsert' });
+
+  const snag = new SnagClient({ baseUrl: `${sandboxUrl}/proxy/snag` });
+  await assert.rejects(snag.connectWallet(undefined), { code: 'INVALID_ARGUMENT', field: 'params' });
+  await assert.rejects(snag.connectWallet({ walletType: 'evm' }), { code: 'INVALID_ARGUMENT', field: 'params' });
+});
+
+test('close the sandbox', async () => {
+  await closeSandbox();
+});

@@ -1,0 +1,638 @@
+// The demo page: wallet discovery, sign-in, linking, Snag and global wallet connections, all
+// through the wallet-linker package (pkg/, mapped as "wallet-linker" by the page's import map).
+import * as wl from 'wallet-linker';
+import { DemoEvmWallet, DemoSolanaWallet } from './demo-wallets.js';
+
+const $ = (id) => document.getElementById(id);
+const SETTINGS_KEY = 'wallet-linker-demo:settings';
+const DISCOVERY_MS = 150;
+
+const STEPS = [
+  ['connect', 'Connect the wallet'],
+  ['nonce', 'Get a nonce from Dynamic'],
+  ['message', 'Write the message'],
+  ['sign', 'Sign in the wallet'],
+  ['verify', 'Verify the signature in this page'],
+  ['link', 'Send the proof to Dynamic'],
+  ['snag', 'Connect the wallet to Snag'],
+];
+
+// TEST-ONLY wallets with in-page keys. They announce themselves the way extensions do, so the
+// page finds them through the same discovery as real wallets.
+const demoWallets = {
+  evm: new DemoEvmWallet().announce(),
+  sol: new DemoSolanaWallet().register(),
+};
+// Handy for tests and curious visitors; these keys are worthless by design.
+window.demoWallets = demoWallets;
+
+const state = {
+  sandbox: null,
+  settings: null,
+  rawDynamic: null,
+  dynamic: null,
+  snag: null,
+  wallets: [],
+  selectedProvider: null,
+  user: null,
+  lastProof: null,
+  lastVerify: null,
+  busy: false,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key in node && typeof value !== 'string') node[key] = value;
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function short(text, keep = 6) {
+  if (typeof text !== 'string' || text.length <= keep * 2 + 1) return text;
+  return `${text.slice(0, keep + (text.startsWith('0x') ? 2 : 0))}…${text.slice(-keep)}`;
+}
+
+/** JSON for display: long opaque strings (JWTs) shortened so the structure stays readable. */
+function displayJson(value) {
+  if (value === undefined) return '(none)';
+  return JSON.stringify(
+    value,
+    (key, v) => {
+      if (v instanceof Date) return v.toISOString();
+      if (typeof v === 'string' && v.length > 96 && !v.includes('\n') && !v.includes(' ')) {
+        return `${v.slice(0, 40)}… (${v.length} characters)`;
+      }
+      return v;
+    },
+    2,
+  );
+}
+
+const micros = (n) => `${Math.round(n).toLocaleString('en-US')} µs`;
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+function sandboxDefaults() {
+  return {
+    environmentId: state.sandbox?.environmentId ?? '',
+    baseUrl: `${location.origin}/api/v0`,
+    snagBaseUrl: `${location.origin}/proxy/snag`,
+    websiteId: 'demo-website',
+    organizationId: 'demo-organization',
+    appName: 'wallet-linker demo',
+  };
+}
+
+function loadSettings() {
+  const defaults = sandboxDefaults();
+  try {
+    const saved = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? 'null');
+    if (saved && typeof saved === 'object') return { ...defaults, ...saved };
+  } catch {
+    // Unreadable settings: fall back to the defaults.
+  }
+  return defaults;
+}
+
+function fillSettingsForm() {
+  const form = $('settings-form');
+  for (const [name, value] of Object.entries(state.settings)) {
+    if (form.elements[name]) form.elements[name].value = value;
+  }
+  const inSandbox = state.sandbox && state.settings.environmentId === state.sandbox.environmentId &&
+    state.settings.baseUrl === `${location.origin}/api/v0`;
+  $('env-badge').textContent = inSandbox
+    ? `Local sandbox · ${short(state.settings.environmentId, 4)}`
+    : `Dynamic · ${short(state.settings.environmentId, 4) || 'no environment'}`;
+  $('env-badge').classList.toggle('badge-live', !inSandbox);
+  $('settings-summary').textContent = inSandbox ? 'local sandbox' : new URL(state.settings.baseUrl).host;
+}
+
+function makeClients() {
+  const s = state.settings;
+  state.rawDynamic = new wl.DynamicClient({ environmentId: s.environmentId, baseUrl: s.baseUrl });
+  state.dynamic = loggedDynamic(state.rawDynamic, s.environmentId);
+  state.snag = s.snagBaseUrl ? loggedSnag(new wl.SnagClient({ baseUrl: s.snagBaseUrl })) : null;
+  state.user = null;
+  state.lastVerify = null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request log: the clients are wrapped in objects with the same methods (linkWallet only
+// needs the methods), which record each call's request and response.
+
+async function logCall(method, path, request, call) {
+  const entry = { method, path, request, time: new Date() };
+  const item = renderLogEntry(entry);
+  try {
+    entry.response = await call();
+    entry.ok = true;
+    return entry.response;
+  } catch (error) {
+    entry.error = error;
+    throw error;
+  } finally {
+    updateLogEntry(item, entry);
+  }
+}
+
+function loggedDynamic(client, environmentId) {
+  const path = (p) => `/sdk/${short(environmentId, 4)}/${p}`;
+  const verifyCall = (method, p) => (request) => {
+    state.lastVerify = { method, request };
+    return logCall('POST', path(p), request, () => client[method](request));
+  };
+  return {
+    environmentId,
+    get authToken() {
+      return client.authToken;
+    },
+    getNonce: () => logCall('GET', path('nonce'), undefined, () => client.getNonce()),
+    verify: verifyCall('verify', 'verify'),
+    verifyLink: verifyCall('verifyLink', 'verify/link'),
+    createGlobalWalletConnection: (request) =>
+      logCall('POST', path('globalWallets/connections'), request, () => client.createGlobalWalletConnection(request)),
+  };
+}
+
+function loggedSnag(client) {
+  return {
+    connectWallet: (params) => logCall('POST', '/api/users/connect (Snag, via /proxy/snag)', params, () => client.connectWallet(params)),
+  };
+}
+
+function renderLogEntry(entry) {
+  const status = el('span', { class: 'log-status pending', text: 'pending' });
+  const body = el('div', { class: 'log-body' });
+  const item = el(
+    'li',
+    { class: 'log-item' },
+    el(
+      'details',
+      {},
+      el(
+        'summary',
+        {},
+        el('span', { class: `method method-${entry.method.toLowerCase()}`, text: entry.method }),
+        el('span', { class: 'log-path mono', text: entry.path }),
+        status,
+      ),
+      body,
+    ),
+  );
+  item.status = status;
+  item.body = body;
+  $('log').prepend(item);
+  return item;
+}
+
+function updateLogEntry(item, entry) {
+  item.status.className = `log-status ${entry.ok ? 'ok' : 'failed'}`;
+  item.status.textContent = entry.ok ? 'OK' : [entry.error?.status, entry.error?.code].filter(Boolean).join(' ');
+  item.body.append(
+    el('h4', { text: 'Request' }),
+    el('pre', { class: 'mono block', tabindex: '0', text: displayJson(entry.request) }),
+    el('h4', { text: entry.ok ? 'Response' : 'Error' }),
+    el('pre', {
+      class: 'mono block',
+      tabindex: '0',
+      text: entry.ok
+        ? displayJson(entry.response)
+        : displayJson({ code: entry.error?.code, status: entry.error?.status, apiCode: entry.error?.apiCode, message: entry.error?.message, body: entry.error?.body }),
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wallets
+
+function demoOf(adapter) {
+  const provider = adapter.provider;
+  return Object.values(demoWallets).find((w) => w === provider) ?? null;
+}
+
+async function discoverWallets() {
+  const [evm, sol] = await Promise.all([wl.discoverEvmWallets(DISCOVERY_MS), wl.discoverSolanaWallets(DISCOVERY_MS)]);
+  state.wallets = [...evm, ...sol].map((adapter) => ({ adapter, demo: demoOf(adapter) }));
+  const stillThere = state.wallets.some((w) => w.adapter.provider === state.selectedProvider);
+  if (!stillThere) state.selectedProvider = state.wallets[0]?.adapter.provider ?? null;
+  renderWallets();
+}
+
+function selectedWallet() {
+  return state.wallets.find((w) => w.adapter.provider === state.selectedProvider) ?? null;
+}
+
+function walletIcon(adapter) {
+  // EIP-6963 and the Wallet Standard give icons as data URIs; nothing else is loaded.
+  if (typeof adapter.icon === 'string' && adapter.icon.startsWith('data:image/')) {
+    return el('img', { class: 'wallet-icon', src: adapter.icon, alt: '', width: '32', height: '32' });
+  }
+  return el('span', { class: 'wallet-icon wallet-icon-blank', 'aria-hidden': 'true', text: adapter.name.slice(0, 1) });
+}
+
+function renderWallets() {
+  const picker = $('wallet-picker');
+  picker.querySelectorAll('.wallet').forEach((n) => n.remove());
+  $('wallets-empty').hidden = state.wallets.length > 0;
+  $('wallets-empty').textContent = 'No wallet found. Install a browser wallet, or reload for the demo wallets.';
+  state.wallets.forEach((wallet, index) => {
+    const { adapter, demo } = wallet;
+    const id = `wallet-${index}`;
+    const address = adapter.address ?? demo?.address;
+    const input = el('input', {
+      type: 'radio',
+      name: 'wallet',
+      id,
+      value: String(index),
+      checked: adapter.provider === state.selectedProvider,
+      'data-chain': adapter.chain,
+      'data-demo': demo ? 'true' : undefined,
+    });
+    input.addEventListener('change', () => {
+      state.selectedProvider = adapter.provider;
+      updateDemoControls();
+    });
+    const label = el(
+      'label',
+      { class: 'wallet', for: id },
+      input,
+      walletIcon(adapter),
+      el(
+        'span',
+        { class: 'wallet-text' },
+        el('span', { class: 'wallet-name', text: adapter.name }),
+        el(
+          'span',
+          { class: 'tags' },
+          el('span', { class: `tag tag-${adapter.chain.toLowerCase()}`, text: adapter.chain === 'SOL' ? 'Solana' : 'EVM' }),
+          demo ? el('span', { class: 'tag tag-warn', text: 'Test only' }) : el('span', { class: 'tag', text: sourceLabel(adapter.source) }),
+        ),
+        address ? el('span', { class: 'wallet-address mono', text: short(address, 6) }) : null,
+      ),
+    );
+    picker.append(label);
+  });
+  updateDemoControls();
+}
+
+function sourceLabel(source) {
+  return { eip6963: 'EIP-6963', injected: 'window.ethereum', 'wallet-standard': 'Wallet Standard', 'legacy-injected': 'window.solana' }[source] ?? source;
+}
+
+function updateDemoControls() {
+  const wallet = selectedWallet();
+  $('demo-controls').hidden = !wallet?.demo;
+  if (wallet?.demo) $('demo-behaviour').value = wallet.demo.behaviour;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress, results and errors
+
+function resetSteps(withSnag) {
+  const list = $('steps');
+  list.replaceChildren(
+    ...STEPS.filter(([id]) => id !== 'snag' || withSnag).map(([id, text]) =>
+      el('li', { class: 'step', 'data-step': id, 'data-state': 'pending' }, el('span', { class: 'step-dot', 'aria-hidden': 'true' }), el('span', { text })),
+    ),
+  );
+}
+
+function setStep(step) {
+  for (const item of $('steps').children) {
+    if (item.dataset.state === 'active') {
+      item.dataset.state = 'done';
+      item.removeAttribute('aria-current');
+    }
+  }
+  const item = $('steps').querySelector(`[data-step="${step}"]`);
+  if (item) {
+    item.dataset.state = 'active';
+    item.setAttribute('aria-current', 'step');
+  }
+}
+
+function finishSteps(failedStep) {
+  for (const item of $('steps').children) {
+    if (item.dataset.state === 'active') item.dataset.state = failedStep ? 'failed' : 'done';
+    if (failedStep && item.dataset.step === failedStep) item.dataset.state = 'failed';
+    item.removeAttribute('aria-current');
+  }
+}
+
+function setStatus(text) {
+  $('status').textContent = text;
+}
+
+const PLAIN_WORDS = {
+  USER_REJECTED: () => 'You declined the request in the wallet.',
+  SIGNATURE_MISMATCH: () => 'The signature does not match the wallet’s address. It was stopped in this page and never sent.',
+  HTTP_ERROR: (e) => {
+    const reason = API_CODES[e.apiCode];
+    return `The server refused the request${e.status ? ` (HTTP ${e.status})` : ''}${reason ? `: ${reason}` : '.'}`;
+  },
+  NETWORK: () => 'The server could not be reached. Check the base URL, and that this origin is allowed (CORS).',
+  TIMEOUT: () => 'The server took too long to answer.',
+  ABORTED: () => 'The request was cancelled.',
+  WALLET_NOT_FOUND: () => 'This wallet cannot do that (it lacks the needed feature).',
+  WALLET_ERROR: () => 'The wallet reported an error.',
+  INVALID_RESPONSE: () => 'The server answered with something unexpected.',
+  INVALID_ARGUMENT: () => 'A setting or an input is not valid.',
+  INVALID_FIELD: () => 'A field of the message is not valid.',
+  INVALID_ADDRESS: () => 'The wallet address is not valid.',
+  UNSUPPORTED_CHAIN: () => 'This chain is not supported here.',
+  BROWSER_SECRET: () => 'A server key would be exposed in this page, so the client refused it.',
+};
+
+const API_CODES = {
+  invalid_verification: 'the proof is not valid — its nonce was already used or has expired, or its signature or message was refused.',
+  merge_accounts_confirmation: 'this wallet already belongs to another user (the two accounts would have to be merged).',
+  reassign_wallet_confirm: 'this wallet belongs to another user who has other credentials (it would have to be transferred).',
+};
+
+function showError(error, boxId = 'error') {
+  const box = $(boxId);
+  const code = error?.code ?? 'ERROR';
+  const words = PLAIN_WORDS[code]?.(error) ?? 'Something went wrong.';
+  const facts = [['code', code], ['step', error?.step], ['status', error?.status], ['apiCode', error?.apiCode]].filter(([, v]) => v !== undefined && v !== null);
+  box.replaceChildren(
+    el('p', { class: 'alert-title', text: words }),
+    el('p', { class: 'alert-detail', text: error?.message ?? String(error) }),
+    el('p', { class: 'alert-codes' }, ...facts.flatMap(([k, v], i) => [i ? ' · ' : '', `${k} `, el('code', { text: String(v) })])),
+  );
+  box.hidden = false;
+  box.dataset.code = code;
+}
+
+function clearError() {
+  for (const box of [$('error'), $('more-error'), $('settings-error')]) {
+    box.hidden = true;
+    box.replaceChildren();
+    delete box.dataset.code;
+  }
+}
+
+function renderResult(result) {
+  $('result-empty').hidden = true;
+  $('result-body').hidden = false;
+  const check = $('local-check');
+  check.replaceChildren(
+    el('span', { class: 'ok-mark', 'aria-hidden': 'true', text: '✓' }),
+    ' Valid signature by ',
+    el('code', { class: 'breakable', text: result.localCheck.address }),
+    ', checked in this page in ',
+    el('strong', { id: 'local-micros', text: micros(result.localCheck.micros) }),
+    ' before anything was sent.',
+  );
+  $('message').textContent = result.message;
+  $('signature').textContent = result.signature;
+}
+
+function renderCredentials(credentials) {
+  const list = $('credentials');
+  if (!credentials?.length) {
+    list.replaceChildren(el('li', { class: 'muted', text: state.user ? 'No credentials.' : 'Sign in to see the user’s credentials.' }));
+    return;
+  }
+  list.replaceChildren(
+    ...credentials.map((c) => {
+      const wallet = c.format === 'blockchain';
+      const chain = c.chain === 'solana' ? 'Solana' : c.chain === 'eip155' ? 'EVM' : c.chain ?? c.format;
+      return el(
+        'li',
+        { class: 'credential', 'data-address': c.address ?? '' },
+        el('span', { class: `tag tag-${wallet ? (c.chain === 'solana' ? 'sol' : 'evm') : 'other'}`, text: wallet ? chain : c.format }),
+        el('span', { class: 'credential-main mono breakable', text: c.address ?? c.email ?? c.publicIdentifier ?? c.id }),
+        wallet ? el('span', { class: 'muted credential-meta', text: c.walletName ?? c.wallet_name ?? '' }) : null,
+      );
+    }),
+  );
+}
+
+function renderSession() {
+  const session = $('session');
+  if (state.user) {
+    const wallets = state.user.verifiedCredentials?.filter((c) => c.format === 'blockchain').length ?? 0;
+    session.replaceChildren('Signed in as user ', el('code', { text: short(state.user.id, 6) }), ` · ${wallets} wallet${wallets === 1 ? '' : 's'} linked.`);
+  } else {
+    session.textContent = 'Signed out. Sign in with a wallet first, then link others.';
+  }
+  updateButtons();
+}
+
+function updateButtons() {
+  const signedIn = Boolean(state.user);
+  const busy = state.busy;
+  $('sign-in').disabled = busy || !selectedWallet();
+  $('link').disabled = busy || !signedIn || !selectedWallet();
+  $('sign-out').disabled = busy || !signedIn;
+  $('snag-connect').disabled = busy || !state.lastProof || !state.snag;
+  $('global-connection').disabled = busy || !signedIn;
+  $('replay').disabled = busy || !state.lastVerify;
+}
+
+function setBusy(busy) {
+  state.busy = busy;
+  document.querySelector('main').setAttribute('aria-busy', String(busy));
+  updateButtons();
+}
+
+function showMore(title, value) {
+  $('more-result').replaceChildren(el('h3', { text: title }), el('pre', { class: 'mono block', tabindex: '0', text: displayJson(value) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+async function signInOrLink(mode) {
+  const wallet = selectedWallet();
+  if (!wallet) return;
+  const withSnag = $('with-snag').checked && Boolean(state.snag);
+  clearError();
+  resetSteps(withSnag);
+  setBusy(true);
+  setStatus(mode === 'signIn' ? `Signing in with ${wallet.adapter.name}…` : `Linking ${wallet.adapter.name}…`);
+  const standard = $('message-format').value === 'standard';
+  const options = {
+    dynamic: state.dynamic,
+    wallet: wallet.adapter,
+    mode,
+    // Demo wallets get a readable key; other wallets use the adapter's (e.g. "metamask").
+    walletName: wallet.demo ? wallet.demo.walletKey : undefined,
+    environmentId: state.settings.environmentId,
+    appName: state.settings.appName || undefined,
+    messageFormat: standard ? (wallet.adapter.chain === 'SOL' ? 'siws' : 'siwe') : 'dynamic',
+    onStep: setStep,
+  };
+  if (withSnag) {
+    options.snag = { client: state.snag, websiteId: state.settings.websiteId, organizationId: state.settings.organizationId };
+  }
+  try {
+    const result = await wl.linkWallet(options);
+    finishSteps();
+    state.user = result.user;
+    state.lastProof = result;
+    renderResult(result);
+    renderCredentials(result.verifiedCredentials);
+    renderWallets();
+    setStatus(
+      `${mode === 'signIn' ? 'Signed in with' : 'Linked'} ${short(result.address, 6)}.` +
+        (result.snag ? ` Connected to Snag user ${short(result.snag.id, 4)}.` : ''),
+    );
+    if (result.snag) showMore('Snag connection', result.snag);
+  } catch (error) {
+    finishSteps(error?.step ?? 'connect');
+    showError(error);
+    setStatus('');
+  } finally {
+    setBusy(false);
+    renderSession();
+  }
+}
+
+async function connectSnag() {
+  const proof = state.lastProof;
+  if (!proof || !state.snag) return;
+  clearError();
+  setBusy(true);
+  try {
+    const response = await state.snag.connectWallet({
+      organizationId: state.settings.organizationId,
+      websiteId: state.settings.websiteId,
+      walletAddress: proof.address,
+      walletType: proof.chain === 'SOL' ? 'solana' : 'evm',
+      verificationData: { message: proof.message, signature: proof.signature },
+    });
+    showMore('Snag connection', response);
+    setStatus(`Connected ${short(proof.address, 6)} to Snag.`);
+  } catch (error) {
+    showError(error, 'more-error');
+  } finally {
+    setBusy(false);
+  }
+}
+
+async function createGlobalConnection() {
+  clearError();
+  setBusy(true);
+  try {
+    const connection = await state.dynamic.createGlobalWalletConnection({ expiresAt: new Date(Date.now() + 60 * 60 * 1000) });
+    showMore('Global wallet connection', connection);
+    setStatus(`Global wallet connection ${short(connection.id, 4)} created (${connection.status}).`);
+  } catch (error) {
+    showError(error, 'more-error');
+  } finally {
+    setBusy(false);
+  }
+}
+
+async function replayLastProof() {
+  const last = state.lastVerify;
+  if (!last) return;
+  clearError();
+  setBusy(true);
+  try {
+    await state.dynamic[last.method](last.request);
+    showMore('Replay', { warning: 'The server accepted a replayed proof: its nonce was not single-use.' });
+  } catch (error) {
+    showError(error, 'more-error');
+    $('more-result').replaceChildren(el('p', { class: 'muted', text: 'Refused, as it should be: a nonce is good for one proof only.' }));
+  } finally {
+    setBusy(false);
+  }
+}
+
+function signOut() {
+  makeClients();
+  state.lastProof = null;
+  renderCredentials([]);
+  renderSession();
+  setStatus('Signed out.');
+}
+
+function saveSettings(event) {
+  event.preventDefault();
+  const form = $('settings-form');
+  const next = Object.fromEntries(new FormData(form).entries());
+  try {
+    new URL(next.baseUrl);
+    if (next.snagBaseUrl) new URL(next.snagBaseUrl);
+    state.settings = { ...state.settings, ...next };
+    makeClients();
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(state.settings));
+    fillSettingsForm();
+    renderCredentials([]);
+    renderSession();
+    clearError();
+    setStatus('Settings saved.');
+  } catch (error) {
+    showError(error, 'settings-error');
+  }
+}
+
+function useSandbox() {
+  localStorage.removeItem(SETTINGS_KEY);
+  state.settings = sandboxDefaults();
+  makeClients();
+  fillSettingsForm();
+  renderCredentials([]);
+  renderSession();
+  setStatus('Using the local sandbox.');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function start() {
+  try {
+    const response = await fetch('/__sandbox/state', { cache: 'no-store' });
+    if (response.ok) state.sandbox = await response.json();
+  } catch {
+    state.sandbox = null;
+  }
+  state.settings = loadSettings();
+  fillSettingsForm();
+  try {
+    makeClients();
+  } catch (error) {
+    showError(error, 'settings-error');
+    $('settings').open = true;
+  }
+  resetSteps(false);
+  $('sign-in').addEventListener('click', () => signInOrLink('signIn'));
+  $('link').addEventListener('click', () => signInOrLink('link'));
+  $('sign-out').addEventListener('click', signOut);
+  $('snag-connect').addEventListener('click', connectSnag);
+  $('global-connection').addEventListener('click', createGlobalConnection);
+  $('replay').addEventListener('click', replayLastProof);
+  $('rescan').addEventListener('click', () => discoverWallets().then(updateButtons));
+  $('clear-log').addEventListener('click', () => $('log').replaceChildren());
+  $('settings-form').addEventListener('submit', saveSettings);
+  $('use-sandbox').addEventListener('click', useSandbox);
+  $('demo-behaviour').addEventListener('change', (event) => {
+    const wallet = selectedWallet();
+    if (wallet?.demo) wallet.demo.behaviour = event.target.value;
+  });
+  $('with-snag').checked = Boolean(state.snag);
+  await discoverWallets();
+  renderSession();
+  document.body.dataset.ready = 'true';
+}
+
+start().catch((error) => {
+  const box = $('load-error');
+  box.textContent = `The demo could not start: ${error?.message ?? error}`;
+  box.hidden = false;
+});

@@ -1,0 +1,253 @@
+// TEST-ONLY demo wallets for the demo page and the end-to-end test. Their private keys live in
+// this page's memory: anyone who can run script here can sign with them. Never hold value with
+// them. They are not part of the npm package.
+//
+// - DemoEvmWallet: an EIP-1193 provider announced through EIP-6963 (`eip6963:announceProvider`,
+//   answering every `eip6963:requestProvider`). personal_sign is EIP-191 over keccak-256,
+//   signed with secp256k1 from @noble/curves.
+// - DemoSolanaWallet: a Wallet Standard wallet registered through the standard's window events
+//   (`wallet-standard:register-wallet`, and `wallet-standard:app-ready` for apps that load
+//   later), with standard:connect, standard:disconnect, standard:events, solana:signMessage and
+//   solana:signIn; ed25519 from @noble/curves.
+//
+// Each has a `behaviour`: "sign" (default), "reject" (the user declines: EIP-1193 error 4001),
+// or "tamper" (signs different bytes than asked, so the signature does not match the message).
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+
+export const BEHAVIOURS = ['sign', 'reject', 'tamper'];
+
+const utf8 = new TextEncoder();
+
+function toHex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function fromHex(hex) {
+  const digits = hex.startsWith('0x') ? hex.slice(2) : hex;
+  if (digits.length % 2 !== 0 || /[^0-9a-f]/i.test(digits)) throw new Error('invalid hex');
+  const out = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/** Base58 (Bitcoin alphabet) of a short byte string such as a 32-byte key. */
+export function base58(bytes) {
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  let out = '';
+  while (n > 0n) {
+    out = BASE58[Number(n % 58n)] + out;
+    n /= 58n;
+  }
+  for (const b of bytes) {
+    if (b !== 0) break;
+    out = `1${out}`;
+  }
+  return out;
+}
+
+/** An error shaped like EIP-1193's ProviderRpcError. */
+function rpcError(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+const userRejected = () => rpcError(4001, 'User rejected the request.');
+
+function icon(background, label) {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="${background}"/><text x="16" y="21" font-family="system-ui,sans-serif" font-size="12" font-weight="700" fill="#fff" text-anchor="middle">${label}</text></svg>`;
+  return `data:image/svg+xml;base64,${btoa(svg)}`;
+}
+
+/** An EIP-1193 provider with an in-page secp256k1 key. TEST ONLY. */
+export class DemoEvmWallet {
+  constructor({ secretKey, chainId = 1, name = 'Demo EVM wallet (test only)' } = {}) {
+    this.secretKey = secretKey ?? secp256k1.utils.randomSecretKey();
+    const publicKey = secp256k1.getPublicKey(this.secretKey, false);
+    // The address is the last 20 bytes of keccak-256 of the uncompressed key without its 0x04.
+    this.address = `0x${toHex(keccak_256(publicKey.subarray(1)).subarray(12))}`;
+    this.chainId = chainId;
+    this.behaviour = 'sign';
+    this.connected = false;
+    this.isDemoWallet = true;
+    this.walletKey = 'demoevm';
+    this.info = Object.freeze({
+      uuid: crypto.randomUUID(),
+      name,
+      icon: icon('#4f46e5', 'EVM'),
+      rdns: 'dev.wallet-linker.demo-evm',
+    });
+    this.calls = [];
+  }
+
+  /** EIP-191 personal_sign of `message` bytes: r ‖ s ‖ v with v = 27 + recovery bit. */
+  personalSign(message) {
+    const prefix = utf8.encode(`\x19Ethereum Signed Message:\n${message.length}`);
+    const digest = keccak_256(new Uint8Array([...prefix, ...message]));
+    const recovered = secp256k1.sign(digest, this.secretKey, { prehash: false, format: 'recovered' });
+    const signature = new Uint8Array(65);
+    signature.set(recovered.subarray(1), 0);
+    signature[64] = 27 + recovered[0];
+    return `0x${toHex(signature)}`;
+  }
+
+  async request({ method, params = [] } = {}) {
+    this.calls.push(method);
+    switch (method) {
+      case 'eth_requestAccounts':
+        if (this.behaviour === 'reject') throw userRejected();
+        this.connected = true;
+        return [this.address];
+      case 'eth_accounts':
+        return this.connected ? [this.address] : [];
+      case 'eth_chainId':
+        return `0x${this.chainId.toString(16)}`;
+      case 'personal_sign': {
+        if (this.behaviour === 'reject') throw userRejected();
+        const [data, account] = params;
+        if (typeof account !== 'string' || account.toLowerCase() !== this.address) {
+          throw rpcError(4100, 'The requested account has not been authorized by the user.');
+        }
+        // Wallets accept the message as 0x-hex bytes (the usual form) or as plain text.
+        let message = /^0x([0-9a-f]{2})*$/i.test(data) ? fromHex(data) : utf8.encode(String(data));
+        if (this.behaviour === 'tamper') message = new Uint8Array([...message, 0x21]);
+        return this.personalSign(message);
+      }
+      default:
+        throw rpcError(4200, `The demo wallet does not support ${method}.`);
+    }
+  }
+
+  on() {}
+  removeListener() {}
+
+  /** Announces the wallet now and on every later `eip6963:requestProvider` (EIP-6963). */
+  announce(target = window) {
+    const detail = Object.freeze({ info: this.info, provider: this });
+    const announce = () => target.dispatchEvent(new CustomEvent('eip6963:announceProvider', { detail }));
+    target.addEventListener('eip6963:requestProvider', announce);
+    announce();
+    return this;
+  }
+}
+
+/** `createSignInMessageText` of the Solana Wallet Standard's util package, field for field. */
+export function solanaSignInText(input) {
+  let text = `${input.domain} wants you to sign in with your Solana account:\n${input.address}`;
+  if (input.statement) text += `\n\n${input.statement}`;
+  const fields = [];
+  const add = (label, value) => value && fields.push(`${label}: ${value}`);
+  add('URI', input.uri);
+  add('Version', input.version);
+  add('Chain ID', input.chainId);
+  add('Nonce', input.nonce);
+  add('Issued At', input.issuedAt);
+  add('Expiration Time', input.expirationTime);
+  add('Not Before', input.notBefore);
+  add('Request ID', input.requestId);
+  if (input.resources) fields.push('Resources:', ...input.resources.map((r) => `- ${r}`));
+  if (fields.length) text += `\n\n${fields.join('\n')}`;
+  return text;
+}
+
+const SOLANA_CHAINS = Object.freeze(['solana:mainnet', 'solana:devnet', 'solana:testnet']);
+const SOLANA_FEATURES = Object.freeze(['solana:signMessage', 'solana:signIn']);
+
+/** A Wallet Standard wallet with an in-page ed25519 key. TEST ONLY. */
+export class DemoSolanaWallet {
+  #listeners = new Set();
+  #connected = false;
+
+  constructor({ secretKey, name = 'Demo Solana wallet (test only)' } = {}) {
+    this.secretKey = secretKey ?? ed25519.utils.randomSecretKey();
+    this.publicKey = ed25519.getPublicKey(this.secretKey);
+    this.address = base58(this.publicKey);
+    this.behaviour = 'sign';
+    this.isDemoWallet = true;
+    this.walletKey = 'demosolana';
+    this.calls = [];
+    this.version = '1.0.0';
+    this.name = name;
+    this.icon = icon('#0d9488', 'SOL');
+    this.chains = SOLANA_CHAINS;
+    this.account = Object.freeze({
+      address: this.address,
+      publicKey: this.publicKey,
+      chains: SOLANA_CHAINS,
+      features: SOLANA_FEATURES,
+      label: 'Demo account',
+    });
+    const version = '1.0.0';
+    this.features = Object.freeze({
+      'standard:connect': { version, connect: () => this.#connect() },
+      'standard:disconnect': { version, disconnect: async () => this.#setConnected(false) },
+      'standard:events': { version, on: (event, listener) => this.#on(event, listener) },
+      'solana:signMessage': { version, signMessage: (...inputs) => this.#signMessage(inputs) },
+      'solana:signIn': { version, signIn: (...inputs) => this.#signIn(inputs) },
+    });
+  }
+
+  get accounts() {
+    return this.#connected ? [this.account] : [];
+  }
+
+  #on(event, listener) {
+    const entry = { event, listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
+  }
+
+  #setConnected(connected) {
+    this.#connected = connected;
+    for (const { event, listener } of this.#listeners) if (event === 'change') listener({ accounts: this.accounts });
+  }
+
+  async #connect() {
+    this.calls.push('connect');
+    if (this.behaviour === 'reject') throw userRejected();
+    this.#setConnected(true);
+    return { accounts: this.accounts };
+  }
+
+  #sign(message) {
+    const signed = this.behaviour === 'tamper' ? new Uint8Array([...message, 0x21]) : message;
+    return ed25519.sign(signed, this.secretKey);
+  }
+
+  async #signMessage(inputs) {
+    this.calls.push('signMessage');
+    if (this.behaviour === 'reject') throw userRejected();
+    return inputs.map(({ account, message }) => {
+      if (account?.address !== this.address) throw new Error('unknown account');
+      return { signedMessage: message, signature: this.#sign(message), signatureType: 'ed25519' };
+    });
+  }
+
+  async #signIn(inputs) {
+    this.calls.push('signIn');
+    if (this.behaviour === 'reject') throw userRejected();
+    this.#setConnected(true);
+    return inputs.map((input = {}) => {
+      const text = solanaSignInText({ ...input, address: this.address, domain: input.domain ?? location.host });
+      const signedMessage = utf8.encode(text);
+      return { account: this.account, signedMessage, signature: this.#sign(signedMessage), signatureType: 'ed25519' };
+    });
+  }
+
+  /** Registers the wallet by the Wallet Standard's window-event protocol. */
+  register(target = window) {
+    const callback = ({ register }) => register(this);
+    try {
+      target.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: callback }));
+    } catch (error) {
+      console.error('wallet-standard:register-wallet event could not be dispatched', error);
+    }
+    target.addEventListener('wallet-standard:app-ready', ({ detail: api }) => callback(api));
+    return this;
+  }
+}
