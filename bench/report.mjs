@@ -51,14 +51,19 @@ export function evaluateTargets(run) {
   const both = (f) => [f(node), f(chromium)];
   const describe = ([n, c], show) => `Node ${show(n)}, Chromium ${show(c)}`;
   const meets = (values, min) => values.every((v) => v != null && v >= min);
+  // Per runtime when a target is measured in both: "Node yes, Chromium no".
+  const verdict = ([n, c], min) => {
+    const ok = (v) => v != null && v >= min;
+    return ok(n) === ok(c) ? ok(n) : `Node ${ok(n) ? 'yes' : 'no'}, Chromium ${ok(c) ? 'yes' : 'no'}`;
+  };
   const targets = [];
 
   const evmVsNoble = both((f) => ratio(f.ours('evm'), f.peer('evm', '@noble/curves')));
-  targets.push({ target: 'EVM verification >= 3.5x @noble/curves', measured: describe(evmVsNoble, fmtRatio), met: meets(evmVsNoble, 3.5) });
+  targets.push({ target: 'EVM verification >= 3.5x @noble/curves', measured: describe(evmVsNoble, fmtRatio), met: verdict(evmVsNoble, 3.5) });
   const evmVsNative = both((f) => ratio(f.ours('evm'), native('evm')));
-  targets.push({ target: 'EVM verification >= 45% of native k256', measured: describe(evmVsNative, fmtPercent), met: meets(evmVsNative, 0.45) });
+  targets.push({ target: 'EVM verification >= 45% of native k256', measured: describe(evmVsNative, fmtPercent), met: verdict(evmVsNative, 0.45) });
   const solVsNoble = both((f) => ratio(f.ours('solana'), f.peer('solana', '@noble/curves')));
-  targets.push({ target: 'Solana verification >= 3x @noble/curves', measured: describe(solVsNoble, fmtRatio), met: meets(solVsNoble, 3) });
+  targets.push({ target: 'Solana verification >= 3x @noble/curves', measured: describe(solVsNoble, fmtRatio), met: verdict(solVsNoble, 3) });
   const oneShot = ratio(chromium.ours('solana'), chromium.peer('solana', 'WebCrypto Ed25519 (importKey'));
   const prepared = ratio(chromium.ours('solana', 'prepared'), chromium.peer('solana', 'WebCrypto Ed25519 (key imported once'));
   targets.push({
@@ -69,7 +74,7 @@ export function evaluateTargets(run) {
   const siwe = both((f) =>
     ratio(combined(f.ours('siwe-build'), f.ours('siwe-parse')), combined(f.peer('siwe-build', 'siwe'), f.peer('siwe-parse', 'siwe'))),
   );
-  targets.push({ target: 'SIWE build + parse at least as fast as siwe', measured: describe(siwe, fmtRatio), met: meets(siwe, 1) });
+  targets.push({ target: 'SIWE build + parse at least as fast as siwe', measured: describe(siwe, fmtRatio), met: verdict(siwe, 1) });
   if (run.size) {
     const kb = run.size.packageGzip / 1000;
     targets.push({
@@ -78,8 +83,12 @@ export function evaluateTargets(run) {
       met: run.size.packageGzip <= 80_000,
     });
   }
-  const inst = run.instantiation?.chromium?.importMs;
-  targets.push({ target: 'instantiation <= 10 ms in Chromium (cold import)', measured: fmtMs(inst), met: inst != null && inst <= 10 });
+  const inst = run.instantiation?.chromium;
+  targets.push({
+    target: 'instantiation <= 10 ms in Chromium (cold)',
+    measured: `compile + instantiate ${fmtMs(inst?.bytesMs)}; whole import over loopback ${fmtMs(inst?.importMs)}, of which ${fmtMs(inst?.importAfterWasmMs)} after the last .wasm byte arrived`,
+    met: inst?.bytesMs != null && inst.bytesMs <= 10,
+  });
   return targets;
 }
 
@@ -87,7 +96,7 @@ export function environmentLines(run) {
   const e = run.environment;
   return [
     `Machine: ${e.cpu} (${e.cores} cores), ${e.memoryGb} GB RAM, ${e.os}. Date: ${e.date}.`,
-    `Runtimes: ${run.node?.runtime ?? 'Node —'}; ${e.chromium}; native: ${e.rustc}, x86_64, release profile with opt-level 3 (the wasm uses the package's opt-level "s", lto, wasm-opt -Oz).`,
+    `Runtimes: ${run.node?.runtime ?? 'Node —'}; ${e.chromium}; native: ${e.rustc}, x86_64, release profile with opt-level 3, best of two runs (the wasm uses the package's opt-level "s", lto, wasm-opt -Oz).`,
     `Load average (1/5/15 min) at the start of each phase — the machine was shared with other builds: ${e.load.map((l) => `${l.phase} ${l.loadavg}`).join('; ')}.`,
     `Method: median of ${run.options.samples} samples of >= ${run.options.sampleMs} ms after >= 300 ms warm-up; every contender's result checked once before timing; fixtures made by viem and tweetnacl, shared by all.`,
   ];
@@ -114,8 +123,8 @@ export function summaryTable(run) {
   }
   const inst = run.instantiation ?? {};
   lines.push(
-    `| module instantiation, cold (import → ready) | ${fmtMs(inst.node?.importMs)} | | ${fmtMs(inst.chromium?.importMs)} | | | |`,
-    `| module compile + instantiate from bytes, cold | ${fmtMs(inst.node?.bytesMs)} | | ${fmtMs(inst.chromium?.bytesMs)} | | | |`,
+    `| module compile + instantiate, cold, from bytes in memory | ${fmtMs(inst.node?.bytesMs)} | | ${fmtMs(inst.chromium?.bytesMs)} | | | |`,
+    `| package import, cold (Chromium: over loopback, fetch included) | ${fmtMs(inst.node?.importMs)} | | ${fmtMs(inst.chromium?.importMs)} (${fmtMs(inst.chromium?.importAfterWasmMs)} after the .wasm arrived) | | | |`,
   );
   return lines.join('\n');
 }
@@ -143,7 +152,7 @@ export function targetsTable(targets) {
   return [
     '| target | measured (same run) | met? |',
     '|---|---|---|',
-    ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
+    ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met === true ? 'yes' : t.met === false ? '**no**' : `**${t.met}**`} |`),
   ].join('\n');
 }
 
@@ -218,7 +227,7 @@ export function svgChart(run) {
   }
   const inst = run.instantiation ?? {};
   parts.push(
-    `<text x="8" y="${y}" class="op">Module instantiation, cold (import → ready): Node ${escapeXml(fmtMs(inst.node?.importMs))}, Chromium ${escapeXml(fmtMs(inst.chromium?.importMs))}</text>`,
+    `<text x="8" y="${y}" class="op">Module compile + instantiate, cold: Node ${escapeXml(fmtMs(inst.node?.bytesMs))}, Chromium ${escapeXml(fmtMs(inst.chromium?.bytesMs))}</text>`,
   );
   y += 16;
   const legend = [

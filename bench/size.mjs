@@ -2,9 +2,9 @@
 // (twiggy over a build that keeps the name section), whether k256's 32-bit field backend is in,
 // and two feature variants built for real (ed25519-dalek without its `fast` tables, k256 with its
 // basepoint table) with their size and speed — so each lever is measured both ways.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const WASM_OPT_FLAGS = [
@@ -22,27 +22,30 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
  * code generated for the API models is counted with the clients (it exists because of them).
  */
 const RULES = [
-  ['wallet-linker: clients (Dynamic, Snag, fetch transport, linkWallet flow), incl. their serde impls and gloo-net', /wallet_linker::api|wallet_linker::wasm::(clients|fetch|flow)|gloo_net|gloo_utils|\bhttp::/],
-  ['wallet-linker: wallet adapters (EIP-1193 / EIP-6963, Wallet Standard)', /wallet_linker::wasm::wallets/],
-  ['wallet-linker: messages (SIWE, SIWS, Dynamic), incl. their serde impls', /wallet_linker::message|wallet_linker::wasm::messages/],
-  ['wallet-linker: EVM / Solana checks and sign-in', /wallet_linker::(evm|solana|signin)|wallet_linker::wasm::verify/],
-  ['wallet-linker: errors and boundary helpers', /wallet_linker::/],
-  ['k256 + ecdsa + elliptic-curve + crypto-bigint', /\bk256::|\becdsa(_core)?::|elliptic_curve::|primeorder::|crypto_bigint::|\bff::|\bgroup::|\bsignature::/],
+  ['wallet-linker: clients (Dynamic, Snag, fetch transport, linkWallet flow), incl. their serde impls and gloo-net', /wallet_linker::api|wallet_linker::wasm::(clients|fetch|flow)|gloo_net|gloo_utils|\bhttp::|^(dynamicclient|dynamicadminclient|snagclient)_|^linkWallet /],
+  ['wallet-linker: wallet adapters (EIP-1193 / EIP-6963, Wallet Standard)', /wallet_linker::wasm::wallets|^walletadapter_|^discover(Evm|Solana)Wallets /],
+  ['wallet-linker: messages (SIWE, SIWS, Dynamic), incl. their serde impls', /wallet_linker::message|wallet_linker::wasm::messages|^(create|parse)(Siwe|SolanaSignIn|DynamicSignIn)Message |^(generateNonce|toChecksumAddress|isValidSolanaAddress) /],
+  ['wallet-linker: EVM / Solana checks and sign-in', /wallet_linker::(evm|solana|signin)|wallet_linker::wasm::verify|^(verify\w+|recoverEvmAddress) |^solanaverifier_/],
+  ['wallet-linker: errors and boundary helpers', /wallet_linker::|^(errorCodes|isWalletLinkerError|version) /],
+  ['k256 + ecdsa + elliptic-curve + crypto-bigint', /\bk256::|\becdsa(_core)?::|elliptic_curve::|primeorder::|crypto_bigint::|\bff::|\bgroup::|^wnaf::|\bsignature::/],
   ['ed25519-dalek + curve25519-dalek', /ed25519_dalek|curve25519_dalek|\bed25519::/],
   ['sha2 (SHA-512 for ed25519)', /\bsha2::/],
   ['sha3 (Keccak-256)', /\bsha3::|\bkeccak::/],
   ['digest / block-buffer / subtle / zeroize (shared by both curves)', /\bdigest::|block_buffer|\bsubtle::|\bzeroize::/],
   ['bs58', /\bbs58::/],
   ['tsify', /\btsify/],
-  ['serde-wasm-bindgen', /serde_wasm_bindgen/],
+  ['serde-wasm-bindgen (generic, one copy per type: its types are not in the names)', /serde_wasm_bindgen/],
   ['serde (generic code)', /\bserde(_core)?::/],
-  ['wasm-bindgen-futures / futures', /wasm_bindgen_futures|\bfutures(_\w+)?::/],
+  ['async exports: state machines of the async methods inlined into wasm-bindgen-futures', /wasm_bindgen_futures|js_sys::futures|\bfutures(_\w+)?::/],
   ['wasm-bindgen / js-sys / web-sys (imports, externref table)', /wasm_bindgen|js_sys|web_sys|__wbg|__wbindgen|externref/],
-  ['core::fmt and panics (formatting machinery)', /core::fmt|alloc::fmt|core::panicking|core::panic|core::result::unwrap_failed|core::option::expect_failed/],
-  ['allocator and alloc (dlmalloc, Vec, String)', /dlmalloc|\balloc::|__rust_(alloc|dealloc|realloc)|__rdl_/],
-  ['core (str, slice, char, unicode)', /\bcore::|\bstd::/],
-  ['data segments (string constants, static tables)', /^data\[/],
+  ['core::fmt and panics (formatting, incl. f64 Display)', /core::fmt|alloc::fmt|core::panicking|core::panic|unwrap_failed|expect_failed|flt2dec|core::num::bignum|core::num::dec2flt|escape_debug|pad_integral/],
+  ['allocator and alloc (dlmalloc, Vec, String)', /dlmalloc|\balloc::|__rust_(alloc|dealloc|realloc)|__rdl_|__rustc::/],
+  ['core (str, slice, char, unicode)', /\bcore::|\bstd::|^<(char|str|\[\w+\]|u8|usize)/],
+  ['data segments (string constants, static tables)', /^data\[|^data segment/],
 ];
+
+/** A demangled name without crate disambiguators (`core[c5930c85a12de822]::fmt` -> `core::fmt`). */
+const plainName = (name) => name.replace(/\[[0-9a-f]{8,}\]/g, '');
 
 function twiggyItems(wasm) {
   const json = execFileSync('twiggy', ['top', '-n', '1000000', '-f', 'json', wasm], { maxBuffer: 256 << 20 }).toString();
@@ -55,9 +58,11 @@ function attribute(items) {
   let total = 0;
   const otherNames = [];
   for (const item of items) {
-    if (/^custom section/.test(item.name)) continue; // name/producers sections are not shipped
+    // Name and producers sections are not shipped.
+    if (/^custom section|subsection"?$|^"?producers/.test(item.name)) continue;
     total += item.shallow_size;
-    const rule = RULES.find(([, re]) => re.test(item.name));
+    const name = plainName(item.name);
+    const rule = RULES.find(([, re]) => re.test(name));
     if (rule) totals.set(rule[0], totals.get(rule[0]) + item.shallow_size);
     else {
       other += item.shallow_size;
@@ -69,13 +74,13 @@ function attribute(items) {
 }
 
 /** Runs wasm-bindgen and wasm-opt as scripts/build.sh does; `keepNames` keeps the name section. */
-function bindAndOptimize(input, outDir, keepNames) {
+function bindAndOptimize(input, outDir, keepNames, level = '-Oz') {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   execFileSync('wasm-bindgen', [input, '--out-dir', outDir, '--target', 'web', ...(keepNames ? [] : ['--remove-name-section', '--remove-producers-section'])]);
   const stem = path.basename(input, '.wasm');
   const wasm = path.join(outDir, `${stem}_bg.wasm`);
-  execFileSync('wasm-opt', ['-Oz', ...(keepNames ? ['-g'] : ['--strip-debug', '--strip-producers']), ...WASM_OPT_FLAGS, wasm, '-o', wasm]);
+  execFileSync('wasm-opt', [level, ...(keepNames ? ['-g'] : ['--strip-debug', '--strip-producers']), ...WASM_OPT_FLAGS, wasm, '-o', wasm]);
   return { wasm, glue: path.join(outDir, `${stem}.js`) };
 }
 
@@ -105,39 +110,97 @@ const VARIANTS = [
     speedOp: 'solana',
   },
   {
+    id: 'wasm-opt-O3',
+    title: 'the same cargo build, wasm-opt -O3 instead of -Oz',
+    noBuild: true,
+    wasmOpt: '-O3',
+  },
+  {
+    id: 'core-only',
+    title: 'messages + verification only (src/wasm without clients, fetch, flow, wallets)',
+    patch: (toml) => toml,
+    changed: () => true,
+    // The JS modules of the service clients, the linkWallet flow and the wallet adapters left out.
+    patchSources: (src) => {
+      const mod = path.join(src, 'wasm/mod.rs');
+      const text = readFileSync(mod, 'utf8');
+      const cut = text.replace(/^(pub )?mod (clients|fetch|flow|wallets);\n/gm, '');
+      if (cut === text) throw new Error('src/wasm/mod.rs no longer has the expected shape');
+      writeFileSync(mod, cut);
+    },
+  },
+];
+
+/** Opt-in (`--more-variants`): levers already measured once, each rebuilding many crates. */
+const EXTRA_VARIANTS = [
+  {
     id: 'k256-tables',
-    title: 'k256 with `precomputed-tables` (basepoint table, computed lazily at first use)',
-    patch: (toml) => toml.replace(/^(k256\s*=.*?features\s*=\s*\[)/m, '$1"precomputed-tables", '),
+    title: 'k256 with `precomputed-tables` (basepoint table, built lazily at first use)',
+    // The lazily built table needs a lock: critical-section's std implementation serves on wasm32.
+    patch: (toml) =>
+      toml
+        .replace(/^(k256\s*=.*?features\s*=\s*\[)/m, '$1"precomputed-tables", "critical-section", ')
+        .replace(/^\[dependencies\]\n/m, '$&critical-section = { version = "1.2", features = ["std"] }\n'),
     changed: (toml) => /^k256\s*=.*"precomputed-tables"/m.test(toml),
     speedOp: 'evm',
+  },
+  {
+    id: 'crypto-opt3',
+    title: 'opt-level 3 for the curve and hash crates only (rest "s"); wasm-opt -O3',
+    patch: (toml) =>
+      `${toml}\n${['k256', 'elliptic-curve', 'primeorder', 'crypto-bigint', 'ctutils', 'subtle', 'ecdsa', 'curve25519-dalek', 'ed25519-dalek', 'sha2', 'sha3', 'keccak']
+        .map((crate) => `[profile.release.package.${crate}]\nopt-level = 3\n`)
+        .join('')}`,
+    changed: (toml) => toml.includes('[profile.release.package.k256]'),
+    wasmOpt: '-O3',
+  },
+  {
+    id: 'opt3',
+    title: 'opt-level 3 for everything; wasm-opt -O3',
+    patch: (toml) => toml.replace(/^opt-level\s*=\s*"s"/m, 'opt-level = 3'),
+    changed: (toml) => /^\[profile\.release\][^[]*opt-level = 3/m.test(toml),
+    wasmOpt: '-O3',
   },
 ];
 
 /** Builds one variant of the crate (patched Cargo.toml, same sources) into the shared target dir. */
 function buildVariant(root, variant, log) {
   const dir = path.join(root, 'bench/out/variants', variant.id);
+  const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
+  if (variant.noBuild) {
+    const built = bindAndOptimize(path.join(targetDir, 'wasm32-unknown-unknown/release/wallet_linker.wasm'), path.join(dir, 'pkg'), false, variant.wasmOpt);
+    return { wasmRaw: statSync(built.wasm).size, wasmGzip: gzipSize(built.wasm), glue: built.glue, wasm: built.wasm };
+  }
   const original = readFileSync(path.join(root, 'Cargo.toml'), 'utf8');
   const libName = `wallet_linker_${variant.id.replace(/-/g, '_')}`;
   let toml = variant.patch(original).replace(/^(\[lib\]\s*\nname\s*=\s*)"wallet_linker"/m, `$1"${libName}"`);
   if (!variant.changed(toml) || !toml.includes(libName)) return { error: 'Cargo.toml no longer has the expected shape; variant skipped' };
   toml += '\n[workspace]\n';
-  const hash = treeHash(root, { toml });
+  const hash = treeHash(root, { id: variant.id, toml, wasmOpt: variant.wasmOpt });
   const cache = path.join(dir, `result-${hash}.json`);
   if (existsSync(cache)) return { ...JSON.parse(readFileSync(cache, 'utf8')), cached: true };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'Cargo.toml'), toml);
   writeFileSync(path.join(dir, 'Cargo.lock'), readFileSync(path.join(root, 'Cargo.lock')));
-  symlinkSync(path.join(root, 'src'), path.join(dir, 'src'));
-  const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
+  if (variant.patchSources) {
+    cpSync(path.join(root, 'src'), path.join(dir, 'src'), { recursive: true });
+    variant.patchSources(path.join(dir, 'src'));
+  } else {
+    symlinkSync(path.join(root, 'src'), path.join(dir, 'src'));
+  }
   log(`[size] building variant ${variant.id} (once per source tree; cached afterwards)`);
   const started = Date.now();
   // A lib name of its own keeps the shared target dir's wallet_linker.wasm untouched.
-  execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--target-dir', targetDir, '--quiet'], {
+  const build = spawnSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--target-dir', targetDir], {
     cwd: dir,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    encoding: 'utf8',
   });
-  const built = bindAndOptimize(path.join(targetDir, 'wasm32-unknown-unknown/release', `${libName}.wasm`), path.join(dir, 'pkg'), false);
+  if (build.status !== 0) {
+    const errors = build.stderr.split('\n').filter((l) => /^error/.test(l)).slice(0, 3).join(' / ');
+    throw new Error(errors || build.stderr.slice(-500));
+  }
+  const built = bindAndOptimize(path.join(targetDir, 'wasm32-unknown-unknown/release', `${libName}.wasm`), path.join(dir, 'pkg'), false, variant.wasmOpt);
   const result = {
     wasmRaw: statSync(built.wasm).size,
     wasmGzip: gzipSize(built.wasm),
@@ -158,7 +221,7 @@ function variantSpeeds(root, modules) {
   return JSON.parse(out.toString());
 }
 
-export async function sizeReport({ root, variants = true, log = console.log }) {
+export async function sizeReport({ root, variants = true, moreVariants = false, log = console.log }) {
   const pkg = path.join(root, 'pkg');
   const file = (f) => path.join(pkg, f);
   const shipped = {
@@ -214,6 +277,8 @@ export async function sizeReport({ root, variants = true, log = console.log }) {
     }
     lines.push(
       '',
+      `Largest items left in "other": ${attribution.otherTop.map((i) => `\`${plainName(i.name).slice(0, 60)}\` ${fmt(i.shallow_size)} B`).join(', ')}.`,
+      '',
       `k256 field backend in the wasm: ${backend.field10x26 ? '**10x26 (32-bit limbs)** — the `--cfg cpubits="32"` flag in .cargo/config.toml takes effect' : backend.field5x52 ? '**5x52 (64-bit limbs, emulated 128-bit multiplies)** — the cpubits flag did NOT take effect' : 'not identified by name'}${backend.multi3 ? '; `__multi3` (128-bit multiply emulation) is present' : '; no `__multi3` (128-bit multiply emulation)'}.`,
       '',
     );
@@ -225,7 +290,7 @@ export async function sizeReport({ root, variants = true, log = console.log }) {
   if (variants) {
     lines.push('## Feature variants, built for real', '', '| build | wasm raw | wasm gzip -9 | Δ gzip vs shipped | our EVM verify, Node | our Solana verify, Node |', '|---|---:|---:|---:|---:|---:|');
     const modules = [{ id: 'shipped', glue: file('wallet_linker.js'), wasm: file('wallet_linker_bg.wasm') }];
-    for (const v of VARIANTS) {
+    for (const v of [...VARIANTS, ...(moreVariants ? EXTRA_VARIANTS : [])]) {
       try {
         const r = buildVariant(root, v, log);
         variantResults.push({ ...v, ...r });

@@ -254,11 +254,8 @@ async function timeBatch(contender, count) {
   return performance.now() - started;
 }
 
-/**
- * Operations per second: warm up for `warmupMs` (JIT tiers, wasm tier-up), size a batch to about a
- * tenth of a sample, then take `samples` samples of at least `sampleMs` each; the median rate.
- */
-export async function measure(contender, { samples = 5, sampleMs = 250, warmupMs = 300 } = {}) {
+/** Warms a contender up for `warmupMs` (JIT tiers, wasm tier-up) and returns a batch size of about a tenth of a sample. */
+async function warmUp(contender, { sampleMs, warmupMs }) {
   let batch = 1;
   let warm = 0;
   while (warm < warmupMs) {
@@ -266,23 +263,30 @@ export async function measure(contender, { samples = 5, sampleMs = 250, warmupMs
     warm += ms;
     if (ms < sampleMs / 10) batch *= 2;
   }
-  const rates = [];
-  for (let s = 0; s < samples; s++) {
-    let ops = 0;
-    let ms = 0;
-    while (ms < sampleMs) {
-      ms += await timeBatch(contender, batch);
-      ops += batch;
-    }
-    rates.push((ops * 1000) / ms);
-  }
-  const sorted = [...rates].sort((a, b) => a - b);
-  return { opsPerSec: sorted[Math.floor(sorted.length / 2)], samples: rates };
+  return batch;
 }
 
-/** Checks then times every contender; `log` gets a line per contender. Returns plain data. */
-export async function runSuite(fixtures, options = {}, log = () => {}) {
+/** One sample: operations per second over at least `sampleMs`. */
+async function sample(contender, batch, sampleMs) {
+  let ops = 0;
+  let ms = 0;
+  while (ms < sampleMs) {
+    ms += await timeBatch(contender, batch);
+    ops += batch;
+  }
+  return (ops * 1000) / ms;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Checks every contender, warms each up, then takes `samples` rounds of one sample per contender
+ * (round-robin, so a burst of load on a shared machine hits every contender alike) and reports
+ * each one's median rate. `log` gets a line per contender.
+ */
+export async function runSuite(fixtures, { samples = 5, sampleMs = 250, warmupMs = 300 } = {}, log = () => {}) {
   const results = [];
+  const timed = [];
   for (const c of await makeContenders(fixtures)) {
     const row = { op: c.op, name: c.name, ours: c.ours, variant: c.variant ?? null, webCrypto: !!c.webCrypto };
     if (c.unavailable) {
@@ -301,9 +305,17 @@ export async function runSuite(fixtures, options = {}, log = () => {}) {
       log(`  ${c.name}: CORRECTNESS CHECK FAILED: ${e?.message ?? e}`);
       continue;
     }
-    const m = await measure(c, options);
-    results.push({ ...row, ...m });
-    log(`  ${c.name}: ${Math.round(m.opsPerSec).toLocaleString('en-US')} ops/s`);
+    const entry = { ...row, samples: [] };
+    results.push(entry);
+    timed.push({ c, entry, batch: await warmUp(c, { sampleMs, warmupMs }) });
+    log(`  ${c.name}: answer checked, warmed up`);
+  }
+  for (let round = 0; round < samples; round++) {
+    for (const t of timed) t.entry.samples.push(await sample(t.c, t.batch, sampleMs));
+  }
+  for (const t of timed) {
+    t.entry.opsPerSec = median(t.entry.samples);
+    log(`  ${t.entry.name}: ${Math.round(t.entry.opsPerSec).toLocaleString('en-US')} ops/s`);
   }
   return results;
 }

@@ -38,9 +38,9 @@ function rate(run, ms) {
 
 const samples = {};
 for (const b of builds) for (const op of Object.keys(b.ops)) rate(b.ops[op], 150); // warm-up
-for (let round = 0; round < 5; round++) {
+for (let round = 0; round < 7; round++) {
   for (const b of builds) {
-    for (const [op, run] of Object.entries(b.ops)) ((samples[b.id] ??= {})[op] ??= []).push(rate(run, 200));
+    for (const [op, run] of Object.entries(b.ops)) ((samples[b.id] ??= {})[op] ??= []).push(rate(run, 250));
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -13,6 +13,8 @@ use wallet_linker::signin::{SiweCheck, verify_siwe_sign_in};
 use wallet_linker::{evm, solana};
 
 type BoxError = Box<dyn std::error::Error>;
+/// One benchmarked call; returns whether it succeeded.
+type Op<'a> = Box<dyn FnMut() -> bool + 'a>;
 
 fn main() -> Result<(), BoxError> {
     let mut args = std::env::args().skip(1);
@@ -117,65 +119,77 @@ fn main() -> Result<(), BoxError> {
         "SIWE sign-in verifies",
     )?;
 
-    let mut results = Vec::new();
-    let mut record = |op: &str, name: &str, (ops_per_sec, samples): (f64, Vec<f64>)| {
-        eprintln!("  {name}: {ops_per_sec:.0} ops/s");
-        results
-            .push(json!({ "op": op, "name": name, "opsPerSec": ops_per_sec, "samples": samples }));
-    };
-    record(
-        "evm",
-        "native verify_signature (k256)",
-        timing.measure(|| black_box(verify_evm().is_ok())),
-    );
-    record(
-        "solana",
-        "native solana::verify (ed25519-dalek)",
-        timing.measure(|| {
-            black_box(solana::verify(
-                black_box(&solana_message),
-                &solana_signature,
-                &solana_key,
-            ))
-            .is_ok()
-        }),
-    );
-    record(
-        "solana-prepared",
-        "native SolanaVerifier::verify",
-        timing.measure(|| {
-            black_box(verifier.verify(black_box(&solana_message), &solana_signature)).is_ok()
-        }),
-    );
-    record(
-        "siwe-build",
-        "native create_siwe_message",
-        timing.measure(|| black_box(siwe::create_siwe_message(black_box(&siwe_fields))).is_ok()),
-    );
-    record(
-        "siwe-parse",
-        "native parse_siwe_message",
-        timing.measure(|| black_box(siwe::parse_siwe_message(black_box(&siwe_message))).is_ok()),
-    );
-    record(
-        "siws-build",
-        "native create_solana_sign_in_message",
-        timing.measure(|| {
-            black_box(siws::create_solana_sign_in_message(black_box(&siws_input))).is_ok()
-        }),
-    );
-    record(
-        "siws-parse",
-        "native parse_solana_sign_in_message",
-        timing.measure(|| {
-            black_box(siws::parse_solana_sign_in_message(black_box(&siws_message))).is_ok()
-        }),
-    );
-    record(
-        "siwe-verify",
-        "native verify_siwe_sign_in",
-        timing.measure(|| black_box(verify_siwe()).is_ok()),
-    );
+    // Every operation: (operation id as in bench/suite.mjs, name, one call).
+    let mut ops: Vec<(&str, &str, Op)> = vec![
+        (
+            "evm",
+            "native verify_signature (k256)",
+            Box::new(|| verify_evm().is_ok()),
+        ),
+        (
+            "solana",
+            "native solana::verify (ed25519-dalek)",
+            Box::new(|| {
+                solana::verify(black_box(&solana_message), &solana_signature, &solana_key).is_ok()
+            }),
+        ),
+        (
+            "solana-prepared",
+            "native SolanaVerifier::verify",
+            Box::new(|| {
+                verifier
+                    .verify(black_box(&solana_message), &solana_signature)
+                    .is_ok()
+            }),
+        ),
+        (
+            "siwe-build",
+            "native create_siwe_message",
+            Box::new(|| siwe::create_siwe_message(black_box(&siwe_fields)).is_ok()),
+        ),
+        (
+            "siwe-parse",
+            "native parse_siwe_message",
+            Box::new(|| siwe::parse_siwe_message(black_box(&siwe_message)).is_ok()),
+        ),
+        (
+            "siws-build",
+            "native create_solana_sign_in_message",
+            Box::new(|| siws::create_solana_sign_in_message(black_box(&siws_input)).is_ok()),
+        ),
+        (
+            "siws-parse",
+            "native parse_solana_sign_in_message",
+            Box::new(|| siws::parse_solana_sign_in_message(black_box(&siws_message)).is_ok()),
+        ),
+        (
+            "siwe-verify",
+            "native verify_siwe_sign_in",
+            Box::new(|| verify_siwe().is_ok()),
+        ),
+    ];
+
+    // Warm-up and batch size per operation, then rounds of one sample each (round-robin, as in
+    // bench/suite.mjs, so a burst of load on a shared machine hits every operation alike).
+    let batches: Vec<u64> = ops
+        .iter_mut()
+        .map(|(_, _, op)| timing.warm_up(op))
+        .collect();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); ops.len()];
+    for _ in 0..timing.samples {
+        for ((_, _, op), (batch, rates)) in ops.iter_mut().zip(batches.iter().zip(&mut samples)) {
+            rates.push(timing.sample(op, *batch));
+        }
+    }
+    let results: Vec<Value> = ops
+        .iter()
+        .zip(samples)
+        .map(|((id, name, _), rates)| {
+            let median = median(&rates);
+            eprintln!("  {name}: {median:.0} ops/s");
+            json!({ "op": id, "name": name, "opsPerSec": median, "samples": rates })
+        })
+        .collect();
 
     let runtime = format!(
         "native {} ({})",
@@ -221,35 +235,41 @@ struct Timing {
 }
 
 impl Timing {
-    fn measure(&self, mut op: impl FnMut() -> bool) -> (f64, Vec<f64>) {
-        let mut batch_run = |count: u64| {
-            let started = Instant::now();
-            for _ in 0..count {
-                black_box(op());
-            }
-            started.elapsed()
-        };
+    fn run_batch(op: &mut dyn FnMut() -> bool, count: u64) -> Duration {
+        let started = Instant::now();
+        for _ in 0..count {
+            black_box(op());
+        }
+        started.elapsed()
+    }
+
+    /// Runs `op` for the warm-up time; returns a batch size of about a tenth of a sample.
+    fn warm_up(&self, op: &mut dyn FnMut() -> bool) -> u64 {
         let mut batch = 1u64;
         let mut warm = Duration::ZERO;
         while warm < self.warmup {
-            let took = batch_run(batch);
+            let took = Self::run_batch(op, batch);
             warm += took;
             if took < self.sample / 10 {
                 batch *= 2;
             }
         }
-        let mut rates: Vec<f64> = (0..self.samples)
-            .map(|_| {
-                let (mut ops, mut took) = (0u64, Duration::ZERO);
-                while took < self.sample {
-                    took += batch_run(batch);
-                    ops += batch;
-                }
-                ops as f64 / took.as_secs_f64()
-            })
-            .collect();
-        let samples = rates.clone();
-        rates.sort_by(f64::total_cmp);
-        (rates.get(rates.len() / 2).copied().unwrap_or(0.0), samples)
+        batch
     }
+
+    /// Operations per second over at least one sample time.
+    fn sample(&self, op: &mut dyn FnMut() -> bool, batch: u64) -> f64 {
+        let (mut ops, mut took) = (0u64, Duration::ZERO);
+        while took < self.sample {
+            took += Self::run_batch(op, batch);
+            ops += batch;
+        }
+        ops as f64 / took.as_secs_f64()
+    }
+}
+
+fn median(rates: &[f64]) -> f64 {
+    let mut sorted = rates.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Benchmarks and package size report. Called by `./dev bench [--quick] [--no-variants] [--readme]`
+# Benchmarks and package size report. Called by `./dev bench [--quick] [--no-variants] [--more-variants] [--readme]`
 # after set-up and the package build (pkg/ is fresh). Results go to bench/out/ (git-ignored).
 #   --quick        fewer, shorter samples (a smoke run)
-#   --no-variants  skip the two feature-variant wasm builds of the size report
+#   --no-variants  skip the feature-variant wasm builds of the size report
+#   --more-variants   also build k256 with its tables and two opt-level 3 variants (slow)
 #   --readme       also refresh docs/bench.svg and the README's Performance block
 set -euo pipefail
 cd "$(dirname "$0")/.."

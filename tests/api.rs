@@ -547,6 +547,17 @@ fn server_secrets_are_refused_in_a_browser() {
     assert_eq!(e.field.as_deref(), Some("apiKey"));
     assert!(SnagClient::new(Some("key"), true, true, options(), &mock, SerdeJson).is_ok());
     assert!(SnagClient::new(None, true, false, options(), &mock, SerdeJson).is_ok());
+    // Keyless calls to Snag's own API would all be refused: a keyless client needs a proxy URL.
+    let keyless = SnagClient::new(
+        None,
+        false,
+        false,
+        ClientOptions::new(DEFAULT_SNAG_BASE_URL),
+        &mock,
+        SerdeJson,
+    );
+    let e = expect_err(keyless.map(|_| ()), ErrorCode::InvalidArgument);
+    assert_eq!(e.field.as_deref(), Some("apiKey"));
 }
 
 #[test]
@@ -1451,5 +1462,44 @@ fn every_enum_lists_known_values_without_duplicates() {
         "merge_accounts_confirmation",
     ] {
         assert!(types::UNPROCESSABLE_ENTITY_ERROR_CODE.contains(&code));
+    }
+}
+
+#[test]
+fn a_request_the_platform_cannot_build_is_invalid_argument_and_not_retried() {
+    let mock = Mock::scripted(vec![Err(TransportError::InvalidRequest(
+        "Failed to parse URL".into(),
+    ))]);
+    let client = DynamicClient::new(
+        ENV,
+        None,
+        ClientOptions::new("/relative/api"),
+        &mock,
+        SerdeJson,
+    )
+    .unwrap();
+    let e = expect_err(block(client.get_nonce()), ErrorCode::InvalidArgument);
+    assert_eq!(e.field.as_deref(), Some("baseUrl"));
+    assert!(e.message.contains("Failed to parse URL"));
+    assert_eq!(mock.requests().len(), 1);
+    assert!(mock.sleeps().is_empty());
+}
+
+#[test]
+fn typescript_unions_list_exactly_the_known_enum_values() {
+    // The .d.ts unions are written in the wasm layer's custom section; they must match ENUMS.
+    let source = include_str!("../src/wasm/clients.rs");
+    for (name, values) in types::ENUMS {
+        let start = source
+            .find(&format!("export type {name} = "))
+            .unwrap_or_else(|| panic!("no TS union for {name}"));
+        let rest = &source[start..];
+        let union = &rest[..rest.find(';').expect("end of the union")];
+        let listed: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+        assert_eq!(listed, *values, "{name}");
+        assert!(
+            union.contains("(string & {})"),
+            "{name} must stay open to new values"
+        );
     }
 }

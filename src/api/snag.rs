@@ -10,7 +10,7 @@ use super::json::JsonCodec;
 use super::retry::Idempotency;
 use super::transport::{Method, Transport};
 use super::types::{SnagConnectParams, SnagConnectResponse};
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 
 /// Snag's API root.
 pub const DEFAULT_SNAG_BASE_URL: &str = "https://admin.snagsolutions.io";
@@ -24,7 +24,8 @@ pub struct SnagClient<T, C> {
 
 impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
     /// With an `api_key`, refuses to be built in a browser (`is_browser`) unless
-    /// `dangerously_allow_browser`.
+    /// `dangerously_allow_browser`. Without one, `options.base_url` must be a proxy (not Snag's
+    /// own API, which would refuse every call).
     pub fn new(
         api_key: Option<&str>,
         is_browser: bool,
@@ -33,6 +34,15 @@ impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
         transport: T,
         codec: C,
     ) -> Result<Self> {
+        if api_key.is_none() && options.base_url == DEFAULT_SNAG_BASE_URL {
+            // Snag refuses every keyless call: without a key the client must go through a proxy.
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "SnagClient needs an apiKey (on a server) or the baseUrl of your backend proxy \
+                 that adds the key (in a browser)",
+            )
+            .with_field("apiKey"));
+        }
         let api_key = match api_key {
             Some(key) => {
                 check_secret_placement(

@@ -5,7 +5,7 @@
 //! over the message's bytes (text is signed as its UTF-8 bytes). Recovery uses `k256`; the
 //! hot path allocates nothing.
 
-use super::eip55::keccak256;
+use super::eip55::{keccak256, parse_address};
 use super::signature::EvmSignature;
 use crate::error::{Error, ErrorCode, Result};
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
@@ -87,39 +87,6 @@ fn unrecoverable() -> Error {
 /// `INVALID_SIGNATURE`).
 pub fn verify_signature(message: &[u8], signature: &[u8], address: &str) -> Result<bool> {
     EvmVerifier::new(address)?.verify(message, signature)
-}
-
-/// Parses `0x` followed by 40 hex digits of any case into the address bytes (the EIP-55 checksum
-/// is not required; [`super::eip55::parse_address_strict`] requires it).
-pub fn parse_address(text: &str) -> Result<[u8; 20]> {
-    let invalid = |why: &str| {
-        Error::new(
-            ErrorCode::InvalidAddress,
-            format!("the address {why}: expected 0x followed by 40 hex digits"),
-        )
-        .with_field("address")
-        .with_received(text)
-    };
-    let digits = text
-        .strip_prefix("0x")
-        .or_else(|| text.strip_prefix("0X"))
-        .ok_or_else(|| invalid("does not start with 0x"))?
-        .as_bytes();
-    if digits.len() != 40 {
-        return Err(invalid("has the wrong length"));
-    }
-    let mut address = [0u8; 20];
-    for (out, pair) in address.iter_mut().zip(digits.chunks_exact(2)) {
-        let (Some(hi), Some(lo)) = (nibble(pair[0]), nibble(pair[1])) else {
-            return Err(invalid("is not hex"));
-        };
-        *out = (hi << 4) | lo;
-    }
-    Ok(address)
-}
-
-fn nibble(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
 }
 
 /// Checks many signatures against one expected address, parsing the address once.

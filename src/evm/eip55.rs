@@ -12,8 +12,11 @@ pub fn keccak256(data: &[u8]) -> [u8; 32] {
     Keccak256::digest(data).into()
 }
 
-/// The 20 bytes of `0x` (or `0X`) followed by 40 hex digits of any case.
-fn parse_hex_address(text: &str) -> Result<[u8; 20]> {
+/// Parses `0x` (or `0X`) followed by 40 hex digits of any case into the address bytes (the
+/// checksum is not required; [`parse_address_strict`] requires it).
+///
+/// Errors: `INVALID_ADDRESS` (field `address`).
+pub fn parse_address(text: &str) -> Result<[u8; 20]> {
     let invalid = |why: &str| {
         Error::new(
             ErrorCode::InvalidAddress,
@@ -75,7 +78,7 @@ pub fn checksum_of_bytes(address: &[u8; 20]) -> String {
 ///
 /// Errors: `INVALID_ADDRESS` (field `address`) when the text is not an address.
 pub fn to_checksum_address(text: &str) -> Result<String> {
-    parse_hex_address(text).map(|bytes| checksum_of_bytes(&bytes))
+    parse_address(text).map(|bytes| checksum_of_bytes(&bytes))
 }
 
 /// Parses an address that must already be in its EIP-55 form (as EIP-4361 requires).
@@ -84,7 +87,7 @@ pub fn to_checksum_address(text: &str) -> Result<String> {
 /// letter case differs from the checksum — `expected` then holds the checksummed form, which
 /// `toChecksumAddress` also returns.
 pub fn parse_address_strict(text: &str) -> Result<[u8; 20]> {
-    let bytes = parse_hex_address(text)?;
+    let bytes = parse_address(text)?;
     let checksummed = checksum_of_bytes(&bytes);
     if checksummed != text {
         let case = if text[2..].bytes().all(|c| !c.is_ascii_uppercase()) {

@@ -5,8 +5,6 @@ pub mod eip191;
 pub mod eip55;
 pub mod signature;
 
-pub use eip55::{keccak256, parse_address_strict, to_checksum_address};
-pub use eip191::{
-    EvmVerifier, eip191_hash, parse_address, recover_address, recover_signer, verify_signature,
-};
+pub use eip55::{keccak256, parse_address, parse_address_strict, to_checksum_address};
+pub use eip191::{EvmVerifier, eip191_hash, recover_address, recover_signer, verify_signature};
 pub use signature::{EvmSignature, decode_signature};

@@ -71,10 +71,10 @@ export interface BulkCreateUsersOptions {
   upsert?: boolean;
 }
 
-/** Options of `new SnagClient(...)`. In a browser give no `apiKey` and a `baseUrl` on your own
- * backend, which forwards `POST /api/users/connect` to Snag with the key. */
+/** Options of `new SnagClient(...)`: an `apiKey` (on a server), or in a browser no key and the
+ * `baseUrl` of your own backend, which forwards `POST /api/users/connect` to Snag with the key. */
 export interface SnagClientOptions {
-  /** API root; default `https://admin.snagsolutions.io`. */
+  /** API root; default `https://admin.snagsolutions.io` (which needs `apiKey`). */
   baseUrl?: string;
   /** Snag API key, sent as `X-API-KEY`. Refused in a browser unless `dangerouslyAllowBrowser`. */
   apiKey?: string;
@@ -567,18 +567,12 @@ impl JsSnagClient {
 #[wasm_bindgen(js_class = SnagClient)]
 impl JsSnagClient {
     /// With an `apiKey`, throws `BROWSER_SECRET` in a browser unless `dangerouslyAllowBrowser`.
-    /// `options` may be omitted.
+    /// Without one, `baseUrl` must name your proxy.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "SnagClientOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SnagClientOptions")] options: JsValue,
     ) -> Result<JsSnagClient> {
-        let options = if options.is_undefined() {
-            Options {
-                object: Object::new(),
-            }
-        } else {
-            Options::read(&options, "SnagClient")?
-        };
+        let options = Options::read(&options, "SnagClient")?;
         let allow = options
             .optional_bool("dangerouslyAllowBrowser")?
             .unwrap_or(false);

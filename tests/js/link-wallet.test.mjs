@@ -10,11 +10,14 @@ import { parseSignInMessageText } from '@solana/wallet-standard-util';
 import bs58 from 'bs58';
 
 let sandboxUrl = globalThis.SANDBOX_URL;
+let closeSandbox = async () => {};
 if (!sandboxUrl && platform === 'node') {
   // A non-literal specifier keeps the Node-only server out of the browser bundle.
   const serverModule = new URL('../../www/sandbox/server.mjs', import.meta.url).href;
   const { createSandbox } = await import(serverModule);
-  sandboxUrl = (await createSandbox({ logErrors: false }).listen(0)).url;
+  const sandbox = await createSandbox({ logErrors: false }).listen(0);
+  sandboxUrl = sandbox.url;
+  closeSandbox = sandbox.close;
 }
 assert.ok(sandboxUrl, 'no sandbox: set globalThis.SANDBOX_URL or run in Node');
 
@@ -337,4 +340,8 @@ test('bad options are INVALID_ARGUMENT or UNSUPPORTED_CHAIN naming the field', a
     const error = await rejection(wl.linkWallet({ ...ok, domain: undefined }));
     assert.equal(error.field, 'domain');
   }
+});
+
+test('close the sandbox', async () => {
+  await closeSandbox();
 });
