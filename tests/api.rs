@@ -1,6 +1,9 @@
 //! The service clients against a scripted transport: URLs, headers, auth, JWT capture, every error
 //! mapping, the retry policy, and the JSON shape of the models.
 
+// The crate's one error type is deliberately rich (see src/lib.rs).
+#![allow(clippy::result_large_err)]
+
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
@@ -275,6 +278,7 @@ fn environment_id_is_percent_encoded_in_the_path() {
         mock.only_request().url,
         format!("{BASE}/sdk/a%2Fb%3Fc%23%C3%A9/nonce")
     );
+    assert_eq!(client.environment_id(), "a/b?c#é");
     assert_eq!(
         client::encode_path_segment("Az09-_.!~*'()é"),
         "Az09-_.!~*'()%C3%A9"
@@ -1502,4 +1506,43 @@ fn typescript_unions_list_exactly_the_known_enum_values() {
             "{name} must stay open to new values"
         );
     }
+}
+
+#[test]
+fn oversized_responses_are_refused() {
+    let big = (9 * 1024 * 1024).to_string();
+    // The transport skipped a body whose Content-Length is over the limit.
+    let mock = Mock::scripted(vec![respond_text(200, &[("Content-Length", &big)], "")]);
+    let e = expect_err(
+        block(dynamic(&mock, None).get_nonce()),
+        ErrorCode::InvalidResponse,
+    );
+    assert_eq!(e.status, Some(200));
+    assert!(e.message.contains("larger than"), "{}", e.message);
+    // A body read in full (no Content-Length) that is over the limit.
+    let padded = format!(
+        r#"{{"nonce":"abcdefgh","pad":"{}"}}"#,
+        "x".repeat(8 * 1024 * 1024)
+    );
+    let mock = Mock::scripted(vec![respond_text(200, &[], &padded)]);
+    expect_err(
+        block(dynamic(&mock, None).get_nonce()),
+        ErrorCode::InvalidResponse,
+    );
+    // Just under the limit is fine.
+    let padded = format!(
+        r#"{{"nonce":"abcdefgh","pad":"{}"}}"#,
+        "x".repeat(8 * 1024 * 1024 - 40)
+    );
+    let mock = Mock::scripted(vec![respond_text(200, &[], &padded)]);
+    assert_eq!(block(dynamic(&mock, None).get_nonce()).unwrap(), "abcdefgh");
+    // An error status keeps its status even when its body was skipped.
+    let mut once = options();
+    once.retry.max_retries = 0;
+    let mock = Mock::scripted(vec![respond_text(500, &[("content-length", &big)], "")]);
+    let e = expect_err(
+        block(dynamic_with(&mock, None, once).get_nonce()),
+        ErrorCode::HttpError,
+    );
+    assert_eq!(e.status, Some(500));
 }

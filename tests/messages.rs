@@ -597,6 +597,103 @@ fn nonces_from_the_generator_are_accepted() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fuzz seeds: valid messages for fuzz/fuzz_targets/parse_{siwe,siws,dynamic}.rs, checked to
+// round-trip here. To (re)write them into fuzz/seeds/<target>/:
+// `WRITE_FUZZ_SEEDS=1 cargo test --test messages fuzz_seeds`.
+
+#[test]
+fn fuzz_seeds_for_the_parsers_round_trip() {
+    let mut seeds: Vec<(&str, String, String)> = Vec::new();
+    for (i, case) in eip4361_parsing::POSITIVE.iter().enumerate() {
+        seeds.push((
+            "parse_siwe",
+            format!("vector_{i:02}"),
+            case.message.to_owned(),
+        ));
+    }
+    let mut siwe = siwe_example();
+    seeds.push((
+        "parse_siwe",
+        "all_fields".into(),
+        create_siwe_message(&siwe).unwrap(),
+    ));
+    siwe.scheme = Some("https".into());
+    siwe.statement = Some(String::new());
+    siwe.domain = "user@[::1]:8080".into();
+    seeds.push((
+        "parse_siwe",
+        "scheme_empty_statement".into(),
+        create_siwe_message(&siwe).unwrap(),
+    ));
+
+    let mut siws = siws_example();
+    seeds.push((
+        "parse_siws",
+        "all_fields".into(),
+        create_solana_sign_in_message(&siws).unwrap(),
+    ));
+    siws.statement = None;
+    siws.resources = Some(vec![]);
+    seeds.push((
+        "parse_siws",
+        "no_statement".into(),
+        create_solana_sign_in_message(&siws).unwrap(),
+    ));
+    let bare = SolanaSignInInput {
+        domain: "localhost:3000".into(),
+        address: SOLANA_ADDRESS.into(),
+        statement: Some("Sign in".into()),
+        ..Default::default()
+    };
+    seeds.push((
+        "parse_siws",
+        "statement_only".into(),
+        create_solana_sign_in_message(&bare).unwrap(),
+    ));
+
+    let dynamic = dynamic_example();
+    seeds.push((
+        "parse_dynamic",
+        "evm_default_statement".into(),
+        create_dynamic_sign_in_message(&dynamic).unwrap(),
+    ));
+    let sol = DynamicSignInParams {
+        chain: "SOL".into(),
+        address: SOLANA_ADDRESS.into(),
+        chain_id: None,
+        statement: Some("Link your wallet".into()),
+        app_name: None,
+        resources: Some(vec!["https://app.example.com/terms".into()]),
+        ..dynamic_example()
+    };
+    seeds.push((
+        "parse_dynamic",
+        "sol_statement_resources".into(),
+        create_dynamic_sign_in_message(&sol).unwrap(),
+    ));
+
+    for (target, name, text) in &seeds {
+        let round_trip =
+            match *target {
+                "parse_siwe" => parse_siwe_message(text).and_then(|m| create_siwe_message(&m)),
+                "parse_siws" => parse_solana_sign_in_message(text)
+                    .and_then(|m| create_solana_sign_in_message(&m)),
+                _ => parse_dynamic_sign_in_message(text)
+                    .and_then(|m| create_dynamic_sign_in_message(&m)),
+            };
+        assert_eq!(round_trip.as_ref(), Ok(text), "{target}/{name}");
+    }
+    if std::env::var_os("WRITE_FUZZ_SEEDS").is_some() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+        for (target, name, text) in &seeds {
+            let dir = root.join(target);
+            std::fs::create_dir_all(&dir).expect("create the seed directory");
+            std::fs::write(dir.join(name), text).expect("write a seed");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Round-trip properties.
 
 const PCHAR: &str = "(%[0-9A-F]{2}|[a-zA-Z0-9._~!$&'()*+,;=:@-])";

@@ -13,6 +13,10 @@ use crate::error::{Error, ErrorCode, Result};
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 /// Longest per-attempt timeout a caller may ask for (10 minutes).
 pub const MAX_TIMEOUT_MS: u64 = 600_000;
+/// Largest response body a client accepts (8 MiB). A transport may skip reading a body whose
+/// `Content-Length` is larger; the call then fails with `INVALID_RESPONSE` (or, for an error
+/// status, `HTTP_ERROR` without the body).
+pub const MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
 /// Longest environment id, token or key accepted (real ones are far shorter).
 const MAX_CREDENTIAL_CHARS: usize = 8192;
 /// Longest base URL accepted.
@@ -231,6 +235,18 @@ pub(crate) async fn execute<T: Transport, C: JsonCodec, R: DeserializeOwned>(
     call: Call<'_>,
 ) -> Result<R> {
     let response = send_with_retries(transport, codec, options, &call).await?;
+    let size = declared_length(&response).max(response.body.len() as u64);
+    if size > MAX_RESPONSE_BYTES {
+        return Err(Error::new(
+            ErrorCode::InvalidResponse,
+            format!(
+                "{} {}: the response body ({size} bytes) is larger than the {MAX_RESPONSE_BYTES} \
+                 bytes this client reads",
+                call.service, call.operation
+            ),
+        )
+        .with_status(response.status));
+    }
     codec.decode(&response.body).map_err(|e| {
         Error::new(
             ErrorCode::InvalidResponse,
@@ -242,6 +258,14 @@ pub(crate) async fn execute<T: Transport, C: JsonCodec, R: DeserializeOwned>(
         .with_status(response.status)
         .with_body(response.body.clone())
     })
+}
+
+/// The `Content-Length` a response declared (0 when absent or unreadable).
+pub fn declared_length(response: &HttpResponse) -> u64 {
+    response
+        .header("content-length")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 async fn send_with_retries<T: Transport, C: JsonCodec>(

@@ -28,6 +28,8 @@ const ADMIN_SERVICE: &str = "Dynamic admin";
 /// (`Credentials::Include`). Every response that carries a new `jwt` replaces the token used for
 /// later calls.
 pub struct DynamicClient<T, C> {
+    environment_id: String,
+    /// `environment_id` percent-encoded for the path.
     environment: String,
     options: ClientOptions,
     auth_token: RefCell<Option<String>>,
@@ -51,11 +53,17 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
             .transpose()?;
         Ok(DynamicClient {
             environment: encode_path_segment(&environment_id),
+            environment_id,
             options,
             auth_token: RefCell::new(auth_token),
             transport,
             codec,
         })
+    }
+
+    /// The environment this client talks to.
+    pub fn environment_id(&self) -> &str {
+        &self.environment_id
     }
 
     /// The JWT used for authenticated calls: the one given, or the newest a response returned.

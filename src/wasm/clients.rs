@@ -344,13 +344,6 @@ pub struct JsDynamicClient {
     inner: Rc<Dynamic>,
 }
 
-impl JsDynamicClient {
-    /// The core client, for other exports (e.g. the linking flow) that reuse this one.
-    pub fn core(&self) -> Rc<Dynamic> {
-        self.inner.clone()
-    }
-}
-
 #[wasm_bindgen(js_class = DynamicClient)]
 impl JsDynamicClient {
     #[wasm_bindgen(constructor)]
@@ -437,6 +430,12 @@ impl JsDynamicClient {
                 client.create_global_wallet_connection(&request).await
             }),
         )
+    }
+
+    /// The environment id given to the constructor.
+    #[wasm_bindgen(getter, js_name = environmentId)]
+    pub fn environment_id(&self) -> String {
+        self.inner.environment_id().to_owned()
     }
 
     /// The JWT sent by authenticated calls: the one given, or the newest a response returned.
@@ -555,13 +554,6 @@ fn bulk_arguments(
 #[wasm_bindgen(js_name = SnagClient)]
 pub struct JsSnagClient {
     inner: Rc<SnagClient<FetchTransport, JsJson>>,
-}
-
-impl JsSnagClient {
-    /// The core client, for other exports (e.g. the linking flow) that reuse this one.
-    pub fn core(&self) -> Rc<SnagClient<FetchTransport, JsJson>> {
-        self.inner.clone()
-    }
 }
 
 #[wasm_bindgen(js_class = SnagClient)]

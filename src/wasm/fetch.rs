@@ -16,6 +16,7 @@ use web_sys::{
     AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response,
 };
 
+use crate::api::client::{MAX_RESPONSE_BYTES, declared_length};
 use crate::api::{Credentials, HttpRequest, HttpResponse, JsonCodec, Transport, TransportError};
 
 #[wasm_bindgen]
@@ -103,7 +104,7 @@ impl Transport for FetchTransport {
             abort,
             signal: self.signal.as_ref(),
         };
-        match fetch_response(&fetch_request).await {
+        match fetch_response(&fetch_request, &controller).await {
             Ok(response) => Ok(response),
             Err(_) if self.caller_aborted() => Err(TransportError::Aborted),
             Err(_) if controller.signal().aborted() => Err(TransportError::Timeout),
@@ -177,16 +178,24 @@ fn build_request(request: &HttpRequest, signal: &AbortSignal) -> Result<Request,
     Request::new_with_str_and_init(&request.url, &init).map_err(invalid)
 }
 
-async fn fetch_response(request: &Request) -> Result<HttpResponse, JsValue> {
+async fn fetch_response(
+    request: &Request,
+    controller: &AbortController,
+) -> Result<HttpResponse, JsValue> {
     let response: Response = JsFuture::from(global_fetch(request)?).await?.dyn_into()?;
-    let status = response.status();
-    let headers = header_pairs(&response.headers());
+    let mut reply = HttpResponse {
+        status: response.status(),
+        headers: header_pairs(&response.headers()),
+        body: String::new(),
+    };
+    if declared_length(&reply) > MAX_RESPONSE_BYTES {
+        // Not worth reading: the core refuses it. Aborting releases the connection.
+        controller.abort();
+        return Ok(reply);
+    }
     let body = JsFuture::from(response.text()?).await?;
-    Ok(HttpResponse {
-        status,
-        headers,
-        body: body.as_string().unwrap_or_default(),
-    })
+    reply.body = body.as_string().unwrap_or_default();
+    Ok(reply)
 }
 
 fn header_pairs(headers: &Headers) -> Vec<(String, String)> {

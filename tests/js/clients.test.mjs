@@ -120,6 +120,7 @@ test('getNonce returns a nonce the sandbox issued', async () => {
 test('verify signs a new wallet in and keeps the returned JWT', async () => {
   const client = dynamic();
   assert.equal(client.authToken, undefined);
+  assert.equal(client.environmentId, environmentId);
   const request = await signedRequest(client);
   const response = await client.verify(request);
   assert.equal(typeof response.jwt, 'string');
@@ -388,6 +389,16 @@ async function countingFetches(body) {
     globalThis.fetch = original;
   }
 }
+
+test('an oversized response is INVALID_RESPONSE, not read into memory', async () => {
+  await withFaults([{ kind: 'oversized', path: '/nonce', sizeBytes: 9 * 1024 * 1024 }], async () => {
+    await assert.rejects(dynamic().getNonce(), (e) => {
+      assert.equal(e.code, 'INVALID_RESPONSE');
+      assert.match(e.message, /larger than/);
+      return true;
+    });
+  });
+});
 
 test('a link whose response is lost is not retried and links once', async () => {
   const session = await newSession();
