@@ -538,10 +538,7 @@ fn bulk_arguments(
     if !Array::is_array(users) {
         return Err(wrong_type("users", "an array of users", users));
     }
-    let users: Vec<InternalUserFields> =
-        serde_wasm_bindgen::from_value(users.clone()).map_err(|e| {
-            Error::new(ErrorCode::InvalidArgument, format!("users: {e}")).with_field("users")
-        })?;
+    let users: Vec<InternalUserFields> = input::array(users, "users")?;
     let upsert = if options.is_undefined() || options.is_null() {
         None
     } else {

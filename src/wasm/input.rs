@@ -2,6 +2,7 @@
 //! inputs become coded errors instead of glue `TypeError`s or traps.
 
 use crate::error::{Error, ErrorCode, Result};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Longest string argument accepted (1 MiB of UTF-16 code units is far beyond any real message).
@@ -106,13 +107,78 @@ pub fn text_or_bytes(value: &JsValue, field: &str) -> Result<TextOrBytes> {
     }
 }
 
-/// Converts a typed object argument through tsify, mapping serde's complaint to a coded error.
+/// Converts an object argument to `T`. The object is first copied by [`snapshot`], so a getter
+/// that throws, a cycle or a Proxy becomes a coded error instead of an exception unwinding
+/// through wasm; keys whose value is `undefined` or `null` count as absent.
 pub fn object<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Result<T> {
     if !value.is_object() || Array::is_array(value) {
         return Err(wrong_type(field, "an object", value));
     }
+    deserialize(&snapshot(value, field)?, field)
+}
+
+/// Converts an array argument to `Vec<T>`, with the same safeguards as [`object`].
+pub fn array<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Result<Vec<T>> {
+    if !Array::is_array(value) {
+        return Err(wrong_type(field, "an array", value));
+    }
+    deserialize(&snapshot(value, field)?, field)
+}
+
+fn deserialize<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Result<T> {
     serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
         Error::new(ErrorCode::InvalidArgument, format!("{field}: {e}")).with_field(field)
+    })
+}
+
+#[wasm_bindgen(inline_js = r#"
+const MAX_DEPTH = 32, MAX_ITEMS = 100000;
+// A plain-data copy of an argument: plain objects and arrays are copied (undefined/null-valued
+// keys dropped), anything else (typed arrays, class instances, functions) is kept as it is.
+export function snapshot(value) {
+  const open = new Set();
+  const copy = (v, depth) => {
+    if (v === null || typeof v !== 'object') return v;
+    const proto = Object.getPrototypeOf(v);
+    const isArray = Array.isArray(v);
+    if (!isArray && proto !== Object.prototype && proto !== null) return v;
+    if (depth > MAX_DEPTH) throw new RangeError('nested more than ' + MAX_DEPTH + ' levels deep');
+    if (open.has(v)) throw new TypeError('contains a cycle');
+    open.add(v);
+    let out;
+    if (isArray) {
+      if (v.length > MAX_ITEMS) throw new RangeError('has more than ' + MAX_ITEMS + ' items');
+      out = [];
+      for (let i = 0; i < v.length; i++) out.push(copy(v[i], depth + 1));
+    } else {
+      const keys = Object.keys(v);
+      if (keys.length > MAX_ITEMS) throw new RangeError('has more than ' + MAX_ITEMS + ' keys');
+      out = {};
+      for (const k of keys) {
+        const item = v[k];
+        if (item !== undefined && item !== null) out[k] = copy(item, depth + 1);
+      }
+    }
+    open.delete(v);
+    return out;
+  };
+  return copy(value, 0);
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = snapshot)]
+    fn snapshot_js(value: &JsValue) -> core::result::Result<JsValue, JsValue>;
+}
+
+/// A plain-data copy of an argument, read once, safely (see [`object`]).
+pub fn snapshot(value: &JsValue, field: &str) -> Result<JsValue> {
+    snapshot_js(value).map_err(|thrown| {
+        let reason = crate::wasm::error::from_js(&thrown, ErrorCode::InvalidArgument).message;
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{field} could not be read: {reason}"),
+        )
+        .with_field(field)
     })
 }
 
@@ -127,19 +193,13 @@ pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue> {
     })
 }
 
-/// Reads a tsify-typed argument, checking first that it is an object at all.
+/// Reads a tsify-typed argument, with the safeguards of [`object`].
 pub fn ts<T>(value: &tsify::Ts<T>, field: &str) -> Result<T>
 where
     T: tsify::Tsify + serde::de::DeserializeOwned,
     <T as tsify::Tsify>::JsType: Clone + JsCast,
 {
-    let js = value.js_value();
-    if !js.is_object() || Array::is_array(&js) {
-        return Err(wrong_type(field, "an object", &js));
-    }
-    value.to_rust().map_err(|e| {
-        Error::new(ErrorCode::InvalidArgument, format!("{field}: {e}")).with_field(field)
-    })
+    object(&value.js_value(), field)
 }
 
 /// Returns a tsify-typed value to JavaScript.

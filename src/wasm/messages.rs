@@ -7,19 +7,19 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::message::{
     self, DynamicSignInParams, SiweMessage, SolanaSignInInput, generate_nonce_from,
 };
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Function, Reflect, Uint8Array};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 /// Reads a typed object argument. Keys whose value is `undefined` or `null` count as absent (as
-/// they do for the `siwe` package), so a missing required field becomes `INVALID_FIELD` naming
+/// they do for the `siwe` package; `input::object` drops them), so a missing required field becomes `INVALID_FIELD` naming
 /// that field (serde reports it as "missing field `name`"); other shape errors stay
 /// `INVALID_ARGUMENT`.
 fn typed<T>(value: &Ts<T>, argument: &str) -> Result<T>
 where
     T: tsify::Tsify + serde::de::DeserializeOwned,
 {
-    input::object(&without_absent_values(&value.js_value()), argument).map_err(|e| {
+    input::object(&value.js_value(), argument).map_err(|e| {
         let missing = e
             .message
             .split_once("missing field `")
@@ -32,32 +32,6 @@ where
             None => e,
         }
     })
-}
-
-/// A copy of a plain object without its `undefined`- and `null`-valued keys; any other value as
-/// it is.
-fn without_absent_values(value: &JsValue) -> JsValue {
-    let Some(object) = value.dyn_ref::<Object>() else {
-        return value.clone();
-    };
-    // A plain object's prototype is `Object.prototype` (whose own prototype is null) or null.
-    let prototype = Object::get_prototype_of(value);
-    let plain = prototype.is_null() || Object::get_prototype_of(&prototype).is_null();
-    if !plain || Array::is_array(value) {
-        return value.clone();
-    }
-    let copy = Object::new();
-    for entry in Object::entries(object).iter() {
-        let Some(pair) = entry.dyn_ref::<Array>() else {
-            continue;
-        };
-        let entry_value = pair.get(1);
-        if !(entry_value.is_undefined() || entry_value.is_null()) {
-            // Setting a string key on a fresh plain object cannot fail.
-            let _ = Reflect::set(&copy, &pair.get(0), &entry_value);
-        }
-    }
-    copy.into()
 }
 
 fn text(value: &JsValue) -> Result<String> {
