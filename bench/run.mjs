@@ -4,10 +4,10 @@
 // browsers), package size. Writes bench/out/{results.json,table.md,bench.svg,size.md} and prints
 // the tables. `--readme` also refreshes docs/bench.svg and the README's Performance block.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { launchChromium, serveStatic } from '../tests/js/browser-tools.mjs';
 import { makeFixtures } from './fixtures.mjs';
@@ -29,7 +29,25 @@ const phase = (name) => {
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// A snapshot of the package and of the cargo output it was made from: others may rebuild pkg/
+// while the benchmark runs.
 mkdirSync(out, { recursive: true });
+const pkgDir = path.join(out, 'pkg');
+const cargoWasm = path.join(out, 'wallet_linker.cargo.wasm');
+const PKG_FILES = ['package.json', 'index.js', 'node.js', 'wallet_linker.js', 'wallet_linker_bg.wasm'];
+for (let attempt = 0; ; attempt++) {
+  rmSync(pkgDir, { recursive: true, force: true });
+  try {
+    cpSync(path.join(root, 'pkg'), pkgDir, { recursive: true });
+    if (PKG_FILES.every((f) => existsSync(path.join(pkgDir, f)))) break;
+  } catch {
+    // pkg/ vanished while being copied: a build is under way.
+  }
+  if (attempt === 30) throw new Error('pkg/ is incomplete (is a build under way?); run ./dev build');
+  log('[bench] pkg/ is being rebuilt by someone else; waiting');
+  await new Promise((r) => setTimeout(r, 10_000));
+}
+cpSync(path.join(process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target'), 'wasm32-unknown-unknown/release/wallet_linker.wasm'), cargoWasm);
 const fixturesPath = path.join(out, 'fixtures.json');
 const fixtures = await makeFixtures();
 writeFileSync(fixturesPath, JSON.stringify(fixtures, null, 1));
@@ -52,7 +70,7 @@ const nativeFirst = runNative();
 // 2. Node, in a process of its own.
 phase('Node');
 const nodeOut = path.join(out, 'node.json');
-execFileSync('node', [path.join(root, 'bench/node-run.mjs'), fixturesPath, nodeOut, String(options.samples), String(options.sampleMs)], { cwd: root, stdio: 'inherit' });
+execFileSync('node', [path.join(root, 'bench/node-run.mjs'), pkgDir, fixturesPath, nodeOut, String(options.samples), String(options.sampleMs)], { cwd: root, stdio: 'inherit' });
 const nodeRun = JSON.parse(readFileSync(nodeOut, 'utf8'));
 
 // 3. Chromium: every peer bundled, wallet-linker through the import map, as a dapp would load it.
@@ -70,7 +88,7 @@ const bundle = await esbuild.build({
   inject: [path.join(root, 'tests/js/browser-shims.mjs')],
   logLevel: 'silent',
 });
-const importMap = '<script type="importmap">{"imports":{"wallet-linker":"/pkg/index.js"}}</script>';
+const importMap = '<script type="importmap">{"imports":{"wallet-linker":"/bench/out/pkg/index.js"}}</script>';
 const pages = {
   '/__bench__.html': ['text/html', `<!doctype html><meta charset="utf-8"><title>bench</title>${importMap}<script type="module" src="/__bench__.js"></script>`],
   '/__bench__.js': ['text/javascript', bundle.outputFiles[0].text],
@@ -83,8 +101,8 @@ const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWit
 globalThis.__ms = { total: t1 - t0, afterWasm: t1 - wasm.responseEnd };</script>`],
   // Compile + instantiate only, from bytes already in memory (what index.js does once the bytes are in).
   '/__bytes__.html': ['text/html', `<!doctype html><meta charset="utf-8"><script type="module">
-import init from '/pkg/wallet_linker.js';
-const bytes = await (await fetch('/pkg/wallet_linker_bg.wasm')).arrayBuffer();
+import init from '/bench/out/pkg/wallet_linker.js';
+const bytes = await (await fetch('/bench/out/pkg/wallet_linker_bg.wasm')).arrayBuffer();
 const t0 = performance.now(); await init({ module_or_path: bytes }); globalThis.__ms = { total: performance.now() - t0 };</script>`],
 };
 const server = await serveStatic(root, pages);
@@ -135,11 +153,11 @@ try {
 }
 const nodeCold = (script) =>
   Array.from({ length: coldSamples }, () => JSON.parse(execFileSync('node', ['--input-type=module', '-e', script], { cwd: root }).toString()));
-const nodeImport = nodeCold(`const t0 = performance.now(); await import('wallet-linker'); console.log(JSON.stringify({ total: performance.now() - t0 }));`);
+const nodeImport = nodeCold(`const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(path.join(pkgDir, 'node.js')).href)}); console.log(JSON.stringify({ total: performance.now() - t0 }));`);
 // What node.js does once the file is read: a synchronous compile + instantiate.
-const nodeBytes = nodeCold(`import { initSync } from ${JSON.stringify(path.join(root, 'pkg/wallet_linker.js'))};
+const nodeBytes = nodeCold(`import { initSync } from ${JSON.stringify(pathToFileURL(path.join(pkgDir, 'wallet_linker.js')).href)};
 import { readFileSync } from 'node:fs';
-const bytes = readFileSync(${JSON.stringify(path.join(root, 'pkg/wallet_linker_bg.wasm'))});
+const bytes = readFileSync(${JSON.stringify(path.join(pkgDir, 'wallet_linker_bg.wasm'))});
 const t0 = performance.now(); initSync({ module: bytes }); console.log(JSON.stringify({ total: performance.now() - t0 }));`);
 const medianOf = (samples, key) => median(samples.map((s) => s[key]));
 const instantiation = {
@@ -167,7 +185,7 @@ const nativeRun = {
 
 // 5. Size.
 phase('package size');
-const size = await sizeReport({ root, variants: !args.has('--no-variants'), moreVariants: args.has('--more-variants'), log });
+const size = await sizeReport({ root, pkgDir, cargoWasm, variants: !args.has('--no-variants'), moreVariants: args.has('--more-variants'), log });
 load.push({ phase: 'end', loadavg: loadavg() });
 
 const rustc = execFileSync('rustc', ['--version']).toString().trim();

@@ -164,11 +164,11 @@ const EXTRA_VARIANTS = [
 ];
 
 /** Builds one variant of the crate (patched Cargo.toml, same sources) into the shared target dir. */
-function buildVariant(root, variant, log) {
+function buildVariant(root, cargoWasm, variant, log) {
   const dir = path.join(root, 'bench/out/variants', variant.id);
   const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target');
   if (variant.noBuild) {
-    const built = bindAndOptimize(path.join(targetDir, 'wasm32-unknown-unknown/release/wallet_linker.wasm'), path.join(dir, 'pkg'), false, variant.wasmOpt);
+    const built = bindAndOptimize(cargoWasm, path.join(dir, 'pkg'), false, variant.wasmOpt);
     return { wasmRaw: statSync(built.wasm).size, wasmGzip: gzipSize(built.wasm), glue: built.glue, wasm: built.wasm };
   }
   const original = readFileSync(path.join(root, 'Cargo.toml'), 'utf8');
@@ -221,8 +221,8 @@ function variantSpeeds(root, modules) {
   return JSON.parse(out.toString());
 }
 
-export async function sizeReport({ root, variants = true, moreVariants = false, log = console.log }) {
-  const pkg = path.join(root, 'pkg');
+export async function sizeReport({ root, pkgDir, cargoWasm, variants = true, moreVariants = false, log = console.log }) {
+  const pkg = pkgDir;
   const file = (f) => path.join(pkg, f);
   const shipped = {
     wasmRaw: statSync(file('wallet_linker_bg.wasm')).size,
@@ -247,7 +247,6 @@ export async function sizeReport({ root, variants = true, moreVariants = false, 
   ];
 
   // Attribution by function name on the same build with names kept.
-  const cargoWasm = path.join(process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target'), 'wasm32-unknown-unknown/release/wallet_linker.wasm');
   let attribution = null;
   let backend = null;
   try {
@@ -292,7 +291,7 @@ export async function sizeReport({ root, variants = true, moreVariants = false, 
     const modules = [{ id: 'shipped', glue: file('wallet_linker.js'), wasm: file('wallet_linker_bg.wasm') }];
     for (const v of [...VARIANTS, ...(moreVariants ? EXTRA_VARIANTS : [])]) {
       try {
-        const r = buildVariant(root, v, log);
+        const r = buildVariant(root, cargoWasm, v, log);
         variantResults.push({ ...v, ...r });
         if (!r.error) modules.push({ id: v.id, glue: r.glue, wasm: r.wasm });
       } catch (e) {

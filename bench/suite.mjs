@@ -1,10 +1,10 @@
 // The contenders and the timing loop, shared by the Node run (bench/node-run.mjs) and the Chromium
-// run (bundled by bench/run.mjs). Portable: no node: modules.
+// run (bench/browser-entry.mjs, bundled by bench/run.mjs). Portable: no node: modules. The package
+// under test (`wl`) is passed in by each entry, so both load the same snapshot of pkg/.
 //
 // Every contender does the whole operation a dapp would call, from the same inputs (the fixtures),
 // and is checked once before timing: its result must be right, and a verifier must also refuse a
 // signature over another message. A contender that fails its check is reported, never timed.
-import * as wl from 'wallet-linker';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import * as nobleEd from '@noble/ed25519';
@@ -70,11 +70,11 @@ const sameSiwsFields = (parsed, input) =>
   JSON.stringify(parsed.resources) === JSON.stringify(input.resources);
 
 /**
- * The contenders for `fixtures` (see bench/fixtures.mjs). Each: { op, name, ours, run, check,
+ * The contenders for `fixtures` (see bench/fixtures.mjs), ours from the package module `wl`. Each: { op, name, ours, run, check,
  * refuse? }: `run()` is one operation (sync or async), `check(result)` whether its result is
  * right, `refuse()` the same call over a wrong input, which must give false, null, or throw.
  */
-export async function makeContenders(fixtures) {
+export async function makeContenders(wl, fixtures) {
   const { evm, siwe, solana, siws } = fixtures;
   const contenders = [];
   const add = (c) => contenders.push({ ours: false, ...c });
@@ -284,10 +284,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
  * (round-robin, so a burst of load on a shared machine hits every contender alike) and reports
  * each one's median rate. `log` gets a line per contender.
  */
-export async function runSuite(fixtures, { samples = 5, sampleMs = 250, warmupMs = 300 } = {}, log = () => {}) {
+export async function runSuite(wl, fixtures, { samples = 5, sampleMs = 250, warmupMs = 300 } = {}, log = () => {}) {
   const results = [];
   const timed = [];
-  for (const c of await makeContenders(fixtures)) {
+  for (const c of await makeContenders(wl, fixtures)) {
     const row = { op: c.op, name: c.name, ours: c.ours, variant: c.variant ?? null, webCrypto: !!c.webCrypto };
     if (c.unavailable) {
       results.push({ ...row, error: c.unavailable });

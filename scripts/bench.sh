@@ -14,7 +14,4 @@ if ! command -v twiggy >/dev/null; then
   echo "[bench] installing twiggy"
   cargo install twiggy --version 0.8.0
 fi
-# The package as `wallet-linker` for the Node run and the cold-import timing.
-ln -sfn ../pkg node_modules/wallet-linker
-
 exec node bench/run.mjs "$@"

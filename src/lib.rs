@@ -8,10 +8,6 @@
 //!
 //! Time is always passed in by the caller (no clock reads in the core), so boundaries are testable.
 
-// `Error` carries its details inline (176 bytes natively, 88 on wasm32); failures are the cold
-// path, so the size of `Result<_, Error>` is accepted rather than boxing every error.
-#![allow(clippy::result_large_err)]
-
 pub mod api;
 pub mod error;
 pub mod evm;

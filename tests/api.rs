@@ -7,16 +7,21 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::json;
+use wallet_linker::api::DynamicOperation;
 use wallet_linker::api::retry::{
     self, Idempotency, MAX_BACKOFF_MS, MAX_RETRY_AFTER_MS, Outcome, RetryPolicy, backoff_ms,
     parse_http_date, parse_retry_after,
 };
+use wallet_linker::api::types::{Field, FieldType, Required, Shape};
 use wallet_linker::api::{
     ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
     DynamicAdminClient, DynamicClient, GlobalWalletConnectionCreateRequest, HttpRequest,
-    HttpResponse, InternalUserFields, JsonCodec, Method, SnagClient, SnagConnectParams, Transport,
-    TransportError, VerifyRequest, VerifyResponse, VerifyUnlinkRequest, client, types,
+    HttpResponse, InternalUserFields, JsonCodec, JsonKind, Method, ModelCodec, SnagClient,
+    SnagConnectParams, Transport, TransportError, VerifyRequest, VerifyResponse,
+    VerifyUnlinkRequest, client, types,
 };
 use wallet_linker::{Error, ErrorCode};
 
@@ -27,11 +32,42 @@ use wallet_linker::{Error, ErrorCode};
 struct SerdeJson;
 
 impl JsonCodec for SerdeJson {
-    fn encode<T: serde::Serialize + ?Sized>(&self, value: &T) -> Result<String, String> {
+    type Raw = serde_json::Value;
+    fn parse(&self, text: &str) -> Result<Self::Raw, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+    fn member(&self, value: &Self::Raw, key: &str) -> Option<Self::Raw> {
+        value.get(key).filter(|v| !v.is_null()).cloned()
+    }
+    fn kind(&self, value: &Self::Raw) -> JsonKind {
+        match value {
+            serde_json::Value::Null => JsonKind::Null,
+            serde_json::Value::Bool(_) => JsonKind::Bool,
+            serde_json::Value::Number(_) => JsonKind::Number,
+            serde_json::Value::String(_) => JsonKind::String,
+            serde_json::Value::Array(_) => JsonKind::Array,
+            serde_json::Value::Object(_) => JsonKind::Object,
+        }
+    }
+    fn as_string(&self, value: &Self::Raw) -> Option<String> {
+        value.as_str().map(str::to_owned)
+    }
+    fn as_number(&self, value: &Self::Raw) -> Option<f64> {
+        value.as_f64()
+    }
+    fn set_number(&self, object: &mut Self::Raw, key: &str, value: f64) {
+        if let Some(object) = object.as_object_mut() {
+            object.insert(key.to_owned(), value.into());
+        }
+    }
+}
+
+impl ModelCodec for SerdeJson {
+    fn encode<T: Serialize + ?Sized>(&self, value: &T) -> Result<String, String> {
         serde_json::to_string(value).map_err(|e| e.to_string())
     }
-    fn decode<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+    fn decode<T: DeserializeOwned>(&self, value: Self::Raw) -> Result<T, String> {
+        serde_json::from_value(value).map_err(|e| e.to_string())
     }
 }
 
@@ -1545,4 +1581,378 @@ fn oversized_responses_are_refused() {
         ErrorCode::HttpError,
     );
     assert_eq!(e.status, Some(500));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON calls (what the WebAssembly layer uses): the response as parsed, checked only for the
+// members its model requires; and the tables those checks and the request checks come from.
+
+#[test]
+fn json_calls_send_the_body_as_given_and_give_the_response_as_parsed() {
+    let mut answer = verify_response(Some("new.jwt"));
+    answer["brandNewField"] = json!({"deep": [1, null]});
+    answer["user"]["metadata"] = json!({"k": null});
+    let mock = Mock::scripted(vec![respond(200, answer.clone())]);
+    let client = dynamic(&mock, Some("old.jwt"));
+    let body = r#"{"chain":"EVM","x":1}"#.to_owned();
+    let value = block(client.send_json(DynamicOperation::VerifyLink, Some(body.clone())))
+        .expect("a valid response");
+    assert_eq!(value, answer, "unknown members are kept");
+    assert_eq!(client.auth_token().as_deref(), Some("new.jwt"));
+    let request = mock.only_request();
+    assert_eq!(request.method, Method::Post);
+    assert_eq!(request.url, format!("{BASE}/sdk/{ENV}/verify/link"));
+    assert_eq!(request.body.as_deref(), Some(body.as_str()));
+    assert_eq!(header(&request, "authorization"), Some("Bearer old.jwt"));
+    assert_eq!(header(&request, "content-type"), Some("application/json"));
+
+    // The same calls, built but not sent.
+    let call = client
+        .prepare(DynamicOperation::GetNonce, None)
+        .expect("nonce needs no token");
+    assert_eq!(call.request.method, Method::Get);
+    assert_eq!(call.operation, "getNonce");
+    assert_eq!(call.request.header("authorization"), None);
+    let anonymous = dynamic(&mock, None);
+    let e = expect_err(
+        anonymous.prepare(DynamicOperation::VerifyUnlink, Some("{}".into())),
+        ErrorCode::InvalidArgument,
+    );
+    assert_eq!(e.field.as_deref(), Some("authToken"));
+
+    let admin =
+        DynamicAdminClient::new(ENV, "dyn_t", false, false, options(), &mock, SerdeJson).unwrap();
+    let call = admin.prepare_bulk_create_users("[]".into(), Some(true));
+    assert!(call.request.url.ends_with("/users/bulk?upsert=true"));
+    assert_eq!(call.request.header("authorization"), Some("Bearer dyn_t"));
+    let snag = SnagClient::new(Some("k"), false, false, options(), &mock, SerdeJson).unwrap();
+    let call = snag.prepare_connect_wallet("{}".into());
+    assert_eq!(call.request.header("x-api-key"), Some("k"));
+    assert_eq!(call.request.body.as_deref(), Some("{}"));
+}
+
+#[test]
+fn json_calls_check_the_members_the_models_require() {
+    let cases = [
+        (json!([]), None),
+        (json!({"jwt": "x", "expiresAt": 1}), Some("user")),
+        (json!({"user": [], "expiresAt": 1}), Some("user")),
+        (
+            json!({"user": {"id": "u", "projectEnvironmentId": "e"}, "expiresAt": 1}),
+            Some("verifiedCredentials"),
+        ),
+        (
+            json!({"user": {"id": 7, "projectEnvironmentId": "e", "verifiedCredentials": []}, "expiresAt": 1}),
+            Some("id"),
+        ),
+        (
+            json!({"user": {"id": "u", "projectEnvironmentId": "e", "verifiedCredentials": []}, "expiresAt": "soon"}),
+            Some("expiresAt"),
+        ),
+        (
+            json!({"user": {"id": "u", "projectEnvironmentId": "e", "verifiedCredentials": []}, "expiresAt": 1.5}),
+            Some("expiresAt"),
+        ),
+    ];
+    for (body, field) in cases {
+        let mock = Mock::scripted(vec![respond(200, body.clone())]);
+        let client = dynamic(&mock, Some("old"));
+        let e = expect_err(
+            block(client.send_json(DynamicOperation::VerifyLink, Some("{}".into()))),
+            ErrorCode::InvalidResponse,
+        );
+        assert_eq!(e.field.as_deref(), field, "{body}");
+        assert_eq!(e.status, Some(200));
+        assert_eq!(e.body, Some(body.to_string()));
+        assert_eq!(
+            client.auth_token().as_deref(),
+            Some("old"),
+            "an invalid reply's jwt is not kept"
+        );
+    }
+    // A numeric string where the model says number becomes that number.
+    let mut body = verify_response(None);
+    body["expiresAt"] = json!(" 1715620310 ");
+    let mock = Mock::scripted(vec![respond(200, body)]);
+    let value =
+        block(dynamic(&mock, Some("t")).send_json(DynamicOperation::Verify, Some("{}".into())))
+            .unwrap();
+    assert_eq!(value["expiresAt"], json!(1715620310.0));
+
+    let snag = |body: serde_json::Value| {
+        let mock = Mock::scripted(vec![respond(200, body)]);
+        let client = SnagClient::new(Some("k"), false, false, options(), &mock, SerdeJson).unwrap();
+        block(client.connect_wallet_json("{}".into()))
+    };
+    let ok =
+        json!({"id": "s", "createdAt": "c", "updatedAt": "u", "walletAddress": "w", "more": null});
+    assert_eq!(snag(ok.clone()).unwrap(), ok);
+    let e = expect_err(
+        snag(json!({"id": "s", "createdAt": "c", "updatedAt": "u", "walletAddress": null})),
+        ErrorCode::InvalidResponse,
+    );
+    assert_eq!(e.field.as_deref(), Some("walletAddress"));
+    assert!(
+        e.message
+            .contains("Snag connectWallet: the 200 response has no valid walletAddress"),
+        "{}",
+        e.message
+    );
+}
+
+/// The field names serde's derive gives a struct's deserializer (its wire names).
+fn serde_fields<T: DeserializeOwned>() -> Vec<&'static str> {
+    use serde::de::{Error as _, Visitor};
+    struct Names<'a>(&'a mut Vec<&'static str>);
+    impl<'de> serde::Deserializer<'de> for Names<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(Self::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.extend_from_slice(fields);
+            Err(Self::Error::custom("names read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut names = Vec::new();
+    let _ = T::deserialize(Names(&mut names));
+    names
+}
+
+/// A JSON object with every member of `fields`, each of its type.
+fn full_sample(fields: &[Field]) -> serde_json::Value {
+    let mut object = serde_json::Map::new();
+    for field in fields {
+        let value = match field.ty {
+            FieldType::String => json!("s"),
+            FieldType::Bool => json!(true),
+            FieldType::Number => json!(1.5),
+            FieldType::Strings => json!(["a", "b"]),
+            FieldType::Any => json!({"k": [1, null, {"n": "v"}]}),
+            FieldType::Model(inner) => full_sample(inner),
+            FieldType::Models(inner) => json!([full_sample(inner)]),
+        };
+        object.insert(field.name.to_owned(), value);
+    }
+    object.into()
+}
+
+/// `fields` names exactly the members of `T`, with their JSON types and which are required.
+fn check_field_table<T: Serialize + DeserializeOwned>(name: &str, fields: &[Field]) {
+    let mut listed: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    let mut model = serde_fields::<T>();
+    listed.sort_unstable();
+    model.sort_unstable();
+    assert_eq!(
+        listed, model,
+        "{name}: the table and the model name different members"
+    );
+    // Every member of its listed type: the model reads the sample and writes it back unchanged.
+    let sample = full_sample(fields);
+    let decoded: T = serde_json::from_value(sample.clone())
+        .unwrap_or_else(|e| panic!("{name}: the model refuses the table's sample: {e}"));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), sample, "{name}");
+    // Required exactly where the model requires the member.
+    for field in fields {
+        let mut without = sample.clone();
+        without.as_object_mut().unwrap().remove(field.name);
+        let decodes = serde_json::from_value::<T>(without).is_ok();
+        assert_eq!(decodes, !field.required, "{name}.{}: required?", field.name);
+    }
+}
+
+#[test]
+fn request_field_tables_match_their_models() {
+    use types::*;
+    check_field_table::<VerifyRequest>("VerifyRequest", VERIFY_REQUEST_FIELDS);
+    check_field_table::<OauthProviderRequest>(
+        "OauthProviderRequest",
+        OAUTH_PROVIDER_REQUEST_FIELDS,
+    );
+    check_field_table::<WalletAdditionalAddress>(
+        "WalletAdditionalAddress",
+        WALLET_ADDITIONAL_ADDRESS_FIELDS,
+    );
+    check_field_table::<VerifyUnlinkRequest>("VerifyUnlinkRequest", VERIFY_UNLINK_REQUEST_FIELDS);
+    check_field_table::<InternalUserFields>("InternalUserFields", INTERNAL_USER_FIELDS_FIELDS);
+    check_field_table::<CreateWalletRequest>("CreateWalletRequest", CREATE_WALLET_REQUEST_FIELDS);
+    check_field_table::<CreateUserOauthRequest>(
+        "CreateUserOauthRequest",
+        CREATE_USER_OAUTH_REQUEST_FIELDS,
+    );
+    check_field_table::<SnagConnectParams>("SnagConnectParams", SNAG_CONNECT_PARAMS_FIELDS);
+    check_field_table::<SnagVerificationData>(
+        "SnagVerificationData",
+        SNAG_VERIFICATION_DATA_FIELDS,
+    );
+    check_field_table::<SnagTonVerification>("SnagTonVerification", SNAG_TON_VERIFICATION_FIELDS);
+    check_field_table::<SnagTonAccount>("SnagTonAccount", SNAG_TON_ACCOUNT_FIELDS);
+    check_field_table::<SnagTonProof>("SnagTonProof", SNAG_TON_PROOF_FIELDS);
+    check_field_table::<SnagTonProofDomain>("SnagTonProofDomain", SNAG_TON_PROOF_DOMAIN_FIELDS);
+}
+
+/// The smallest JSON holding every member of `required`.
+fn required_sample(required: &[Required]) -> serde_json::Value {
+    let mut root = json!({});
+    for member in required {
+        let value = match member.shape {
+            Shape::Object => json!({}),
+            Shape::Array => json!([]),
+            Shape::String | Shape::NonEmptyString => json!("s"),
+            Shape::UnixSeconds => json!(1_767_229_200),
+        };
+        let (last, parents) = member.path.split_last().unwrap();
+        let mut at = &mut root;
+        for key in parents {
+            at = &mut at[*key];
+        }
+        at[*last] = value;
+    }
+    root
+}
+
+/// `required` lists the members `T` requires (at the levels it covers): its sample decodes, and
+/// without any one member it does not.
+fn check_required_table<T: DeserializeOwned>(name: &str, required: &[Required]) {
+    let sample = required_sample(required);
+    serde_json::from_value::<T>(sample.clone())
+        .unwrap_or_else(|e| panic!("{name}: the model requires more than the table: {e}"));
+    for member in required {
+        let mut without = sample.clone();
+        let (last, parents) = member.path.split_last().unwrap();
+        let mut at = &mut without;
+        for key in parents {
+            at = &mut at[*key];
+        }
+        at.as_object_mut().unwrap().remove(*last);
+        assert!(
+            serde_json::from_value::<T>(without).is_err(),
+            "{name}: {} is not required by the model",
+            member.path.join(".")
+        );
+    }
+}
+
+#[test]
+fn response_required_tables_match_their_models() {
+    use types::*;
+    check_required_table::<VerifyResponse>("VerifyResponse", VERIFY_RESPONSE_REQUIRED);
+    check_required_table::<GlobalWalletConnection>(
+        "GlobalWalletConnection",
+        GLOBAL_WALLET_CONNECTION_REQUIRED,
+    );
+    check_required_table::<BulkUserCreateResponse>(
+        "BulkUserCreateResponse",
+        BULK_USER_CREATE_RESPONSE_REQUIRED,
+    );
+    check_required_table::<SnagConnectResponse>(
+        "SnagConnectResponse",
+        SNAG_CONNECT_RESPONSE_REQUIRED,
+    );
+    // The nonce is optional in the model; the client needs it.
+    assert_eq!(NONCE_RESPONSE_REQUIRED[0].path, ["nonce"]);
+}
+
+#[test]
+fn free_form_fields_are_the_value_members_of_the_models() {
+    // Every `Option<Value>` member of the models, by wire name (a serde rename, or camelCase).
+    let source = include_str!("../src/api/types.rs");
+    let mut rename: Option<&str> = None;
+    let mut found = std::collections::BTreeSet::new();
+    for line in source.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("#[serde(rename = \"") {
+            rename = rest.split('"').next();
+        } else if let Some(rest) = line.strip_prefix("pub ") {
+            if let Some((name, ty)) = rest.split_once(": ")
+                && ty.starts_with("Option<Value>")
+            {
+                let camel: String = name
+                    .split('_')
+                    .enumerate()
+                    .map(|(i, part)| {
+                        if i == 0 {
+                            part.to_owned()
+                        } else {
+                            part[..1].to_uppercase() + &part[1..]
+                        }
+                    })
+                    .collect();
+                found.insert(rename.map_or(camel, str::to_owned));
+            }
+            rename = None;
+        }
+    }
+    let listed: std::collections::BTreeSet<String> = types::FREE_FORM_FIELDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(found, listed);
+    // The JS parser of the WebAssembly layer keeps the same list.
+    let fetch = include_str!("../src/wasm/fetch.rs");
+    let start = fetch
+        .find("const FREE_FORM = new Set([")
+        .expect("the JS list")
+        + 27;
+    let js: Vec<&str> = fetch[start..fetch[start..].find("])").unwrap() + start]
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .collect();
+    assert_eq!(js, types::FREE_FORM_FIELDS);
+}
+
+#[test]
+fn numbers_in_error_details_are_written_without_the_float_formatter() {
+    for (value, text) in [
+        (0.0, "0"),
+        (-0.0, "0"),
+        (42.0, "42"),
+        (-7.0, "-7"),
+        (2.5, "2.5"),
+        (0.1, "0.1"),
+        (-1.25, "-1.25"),
+        (1.0 / 3.0, "0.333333"),
+        (9_007_199_254_740_993.0, "9007199254740992"),
+        (1e300, "1e19 or more"),
+        (f64::NAN, "NaN"),
+        (f64::INFINITY, "Infinity"),
+        (f64::NEG_INFINITY, "-Infinity"),
+    ] {
+        assert_eq!(client::number_text(value), text, "{value}");
+    }
+    let e = expect_err(
+        ClientOptions::from_parts(BASE, None, None, Some(2.5), None),
+        ErrorCode::InvalidArgument,
+    );
+    assert_eq!(e.field.as_deref(), Some("maxRetries"));
+    assert_eq!(e.received.as_deref(), Some("2.5"));
+}
+
+#[test]
+fn retry_after_fractions_are_exact_and_rounded_up() {
+    let now = 1_767_225_600_000;
+    assert_eq!(parse_retry_after("0.001", now), Some(1));
+    assert_eq!(parse_retry_after("0.0001", now), Some(1), "rounded up");
+    assert_eq!(parse_retry_after("2.0005", now), Some(2001));
+    assert_eq!(
+        parse_retry_after("999999999999999", now),
+        Some(999_999_999_999_999_000)
+    );
+    let hinted = |ms: &str| {
+        let response = status(429, &[("retry-after-ms", ms)]);
+        retry::server_delay_ms(&response, now)
+    };
+    assert_eq!(hinted("1.2"), Some(2));
+    assert_eq!(hinted("150"), Some(150));
+    assert_eq!(hinted("1e2"), None);
 }

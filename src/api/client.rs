@@ -4,9 +4,10 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::json::{JsonCodec, Value};
+use super::json::{JsonCodec, JsonKind, ModelCodec};
 use super::retry::{Idempotency, MAX_MAX_RETRIES, Outcome, RetryPolicy};
 use super::transport::{Credentials, HttpRequest, HttpResponse, Method, Transport, TransportError};
+use super::types::{Required, Shape, unix_seconds_from_f64, unix_seconds_from_str};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Per-attempt timeout when the caller does not say.
@@ -83,8 +84,32 @@ fn whole_number(value: f64, field: &str, min: u64, max: u64) -> Result<u64> {
             format!("{field} must be a whole number from {min} to {max}"),
         )
         .with_expected(format!("{min}..={max}"))
-        .with_received(value.to_string()))
+        .with_received(number_text(value)))
     }
+}
+
+/// A JavaScript number as text for error details, without Rust's float formatter (which would add
+/// about 10 KB gzip to the `.wasm`): whole numbers exactly, other finite numbers rounded to 6
+/// decimals, `NaN` and `Infinity` as JavaScript writes them, and `1e19 or more` beyond `u64`.
+pub fn number_text(value: f64) -> String {
+    if value.is_nan() {
+        return "NaN".to_owned();
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    let magnitude = value.abs();
+    if magnitude.is_infinite() {
+        return format!("{sign}Infinity");
+    }
+    if magnitude >= 1e19 {
+        return format!("{sign}1e19 or more");
+    }
+    let micros = (magnitude * 1e6).round();
+    if magnitude.fract() == 0.0 || micros >= 1e19 {
+        return format!("{sign}{}", magnitude as u64);
+    }
+    let micros = micros as u64;
+    let text = format!("{sign}{}.{:06}", micros / 1_000_000, micros % 1_000_000);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// A base URL: `http(s)://host[:port][/path]`, or a same-origin path such as `/api/snag` (a
@@ -187,34 +212,93 @@ const MAX_ERROR_TEXT: usize = 200;
 /// `ErrorMessageWithCode {code, message}`); Snag `{message}` or `{error}`. Returns the text and the
 /// code when they are non-empty strings; anything else (HTML, numbers, arrays) gives neither.
 fn error_details<C: JsonCodec>(codec: &C, body: &str) -> (Option<String>, Option<String>) {
-    let Ok(value) = codec.decode::<Value>(body) else {
+    let Ok(value) = codec.parse(body) else {
         return (None, None);
     };
     let text = |key: &str| {
-        value
-            .get(key)
-            .and_then(Value::as_str)
+        codec
+            .member(&value, key)
+            .and_then(|v| codec.as_string(&v))
             .filter(|t| !t.is_empty())
-            .map(str::to_owned)
     };
     (text("error").or_else(|| text("message")), text("code"))
 }
 
-/// One call of a client: what to send and how it may be retried.
-pub(crate) struct Call<'a> {
+/// A request ready to be sent by [`execute`]: built and checked synchronously by a client's
+/// `prepare*` method, so everything an argument can get wrong fails before anything is sent.
+#[derive(Clone, Debug)]
+pub struct Call {
     /// `"Dynamic"`, `"Dynamic admin"` or `"Snag"`, for messages.
-    pub service: &'a str,
+    pub service: &'static str,
     /// The JS method name, for messages (`"verifyLink"`).
-    pub operation: &'a str,
-    pub method: Method,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
+    pub operation: &'static str,
+    pub request: HttpRequest,
+    pub retry: RetryPolicy,
     pub idempotency: Idempotency,
+    /// What a successful response must hold (see [`Required`]).
+    pub required: &'static [Required],
 }
 
-/// Serialises a request body.
-pub(crate) fn encode_body<C: JsonCodec, B: Serialize + ?Sized>(
+impl Call {
+    /// A call of `operation` with the `Accept` (and for a body, `Content-Type`) JSON headers,
+    /// then `header` if given.
+    pub(crate) fn new(
+        (service, operation): (&'static str, &'static str),
+        options: &ClientOptions,
+        method: Method,
+        url: String,
+        header: Option<(&str, String)>,
+        body: Option<String>,
+        required: &'static [Required],
+    ) -> Self {
+        let json = || "application/json".to_owned();
+        let mut headers = vec![("Accept".to_owned(), json())];
+        if body.is_some() {
+            headers.push(("Content-Type".to_owned(), json()));
+        }
+        if let Some((name, value)) = header {
+            headers.push((name.to_owned(), value));
+        }
+        Call {
+            service,
+            operation,
+            request: HttpRequest {
+                method,
+                url,
+                headers,
+                body,
+                credentials: options.credentials,
+                timeout_ms: options.timeout_ms,
+            },
+            retry: options.retry,
+            idempotency: match method {
+                Method::Get => Idempotency::Idempotent,
+                Method::Post => Idempotency::StateChanging,
+            },
+            required,
+        }
+    }
+
+    /// `"Dynamic verifyLink"`.
+    fn what(&self) -> String {
+        let mut what = String::with_capacity(self.service.len() + self.operation.len() + 1);
+        what.push_str(self.service);
+        what.push(' ');
+        what.push_str(self.operation);
+        what
+    }
+}
+
+/// A successful response: its parsed body (checked against [`Call::required`]), status and text.
+#[derive(Clone, Debug)]
+pub struct Reply<R> {
+    pub value: R,
+    pub status: u16,
+    pub body: String,
+}
+
+/// Serialises a request body with a [`ModelCodec`] (the typed methods).
+pub(crate) fn encode_body<C: ModelCodec, B: Serialize + ?Sized>(
     codec: &C,
     body: &B,
     operation: &str,
@@ -227,37 +311,127 @@ pub(crate) fn encode_body<C: JsonCodec, B: Serialize + ?Sized>(
     })
 }
 
-/// Sends `call`, retrying per `options.retry`, and decodes a 2xx body as `R`.
-pub(crate) async fn execute<T: Transport, C: JsonCodec, R: DeserializeOwned>(
+/// Decodes a reply into a model (the typed methods); a mismatch is `INVALID_RESPONSE`.
+pub(crate) fn decode_reply<C: ModelCodec, R: DeserializeOwned>(
+    codec: &C,
+    call: &Call,
+    reply: Reply<C::Raw>,
+) -> Result<R> {
+    let Reply {
+        value,
+        status,
+        body,
+    } = reply;
+    codec.decode(value).map_err(|e| {
+        invalid_response(
+            call,
+            status,
+            &body,
+            &format!("is not the expected JSON: {e}"),
+        )
+    })
+}
+
+fn invalid_response(call: &Call, status: u16, body: &str, why: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidResponse,
+        format!("{}: the {status} response {why}", call.what()),
+    )
+    .with_status(status)
+    .with_body(body)
+}
+
+/// Sends `call`, retrying per its policy; parses a 2xx body and checks it holds what
+/// `call.required` names. The one place every client's calls go through.
+pub async fn execute<T: Transport, C: JsonCodec>(
     transport: &T,
     codec: &C,
-    options: &ClientOptions,
-    call: Call<'_>,
-) -> Result<R> {
-    let response = send_with_retries(transport, codec, options, &call).await?;
+    call: &Call,
+) -> Result<Reply<C::Raw>> {
+    let response = send_with_retries(transport, codec, call).await?;
+    let status = response.status;
     let size = declared_length(&response).max(response.body.len() as u64);
     if size > MAX_RESPONSE_BYTES {
         return Err(Error::new(
             ErrorCode::InvalidResponse,
             format!(
-                "{} {}: the response body ({size} bytes) is larger than the {MAX_RESPONSE_BYTES} \
+                "{}: the response body ({size} bytes) is larger than the {MAX_RESPONSE_BYTES} \
                  bytes this client reads",
-                call.service, call.operation
+                call.what()
             ),
         )
-        .with_status(response.status));
+        .with_status(status));
     }
-    codec.decode(&response.body).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidResponse,
-            format!(
-                "{} {}: the {} response is not the expected JSON: {e}",
-                call.service, call.operation, response.status
-            ),
-        )
-        .with_status(response.status)
-        .with_body(response.body.clone())
+    let body = response.body;
+    let mut value = codec
+        .parse(&body)
+        .map_err(|e| invalid_response(call, status, &body, &format!("is not JSON: {e}")))?;
+    if let Err((field, why)) = check_required(codec, &mut value, call.required) {
+        let error = invalid_response(call, status, &body, &why);
+        return Err(match field {
+            Some(field) => error.with_field(field),
+            None => error,
+        });
+    }
+    Ok(Reply {
+        value,
+        status,
+        body,
     })
+}
+
+/// Checks that `root` is an object holding every [`Required`] member; a numeric string where
+/// [`Shape::UnixSeconds`] is required is replaced by its number. On failure, gives the member's
+/// name and what is wrong.
+fn check_required<C: JsonCodec>(
+    codec: &C,
+    root: &mut C::Raw,
+    required: &[Required],
+) -> core::result::Result<(), (Option<&'static str>, String)> {
+    if codec.kind(root) != JsonKind::Object {
+        return Err((None, "is not a JSON object".to_owned()));
+    }
+    for member in required {
+        let mut value = None;
+        for key in member.path {
+            value = match &value {
+                None => codec.member(root, key),
+                Some(parent) => codec.member(parent, key),
+            };
+            if value.is_none() {
+                break;
+            }
+        }
+        let ok = value.is_some_and(|value| match member.shape {
+            Shape::Object => codec.kind(&value) == JsonKind::Object,
+            Shape::Array => codec.kind(&value) == JsonKind::Array,
+            Shape::String => codec.kind(&value) == JsonKind::String,
+            Shape::NonEmptyString => codec.as_string(&value).is_some_and(|s| !s.is_empty()),
+            Shape::UnixSeconds => {
+                if let Some(n) = codec.as_number(&value) {
+                    unix_seconds_from_f64(n).is_some()
+                } else if let Some(seconds) = codec
+                    .as_string(&value)
+                    .and_then(|s| unix_seconds_from_str(&s))
+                    && let [key] = member.path
+                {
+                    codec.set_number(root, key, seconds as f64);
+                    true
+                } else {
+                    false
+                }
+            }
+        });
+        if !ok {
+            let path = member.path.join(".");
+            let field = member.path.last().copied();
+            return Err((
+                field,
+                format!("has no valid {path} ({})", member.shape.expected()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The `Content-Length` a response declared (0 when absent or unreadable).
@@ -271,25 +445,11 @@ pub fn declared_length(response: &HttpResponse) -> u64 {
 async fn send_with_retries<T: Transport, C: JsonCodec>(
     transport: &T,
     codec: &C,
-    options: &ClientOptions,
-    call: &Call<'_>,
+    call: &Call,
 ) -> Result<HttpResponse> {
-    let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
-    if call.body.is_some() {
-        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    }
-    headers.extend(call.headers.iter().cloned());
-    let request = HttpRequest {
-        method: call.method,
-        url: call.url.clone(),
-        headers,
-        body: call.body.clone(),
-        credentials: options.credentials,
-        timeout_ms: options.timeout_ms,
-    };
     let mut retries = 0;
     loop {
-        let result = match transport.send(&request).await {
+        let result = match transport.send(&call.request).await {
             Ok(response) if (200..300).contains(&response.status) => return Ok(response),
             result => result,
         };
@@ -297,7 +457,7 @@ async fn send_with_retries<T: Transport, C: JsonCodec>(
             Ok(response) => Outcome::Response(response),
             Err(e) => Outcome::Failed(e),
         };
-        let delay = options.retry.next_delay_ms(
+        let delay = call.retry.next_delay_ms(
             call.idempotency,
             retries,
             outcome,
@@ -307,18 +467,18 @@ async fn send_with_retries<T: Transport, C: JsonCodec>(
         let Some(ms) = delay else {
             return Err(match result {
                 Ok(response) => http_error(codec, call, response),
-                Err(e) => transport_error(e, call, options, retries + 1),
+                Err(e) => transport_error(e, call, retries + 1),
             });
         };
         transport
             .sleep(ms)
             .await
-            .map_err(|e| transport_error(e, call, options, retries + 1))?;
+            .map_err(|e| transport_error(e, call, retries + 1))?;
         retries += 1;
     }
 }
 
-fn http_error<C: JsonCodec>(codec: &C, call: &Call<'_>, response: HttpResponse) -> Error {
+fn http_error<C: JsonCodec>(codec: &C, call: &Call, response: HttpResponse) -> Error {
     let (text, code) = error_details(codec, &response.body);
     let text = text.unwrap_or_else(|| {
         let raw = response.body.trim();
@@ -327,16 +487,15 @@ fn http_error<C: JsonCodec>(codec: &C, call: &Call<'_>, response: HttpResponse) 
             None => raw.to_owned(),
         }
     });
-    let mut message = format!(
-        "{} {} failed with HTTP {}",
-        call.service, call.operation, response.status
-    );
+    let mut message = format!("{} failed with HTTP {}", call.what(), response.status);
     if !text.is_empty() {
         message.push_str(": ");
         message.push_str(&text);
     }
     if let Some(code) = &code {
-        message.push_str(&format!(" ({code})"));
+        message.push_str(" (");
+        message.push_str(code);
+        message.push(')');
     }
     let mut error = Error::new(ErrorCode::HttpError, message)
         .with_status(response.status)
@@ -347,13 +506,9 @@ fn http_error<C: JsonCodec>(codec: &C, call: &Call<'_>, response: HttpResponse) 
     error
 }
 
-fn transport_error(
-    error: TransportError,
-    call: &Call<'_>,
-    options: &ClientOptions,
-    attempts: u32,
-) -> Error {
-    let what = format!("{} {}", call.service, call.operation);
+fn transport_error(error: TransportError, call: &Call, attempts: u32) -> Error {
+    let what = call.what();
+    let url = &call.request.url;
     let tries = if attempts == 1 {
         String::new()
     } else {
@@ -364,16 +519,16 @@ fn transport_error(
             ErrorCode::Timeout,
             format!(
                 "{what}: no response within {} ms{tries}",
-                options.timeout_ms
+                call.request.timeout_ms
             ),
         ),
         TransportError::Network { message, .. } => Error::new(
             ErrorCode::Network,
-            format!("{what}: could not reach {}{tries}: {message}", call.url),
+            format!("{what}: could not reach {url}{tries}: {message}"),
         ),
         TransportError::InvalidRequest(message) => Error::new(
             ErrorCode::InvalidArgument,
-            format!("{what}: cannot send a request to {}: {message}", call.url),
+            format!("{what}: cannot send a request to {url}: {message}"),
         )
         .with_field("baseUrl"),
         TransportError::Aborted => Error::new(

@@ -4,15 +4,16 @@
 use core::cell::RefCell;
 
 use super::client::{
-    Call, ClientOptions, check_secret_placement, encode_body, encode_path_segment, execute,
-    validate_credential,
+    Call, ClientOptions, check_secret_placement, decode_reply, encode_body, encode_path_segment,
+    execute, validate_credential,
 };
-use super::json::JsonCodec;
-use super::retry::Idempotency;
+use super::json::{JsonCodec, ModelCodec};
 use super::transport::{Credentials, Method, Transport};
 use super::types::{
-    BulkUserCreateResponse, GlobalWalletConnection, GlobalWalletConnectionCreateRequest,
-    InternalUserFields, NonceResponse, VerifyRequest, VerifyResponse, VerifyUnlinkRequest,
+    BULK_USER_CREATE_RESPONSE_REQUIRED, BulkUserCreateResponse, GLOBAL_WALLET_CONNECTION_REQUIRED,
+    GlobalWalletConnection, GlobalWalletConnectionCreateRequest, InternalUserFields,
+    NONCE_RESPONSE_REQUIRED, Required, VERIFY_RESPONSE_REQUIRED, VerifyRequest, VerifyResponse,
+    VerifyUnlinkRequest,
 };
 use crate::error::{Error, ErrorCode, Result};
 
@@ -22,11 +23,61 @@ pub const DEFAULT_DYNAMIC_BASE_URL: &str = "https://app.dynamicauth.com/api/v0";
 const SERVICE: &str = "Dynamic";
 const ADMIN_SERVICE: &str = "Dynamic admin";
 
+/// The calls of the SDK API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DynamicOperation {
+    /// `GET /sdk/{environmentId}/nonce`: a fresh single-use nonce for a sign-in message.
+    GetNonce,
+    /// `POST /sdk/{environmentId}/verify` ([`VerifyRequest`] → [`VerifyResponse`]): signs in.
+    Verify,
+    /// `POST /sdk/{environmentId}/verify/link` ([`VerifyRequest`] → [`VerifyResponse`]): links a
+    /// wallet to the signed-in user.
+    VerifyLink,
+    /// `POST /sdk/{environmentId}/verify/unlink` ([`VerifyUnlinkRequest`] → [`VerifyResponse`]).
+    VerifyUnlink,
+    /// `POST /sdk/{environmentId}/globalWallets/connections`
+    /// ([`GlobalWalletConnectionCreateRequest`] → [`GlobalWalletConnection`]).
+    CreateGlobalWalletConnection,
+}
+
+impl DynamicOperation {
+    /// The JS method name, the path under `/sdk/{environmentId}/`, whether it acts for the
+    /// signed-in user, and what its response must hold.
+    const fn route(self) -> (&'static str, &'static str, bool, &'static [Required]) {
+        match self {
+            Self::GetNonce => ("getNonce", "nonce", false, NONCE_RESPONSE_REQUIRED),
+            Self::Verify => ("verify", "verify", false, VERIFY_RESPONSE_REQUIRED),
+            Self::VerifyLink => ("verifyLink", "verify/link", true, VERIFY_RESPONSE_REQUIRED),
+            Self::VerifyUnlink => (
+                "verifyUnlink",
+                "verify/unlink",
+                true,
+                VERIFY_RESPONSE_REQUIRED,
+            ),
+            Self::CreateGlobalWalletConnection => (
+                "createGlobalWalletConnection",
+                "globalWallets/connections",
+                true,
+                GLOBAL_WALLET_CONNECTION_REQUIRED,
+            ),
+        }
+    }
+
+    /// The JS method name (`"verifyLink"`).
+    pub const fn name(self) -> &'static str {
+        self.route().0
+    }
+}
+
 /// A client of the SDK API for one environment.
 ///
 /// Authentication is a user JWT sent as `Authorization: Bearer`, or Dynamic's httpOnly cookie
 /// (`Credentials::Include`). Every response that carries a new `jwt` replaces the token used for
 /// later calls.
+///
+/// The `*_json` calls take the request body as JSON text and give the response as the codec
+/// parsed it (checked for the members the models require); with a [`ModelCodec`], the typed
+/// calls (`verify_link(&VerifyRequest) -> VerifyResponse`, ...) do the conversions.
 pub struct DynamicClient<T, C> {
     environment_id: String,
     /// `environment_id` percent-encoded for the path.
@@ -90,35 +141,92 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
 
     /// `GET /sdk/{environmentId}/nonce`: a fresh single-use nonce for a sign-in message.
     pub async fn get_nonce(&self) -> Result<String> {
-        let call = self.call("getNonce", Method::Get, "nonce", None, Auth::None)?;
-        let response: NonceResponse =
-            execute(&self.transport, &self.codec, &self.options, call).await?;
-        match response.nonce {
-            Some(nonce) if !nonce.is_empty() => Ok(nonce),
-            _ => Err(Error::new(
-                ErrorCode::InvalidResponse,
-                "Dynamic getNonce: the response has no nonce",
-            )
-            .with_field("nonce")),
-        }
+        let call = self.prepare(DynamicOperation::GetNonce, None)?;
+        let reply = execute(&self.transport, &self.codec, &call).await?;
+        // The call checked that the nonce is a non-empty string.
+        Ok(self
+            .codec
+            .member(&reply.value, "nonce")
+            .and_then(|nonce| self.codec.as_string(&nonce))
+            .unwrap_or_default())
     }
 
+    /// Sends `operation` with `body` (JSON text of its request model; `None` for `GetNonce`) and
+    /// gives the parsed response, keeping a returned `jwt`.
+    pub async fn send_json(
+        &self,
+        operation: DynamicOperation,
+        body: Option<String>,
+    ) -> Result<C::Raw> {
+        let call = self.prepare(operation, body)?;
+        let reply = execute(&self.transport, &self.codec, &call).await?;
+        self.keep_jwt(&reply.value);
+        Ok(reply.value)
+    }
+
+    /// Builds the call of `operation` (see [`DynamicClient::send_json`]) without sending it.
+    /// Fails with `INVALID_ARGUMENT` when the call acts for the signed-in user and there is
+    /// neither a JWT nor cookie authentication.
+    pub fn prepare(&self, operation: DynamicOperation, body: Option<String>) -> Result<Call> {
+        let (name, path, for_user, required) = operation.route();
+        let token = self.auth_token.borrow().clone();
+        let authorization = match token {
+            Some(token) if for_user => Some(("Authorization", format!("Bearer {token}"))),
+            None if for_user && self.options.credentials != Credentials::Include => {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!(
+                        "Dynamic {name} needs the signed-in user's authToken \
+                         (or credentials: 'include' for cookie authentication)"
+                    ),
+                )
+                .with_field("authToken"));
+            }
+            // The official client sends no Authorization header for nonce and verify.
+            _ => None,
+        };
+        let method = match operation {
+            DynamicOperation::GetNonce => Method::Get,
+            _ => Method::Post,
+        };
+        Ok(Call::new(
+            (SERVICE, name),
+            &self.options,
+            method,
+            format!("{}/sdk/{}/{path}", self.options.base_url, self.environment),
+            authorization,
+            body,
+            required,
+        ))
+    }
+
+    /// Keeps the `jwt` of a response (a non-empty string) for later calls.
+    pub fn keep_jwt(&self, response: &C::Raw) {
+        if let Some(jwt) = self
+            .codec
+            .member(response, "jwt")
+            .and_then(|jwt| self.codec.as_string(&jwt))
+            .filter(|jwt| !jwt.is_empty())
+        {
+            *self.auth_token.borrow_mut() = Some(jwt);
+        }
+    }
+}
+
+impl<T: Transport, C: ModelCodec> DynamicClient<T, C> {
     /// `POST /sdk/{environmentId}/verify`: signs in with a wallet signature.
     pub async fn verify(&self, request: &VerifyRequest) -> Result<VerifyResponse> {
-        self.verify_call("verify", "verify", request, Auth::None)
-            .await
+        self.typed(DynamicOperation::Verify, request).await
     }
 
     /// `POST /sdk/{environmentId}/verify/link`: links a wallet to the signed-in user.
     pub async fn verify_link(&self, request: &VerifyRequest) -> Result<VerifyResponse> {
-        self.verify_call("verifyLink", "verify/link", request, Auth::User)
-            .await
+        self.typed(DynamicOperation::VerifyLink, request).await
     }
 
     /// `POST /sdk/{environmentId}/verify/unlink`: removes a wallet from the signed-in user.
     pub async fn verify_unlink(&self, request: &VerifyUnlinkRequest) -> Result<VerifyResponse> {
-        self.verify_call("verifyUnlink", "verify/unlink", request, Auth::User)
-            .await
+        self.typed(DynamicOperation::VerifyUnlink, request).await
     }
 
     /// `POST /sdk/{environmentId}/globalWallets/connections`.
@@ -126,7 +234,6 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
         &self,
         request: &GlobalWalletConnectionCreateRequest,
     ) -> Result<GlobalWalletConnection> {
-        let operation = "createGlobalWalletConnection";
         if request.expires_at.is_empty() {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
@@ -134,82 +241,21 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
             )
             .with_field("expiresAt"));
         }
-        let body = encode_body(&self.codec, request, operation)?;
-        let call = self.call(
-            operation,
-            Method::Post,
-            "globalWallets/connections",
-            Some(body),
-            Auth::User,
-        )?;
-        execute(&self.transport, &self.codec, &self.options, call).await
+        self.typed(DynamicOperation::CreateGlobalWalletConnection, request)
+            .await
     }
 
-    async fn verify_call<B: serde::Serialize>(
+    async fn typed<B: serde::Serialize, R: serde::de::DeserializeOwned>(
         &self,
-        operation: &str,
-        path: &str,
+        operation: DynamicOperation,
         request: &B,
-        auth: Auth,
-    ) -> Result<VerifyResponse> {
-        let body = encode_body(&self.codec, request, operation)?;
-        let call = self.call(operation, Method::Post, path, Some(body), auth)?;
-        let response: VerifyResponse =
-            execute(&self.transport, &self.codec, &self.options, call).await?;
-        if let Some(jwt) = response.jwt.as_deref().filter(|jwt| !jwt.is_empty()) {
-            *self.auth_token.borrow_mut() = Some(jwt.to_owned());
-        }
-        Ok(response)
+    ) -> Result<R> {
+        let body = encode_body(&self.codec, request, operation.name())?;
+        let call = self.prepare(operation, Some(body))?;
+        let reply = execute(&self.transport, &self.codec, &call).await?;
+        self.keep_jwt(&reply.value);
+        decode_reply(&self.codec, &call, reply)
     }
-
-    fn call<'a>(
-        &self,
-        operation: &'a str,
-        method: Method,
-        path: &str,
-        body: Option<String>,
-        auth: Auth,
-    ) -> Result<Call<'a>> {
-        let mut headers = Vec::new();
-        let token = self.auth_token.borrow().clone();
-        match (auth, token) {
-            (Auth::None, _) => {}
-            (Auth::User, Some(token)) => {
-                headers.push(("Authorization".to_owned(), format!("Bearer {token}")));
-            }
-            (Auth::User, None) if self.options.credentials == Credentials::Include => {}
-            (Auth::User, None) => {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    format!(
-                        "Dynamic {operation} needs the signed-in user's authToken \
-                         (or credentials: 'include' for cookie authentication)"
-                    ),
-                )
-                .with_field("authToken"));
-            }
-        }
-        Ok(Call {
-            service: SERVICE,
-            operation,
-            method,
-            url: format!("{}/sdk/{}/{path}", self.options.base_url, self.environment),
-            headers,
-            body,
-            idempotency: match method {
-                Method::Get => Idempotency::Idempotent,
-                Method::Post => Idempotency::StateChanging,
-            },
-        })
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Auth {
-    /// No `Authorization` header (the official client sends none for nonce and verify).
-    None,
-    /// The user's JWT, unless cookie authentication is on.
-    User,
 }
 
 /// A client of the admin API for one environment, authenticated with a server-side API token.
@@ -249,6 +295,48 @@ impl<T: Transport, C: JsonCodec> DynamicAdminClient<T, C> {
         })
     }
 
+    /// `POST /environments/{environmentId}/users/bulk[?upsert=true|false]` with `body`, the JSON
+    /// text of an array of [`InternalUserFields`]; gives the parsed [`BulkUserCreateResponse`].
+    pub async fn bulk_create_users_json(
+        &self,
+        body: String,
+        upsert: Option<bool>,
+    ) -> Result<C::Raw> {
+        let call = self.prepare_bulk_create_users(body, upsert);
+        Ok(execute(&self.transport, &self.codec, &call).await?.value)
+    }
+
+    /// Builds the call of [`DynamicAdminClient::bulk_create_users_json`] without sending it.
+    pub fn prepare_bulk_create_users(&self, body: String, upsert: Option<bool>) -> Call {
+        let query = match upsert {
+            Some(true) => "?upsert=true",
+            Some(false) => "?upsert=false",
+            None => "",
+        };
+        Call::new(
+            (ADMIN_SERVICE, "bulkCreateUsers"),
+            &self.options,
+            Method::Post,
+            format!(
+                "{}/environments/{}/users/bulk{query}",
+                self.options.base_url, self.environment
+            ),
+            Some(("Authorization", format!("Bearer {}", self.api_token))),
+            Some(body),
+            BULK_USER_CREATE_RESPONSE_REQUIRED,
+        )
+    }
+
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+}
+
+impl<T: Transport, C: ModelCodec> DynamicAdminClient<T, C> {
     /// `POST /environments/{environmentId}/users/bulk[?upsert=true|false]`: creates many users
     /// (and with `upsert`, updates existing ones). The body is a bare JSON array.
     pub async fn bulk_create_users(
@@ -256,32 +344,9 @@ impl<T: Transport, C: JsonCodec> DynamicAdminClient<T, C> {
         users: &[InternalUserFields],
         upsert: Option<bool>,
     ) -> Result<BulkUserCreateResponse> {
-        let operation = "bulkCreateUsers";
-        let body = encode_body(&self.codec, users, operation)?;
-        let query = match upsert {
-            Some(true) => "?upsert=true",
-            Some(false) => "?upsert=false",
-            None => "",
-        };
-        let call = Call {
-            service: ADMIN_SERVICE,
-            operation,
-            method: Method::Post,
-            url: format!(
-                "{}/environments/{}/users/bulk{query}",
-                self.options.base_url, self.environment
-            ),
-            headers: vec![(
-                "Authorization".to_owned(),
-                format!("Bearer {}", self.api_token),
-            )],
-            body: Some(body),
-            idempotency: Idempotency::StateChanging,
-        };
-        execute(&self.transport, &self.codec, &self.options, call).await
-    }
-
-    pub fn options(&self) -> &ClientOptions {
-        &self.options
+        let body = encode_body(&self.codec, users, "bulkCreateUsers")?;
+        let call = self.prepare_bulk_create_users(body, upsert);
+        let reply = execute(&self.transport, &self.codec, &call).await?;
+        decode_reply(&self.codec, &call, reply)
     }
 }

@@ -1,9 +1,12 @@
 //! JSON at the edge of the service clients.
 //!
-//! The core never names a JSON library: encoding and decoding are supplied by the platform through
-//! [`JsonCodec`]. In WebAssembly the codec is the JavaScript engine's own `JSON.parse` /
-//! `JSON.stringify` (with `serde-wasm-bindgen` in between), which keeps `serde_json` out of the
-//! `.wasm`; natively, any serde format works (the tests use `serde_json`).
+//! The core never names a JSON library: parsing is supplied by the platform through [`JsonCodec`],
+//! whose [`JsonCodec::Raw`] is a parsed document as the platform holds it. In WebAssembly the
+//! codec is the JavaScript engine's own `JSON.parse` and `Raw` is the parsed JS value, handed to
+//! the caller as it is: the clients read only the few members they need (`jwt`, `nonce`, an error
+//! body's `code`), so no model is converted field by field and neither `serde_json` nor per-model
+//! conversion code lands in the `.wasm`. Natively, [`ModelCodec`] adds typed encoding and decoding
+//! of the models in [`super::types`] (the tests use `serde_json`).
 //!
 //! [`Value`] holds the free-form parts of the services' models (`metadata`, `oauth_metadata`, error
 //! `payload`s) without a JSON library either.
@@ -15,28 +18,82 @@ use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visi
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
-/// Turns values into JSON text and back. Errors are human-readable messages; the clients wrap them
-/// into coded errors (`INVALID_RESPONSE` for a response, `INTERNAL` for a request).
+/// The type of a JSON value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+/// Parses JSON text and reads members of the result, as the platform does it. Errors are
+/// human-readable messages; the clients wrap them into coded errors (`INVALID_RESPONSE`).
 ///
 /// ```
-/// use wallet_linker::api::JsonCodec;
+/// use wallet_linker::api::{JsonCodec, JsonKind};
 ///
 /// struct SerdeJson;
 /// impl JsonCodec for SerdeJson {
-///     fn encode<T: serde::Serialize + ?Sized>(&self, value: &T) -> Result<String, String> {
-///         serde_json::to_string(value).map_err(|e| e.to_string())
-///     }
-///     fn decode<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T, String> {
+///     type Raw = serde_json::Value;
+///     fn parse(&self, text: &str) -> Result<Self::Raw, String> {
 ///         serde_json::from_str(text).map_err(|e| e.to_string())
+///     }
+///     fn member(&self, value: &Self::Raw, key: &str) -> Option<Self::Raw> {
+///         value.get(key).filter(|v| !v.is_null()).cloned()
+///     }
+///     fn kind(&self, value: &Self::Raw) -> JsonKind {
+///         use serde_json::Value as V;
+///         match value {
+///             V::Null => JsonKind::Null,
+///             V::Bool(_) => JsonKind::Bool,
+///             V::Number(_) => JsonKind::Number,
+///             V::String(_) => JsonKind::String,
+///             V::Array(_) => JsonKind::Array,
+///             V::Object(_) => JsonKind::Object,
+///         }
+///     }
+///     fn as_string(&self, value: &Self::Raw) -> Option<String> {
+///         value.as_str().map(str::to_owned)
+///     }
+///     fn as_number(&self, value: &Self::Raw) -> Option<f64> {
+///         value.as_f64()
+///     }
+///     fn set_number(&self, object: &mut Self::Raw, key: &str, value: f64) {
+///         if let Some(object) = object.as_object_mut() {
+///             object.insert(key.to_owned(), value.into());
+///         }
 ///     }
 /// }
 /// ```
 pub trait JsonCodec {
+    /// A parsed JSON document (in WebAssembly, the JS value `JSON.parse` returned).
+    type Raw;
+    /// Parses JSON text. A `null` member of an object may be dropped (it reads as absent).
+    fn parse(&self, text: &str) -> Result<Self::Raw, String>;
+    /// The member `key` of an object; `None` when `value` is not an object or the member is
+    /// absent or `null`.
+    fn member(&self, value: &Self::Raw, key: &str) -> Option<Self::Raw>;
+    fn kind(&self, value: &Self::Raw) -> JsonKind;
+    /// The text of a JSON string (`None` for any other kind).
+    fn as_string(&self, value: &Self::Raw) -> Option<String>;
+    /// The value of a JSON number (`None` for any other kind).
+    fn as_number(&self, value: &Self::Raw) -> Option<f64>;
+    /// Sets the member `key` of an object to a number (the clients turn a numeric string the
+    /// service sent where its model says `number` into that number).
+    fn set_number(&self, object: &mut Self::Raw, key: &str, value: f64);
+}
+
+/// Typed encoding and decoding of the models in [`super::types`], for the clients' typed methods
+/// (`verify_link(&VerifyRequest) -> VerifyResponse`, ...). Not needed by the `*_json` methods.
+pub trait ModelCodec: JsonCodec {
     /// Serialises `value` as JSON text; absent optional fields must be omitted (the models skip
     /// `None`), maps become JSON objects.
     fn encode<T: Serialize + ?Sized>(&self, value: &T) -> Result<String, String>;
-    /// Parses JSON text into `T`, ignoring unknown object fields.
-    fn decode<T: DeserializeOwned>(&self, text: &str) -> Result<T, String>;
+    /// Converts a parsed document into `T`, ignoring unknown object fields.
+    fn decode<T: DeserializeOwned>(&self, value: Self::Raw) -> Result<T, String>;
 }
 
 /// Any JSON value. Objects keep their key order; numbers are `f64` (what JavaScript holds).

@@ -146,33 +146,30 @@ pub fn server_delay_ms(response: &HttpResponse, now_ms: i64) -> Option<u64> {
 /// Parses a `Retry-After` value: delay-seconds (digits, a fraction tolerated) or an HTTP date.
 pub fn parse_retry_after(value: &str, now_ms: i64) -> Option<u64> {
     let value = value.trim();
-    if let Some(seconds) = parse_decimal(value) {
-        return Some(to_millis(seconds * 1000.0));
+    if let Some(ms) = parse_decimal_scaled(value, 3) {
+        return Some(ms);
     }
     let at = parse_http_date(value, now_ms)?;
     Some(u64::try_from(at.saturating_sub(now_ms)).unwrap_or(0))
 }
 
 fn parse_millis(value: &str) -> Option<u64> {
-    parse_decimal(value.trim()).map(to_millis)
+    parse_decimal_scaled(value.trim(), 0)
 }
 
-/// A non-negative decimal number (`"120"`, `"1.5"`), at most 15 characters.
-fn parse_decimal(text: &str) -> Option<f64> {
+/// A non-negative decimal number (`"120"`, `"1.5"`) of at most 15 characters, times
+/// 10^`scale` (at most 3), rounded up: exact integer arithmetic, with no float parser in the
+/// `.wasm` (15 digits times 1000 stays far below `u64::MAX`).
+fn parse_decimal_scaled(text: &str, scale: u32) -> Option<u64> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let well_formed = match text.split_once('.') {
-        Some((int, frac)) => digits(int) && digits(frac),
-        None => digits(text),
-    };
-    if !well_formed || text.len() > 15 {
+    let (int, frac) = text.split_once('.').unwrap_or((text, "0"));
+    if !digits(int) || !digits(frac) || text.len() > 15 {
         return None;
     }
-    text.parse().ok()
-}
-
-fn to_millis(ms: f64) -> u64 {
-    // Saturates: an absurd value becomes u64::MAX, which is over MAX_RETRY_AFTER_MS.
-    ms.ceil() as u64
+    let number = |s: &str| s.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    let unit = 10u64.pow(scale);
+    let frac_unit = 10u64.pow(u32::try_from(frac.len()).ok()?);
+    Some(number(int) * unit + (number(frac) * unit).div_ceil(frac_unit))
 }
 
 const DAY_NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];

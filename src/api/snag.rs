@@ -4,12 +4,12 @@
 //! `base_url` at your own backend, which checks the user and forwards the call with the key.
 
 use super::client::{
-    Call, ClientOptions, check_secret_placement, encode_body, execute, validate_credential,
+    Call, ClientOptions, check_secret_placement, decode_reply, encode_body, execute,
+    validate_credential,
 };
-use super::json::JsonCodec;
-use super::retry::Idempotency;
+use super::json::{JsonCodec, ModelCodec};
 use super::transport::{Method, Transport};
-use super::types::{SnagConnectParams, SnagConnectResponse};
+use super::types::{SNAG_CONNECT_RESPONSE_REQUIRED, SnagConnectParams, SnagConnectResponse};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Snag's API root.
@@ -63,27 +63,41 @@ impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
         })
     }
 
-    /// `POST /api/users/connect`: connects a wallet to a Snag user.
-    pub async fn connect_wallet(&self, params: &SnagConnectParams) -> Result<SnagConnectResponse> {
-        let operation = "connectWallet";
-        let body = encode_body(&self.codec, params, operation)?;
-        let headers = match &self.api_key {
-            Some(key) => vec![("X-API-KEY".to_owned(), key.clone())],
-            None => Vec::new(),
-        };
-        let call = Call {
-            service: "Snag",
-            operation,
-            method: Method::Post,
-            url: format!("{}/api/users/connect", self.options.base_url),
-            headers,
-            body: Some(body),
-            idempotency: Idempotency::StateChanging,
-        };
-        execute(&self.transport, &self.codec, &self.options, call).await
+    /// `POST /api/users/connect` with `body`, the JSON text of a [`SnagConnectParams`]; gives the
+    /// parsed [`SnagConnectResponse`].
+    pub async fn connect_wallet_json(&self, body: String) -> Result<C::Raw> {
+        let call = self.prepare_connect_wallet(body);
+        Ok(execute(&self.transport, &self.codec, &call).await?.value)
+    }
+
+    /// Builds the call of [`SnagClient::connect_wallet_json`] without sending it.
+    pub fn prepare_connect_wallet(&self, body: String) -> Call {
+        Call::new(
+            ("Snag", "connectWallet"),
+            &self.options,
+            Method::Post,
+            format!("{}/api/users/connect", self.options.base_url),
+            self.api_key.clone().map(|key| ("X-API-KEY", key)),
+            Some(body),
+            SNAG_CONNECT_RESPONSE_REQUIRED,
+        )
     }
 
     pub fn options(&self) -> &ClientOptions {
         &self.options
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+}
+
+impl<T: Transport, C: ModelCodec> SnagClient<T, C> {
+    /// `POST /api/users/connect`: connects a wallet to a Snag user.
+    pub async fn connect_wallet(&self, params: &SnagConnectParams) -> Result<SnagConnectResponse> {
+        let body = encode_body(&self.codec, params, "connectWallet")?;
+        let call = self.prepare_connect_wallet(body);
+        let reply = execute(&self.transport, &self.codec, &call).await?;
+        decode_reply(&self.codec, &call, reply)
     }
 }

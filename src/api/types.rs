@@ -6,8 +6,12 @@
 //! functions). The JS test `tests/js/models.node.test.mjs` checks our JSON against theirs.
 //!
 //! - Optional fields are `x?: T` in TypeScript and are omitted from JSON when absent (never
-//!   `null`); a `null` from a service reads as absent.
-//! - Unknown fields in responses are ignored.
+//!   `null`); a `null` from a service reads as absent (outside the free-form members, whose
+//!   `null`s are data: [`FREE_FORM_FIELDS`]).
+//! - Unknown fields in responses are ignored by the typed models. In WebAssembly the clients hand
+//!   the parsed response to JavaScript as it is, so unknown fields reach the caller; what is
+//!   checked there is listed in the `*_REQUIRED` tables (responses) and `*_FIELDS` tables
+//!   (requests: only the listed members are sent, as the official clients' `ToJSON` do).
 //! - Enumerations are plain strings whose known values are listed below (and as open TypeScript
 //!   unions such as `ChainEnum`): the services add values over time (Dynamic's `ChainEnum` gained
 //!   STELLAR, ALEO, TEMPO and MIDNIGHT), and a new value must not break a response.
@@ -1319,6 +1323,23 @@ pub struct SnagConnectResponse {
     pub wallet_address: String,
 }
 
+/// Largest Unix time in seconds accepted (far beyond any real expiry; exact in an `f64`).
+const MAX_UNIX_SECONDS: f64 = 9.0e15;
+
+/// A Unix time in seconds from a JSON number: a whole, finite number.
+pub(crate) fn unix_seconds_from_f64(value: f64) -> Option<i64> {
+    (value.is_finite() && value.fract() == 0.0 && value.abs() < MAX_UNIX_SECONDS)
+        .then_some(value as i64)
+}
+
+/// A Unix time in seconds from a numeric string (`"1715620310"`).
+pub(crate) fn unix_seconds_from_str(text: &str) -> Option<i64> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|v| (*v as f64).abs() < MAX_UNIX_SECONDS)
+}
+
 /// Reads a Unix time in seconds given as a JSON number or as a numeric string (the API reference
 /// shows `"expiresAt": "1715620310"`, the official model says `number`).
 fn unix_seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
@@ -1329,21 +1350,296 @@ fn unix_seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64
             f.write_str("a Unix time in seconds")
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
-            Ok(v)
+            unix_seconds_from_f64(v as f64).ok_or_else(|| E::custom("expiresAt is out of range"))
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
-            i64::try_from(v).map_err(E::custom)
+            unix_seconds_from_f64(v as f64).ok_or_else(|| E::custom("expiresAt is out of range"))
         }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
-            if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
-                Ok(v as i64)
-            } else {
-                Err(E::custom("expiresAt is not a whole number of seconds"))
-            }
+            unix_seconds_from_f64(v)
+                .ok_or_else(|| E::custom("expiresAt is not a whole number of seconds"))
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
-            v.trim().parse().map_err(E::custom)
+            unix_seconds_from_str(v)
+                .ok_or_else(|| E::custom("expiresAt is not a whole number of seconds"))
         }
     }
     deserializer.deserialize_any(Seconds)
 }
+
+// ---- What the clients check without converting whole models ----
+//
+// In WebAssembly the clients hand the services' JSON to the caller as parsed, and send the
+// caller's objects as given once checked: the tables below say what is checked. Native tests
+// hold each table against its serde model.
+
+/// A member a successful response must hold: `path` from the root, of the given shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Required {
+    pub path: &'static [&'static str],
+    pub shape: Shape,
+}
+
+/// The JSON shape of a [`Required`] member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Object,
+    Array,
+    String,
+    NonEmptyString,
+    /// A whole number of seconds, or a numeric string (then replaced by the number, which is what
+    /// the model declares; for members of the root only).
+    UnixSeconds,
+}
+
+impl Shape {
+    /// What the shape is, for messages.
+    pub const fn expected(self) -> &'static str {
+        match self {
+            Shape::Object => "an object",
+            Shape::Array => "an array",
+            Shape::String => "a string",
+            Shape::NonEmptyString => "a non-empty string",
+            Shape::UnixSeconds => "a Unix time in seconds",
+        }
+    }
+}
+
+const fn must(path: &'static [&'static str], shape: Shape) -> Required {
+    Required { path, shape }
+}
+
+/// [`NonceResponse`]: the client's only use of it is the nonce.
+pub const NONCE_RESPONSE_REQUIRED: &[Required] = &[must(&["nonce"], Shape::NonEmptyString)];
+
+/// [`VerifyResponse`]'s required members, and its [`SdkUser`]'s.
+pub const VERIFY_RESPONSE_REQUIRED: &[Required] = &[
+    must(&["user"], Shape::Object),
+    must(&["user", "id"], Shape::String),
+    must(&["user", "projectEnvironmentId"], Shape::String),
+    must(&["user", "verifiedCredentials"], Shape::Array),
+    must(&["expiresAt"], Shape::UnixSeconds),
+];
+
+/// [`GlobalWalletConnection`]'s required members.
+pub const GLOBAL_WALLET_CONNECTION_REQUIRED: &[Required] = &[
+    must(&["id"], Shape::String),
+    must(&["userId"], Shape::String),
+    must(&["appUrl"], Shape::String),
+    must(&["status"], Shape::String),
+    must(&["createdAt"], Shape::String),
+];
+
+/// [`BulkUserCreateResponse`] has only optional members.
+pub const BULK_USER_CREATE_RESPONSE_REQUIRED: &[Required] = &[];
+
+/// [`SnagConnectResponse`]'s required members.
+pub const SNAG_CONNECT_RESPONSE_REQUIRED: &[Required] = &[
+    must(&["id"], Shape::String),
+    must(&["createdAt"], Shape::String),
+    must(&["updatedAt"], Shape::String),
+    must(&["walletAddress"], Shape::String),
+];
+
+/// Wire names of the free-form ([`Value`]) members of the response models: a `null` inside them
+/// is data and is kept, while a `null` member of a model reads as absent and is dropped.
+pub const FREE_FORM_FIELDS: &[&str] = &[
+    "metadata",
+    "properties",
+    "wallet_properties",
+    "business_account_properties",
+    "oauth_metadata",
+    "validationRules",
+    "profile",
+];
+
+/// A member of a request model, as the WebAssembly layer checks a caller's object before sending
+/// it: only the listed members are sent (as the official clients' `ToJSON` do), each of its type;
+/// a required one must be present (`undefined` and `null` count as absent).
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    /// The wire (and JS) name.
+    pub name: &'static str,
+    pub ty: FieldType,
+    pub required: bool,
+}
+
+/// The JSON type of a request [`Field`].
+#[derive(Clone, Copy, Debug)]
+pub enum FieldType {
+    String,
+    Bool,
+    /// A finite number.
+    Number,
+    /// An array of strings.
+    Strings,
+    /// Free-form JSON (a [`Value`]), sent as given.
+    Any,
+    /// A nested model.
+    Model(&'static [Field]),
+    /// An array of a nested model.
+    Models(&'static [Field]),
+}
+
+const fn req(name: &'static str, ty: FieldType) -> Field {
+    Field {
+        name,
+        ty,
+        required: true,
+    }
+}
+
+const fn opt(name: &'static str, ty: FieldType) -> Field {
+    Field {
+        name,
+        ty,
+        required: false,
+    }
+}
+
+use FieldType as F;
+
+/// [`OauthProviderRequest`].
+pub const OAUTH_PROVIDER_REQUEST_FIELDS: &[Field] = &[
+    opt("provider", F::String),
+    opt("accessToken", F::String),
+    opt("didToken", F::String),
+];
+
+/// [`WalletAdditionalAddress`].
+pub const WALLET_ADDITIONAL_ADDRESS_FIELDS: &[Field] = &[
+    req("address", F::String),
+    opt("publicKey", F::String),
+    req("type", F::String),
+    opt("network", F::String),
+];
+
+/// [`VerifyRequest`].
+pub const VERIFY_REQUEST_FIELDS: &[Field] = &[
+    opt("oauth", F::Model(OAUTH_PROVIDER_REQUEST_FIELDS)),
+    req("signedMessage", F::String),
+    req("messageToSign", F::String),
+    req("publicWalletAddress", F::String),
+    req("chain", F::String),
+    req("walletName", F::String),
+    req("walletProvider", F::String),
+    opt("skipEmptyAccountCheck", F::Bool),
+    opt("captchaToken", F::String),
+    opt("network", F::String),
+    opt(
+        "additionalWalletAddresses",
+        F::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS),
+    ),
+    opt("backup", F::String),
+    opt("password", F::String),
+    opt("passwordSource", F::String),
+    opt("sessionPublicKey", F::String),
+    opt("requestedScopes", F::Strings),
+];
+
+/// [`VerifyUnlinkRequest`].
+pub const VERIFY_UNLINK_REQUEST_FIELDS: &[Field] = &[
+    opt("walletId", F::String),
+    opt("verifiedCrentialId", F::String),
+    opt("verifiedCredentialId", F::String),
+    opt("primaryWalletId", F::String),
+];
+
+/// [`CreateWalletRequest`].
+pub const CREATE_WALLET_REQUEST_FIELDS: &[Field] = &[
+    req("publicWalletAddress", F::String),
+    req("chain", F::String),
+    req("walletName", F::String),
+    req("walletProvider", F::String),
+    opt(
+        "additionalWalletAddresses",
+        F::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS),
+    ),
+];
+
+/// [`CreateUserOauthRequest`].
+pub const CREATE_USER_OAUTH_REQUEST_FIELDS: &[Field] = &[
+    req("provider", F::String),
+    req("accountId", F::String),
+    opt("emails", F::Strings),
+    opt("displayName", F::String),
+    opt("username", F::String),
+    opt("photos", F::Strings),
+    opt("profile", F::Any),
+];
+
+/// [`InternalUserFields`].
+pub const INTERNAL_USER_FIELDS_FIELDS: &[Field] = &[
+    opt("alias", F::String),
+    opt("firstName", F::String),
+    opt("lastName", F::String),
+    opt("jobTitle", F::String),
+    opt("phoneNumber", F::String),
+    opt("metadata", F::Any),
+    opt("mfaBackupCodeAcknowledgement", F::String),
+    opt("tShirtSize", F::String),
+    opt("team", F::String),
+    opt("policiesConsent", F::Bool),
+    opt("country", F::String),
+    opt("username", F::String),
+    opt("btcWallet", F::String),
+    opt("kdaWallet", F::String),
+    opt("ltcWallet", F::String),
+    opt("ckbWallet", F::String),
+    opt("kasWallet", F::String),
+    opt("dogeWallet", F::String),
+    opt("emailNotification", F::Bool),
+    opt("discordNotification", F::Bool),
+    opt("newsletterNotification", F::Bool),
+    opt("emailVerifiedAt", F::String),
+    opt("email", F::String),
+    opt("wallets", F::Models(CREATE_WALLET_REQUEST_FIELDS)),
+    opt("oauthAccounts", F::Models(CREATE_USER_OAUTH_REQUEST_FIELDS)),
+];
+
+/// [`SnagTonProofDomain`].
+pub const SNAG_TON_PROOF_DOMAIN_FIELDS: &[Field] =
+    &[req("lengthBytes", F::Number), req("value", F::String)];
+
+/// [`SnagTonProof`].
+pub const SNAG_TON_PROOF_FIELDS: &[Field] = &[
+    req("domain", F::Model(SNAG_TON_PROOF_DOMAIN_FIELDS)),
+    req("payload", F::String),
+    req("signature", F::String),
+    req("timestamp", F::Number),
+    opt("state_init", F::String),
+];
+
+/// [`SnagTonAccount`].
+pub const SNAG_TON_ACCOUNT_FIELDS: &[Field] = &[
+    req("address", F::String),
+    req("chain", F::String),
+    req("publicKey", F::String),
+    opt("walletStateInit", F::String),
+];
+
+/// [`SnagTonVerification`].
+pub const SNAG_TON_VERIFICATION_FIELDS: &[Field] = &[
+    req("account", F::Model(SNAG_TON_ACCOUNT_FIELDS)),
+    req("proof", F::Model(SNAG_TON_PROOF_FIELDS)),
+];
+
+/// [`SnagVerificationData`].
+pub const SNAG_VERIFICATION_DATA_FIELDS: &[Field] = &[
+    opt("accessToken", F::String),
+    opt("dynamicAuthToken", F::String),
+    opt("message", F::String),
+    opt("signature", F::String),
+    opt("tonVerification", F::Model(SNAG_TON_VERIFICATION_FIELDS)),
+];
+
+/// [`SnagConnectParams`].
+pub const SNAG_CONNECT_PARAMS_FIELDS: &[Field] = &[
+    req("organizationId", F::String),
+    req("walletAddress", F::String),
+    req("walletType", F::String),
+    req("websiteId", F::String),
+    opt("confirmDisconnect", F::Bool),
+    opt("userId", F::String),
+    opt("verificationData", F::Model(SNAG_VERIFICATION_DATA_FIELDS)),
+];

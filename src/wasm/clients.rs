@@ -2,25 +2,33 @@
 //!
 //! Each class wraps the core client (`crate::api`) over [`FetchTransport`] and [`JsJson`]. This file
 //! only reads options and arguments (bad ones become `INVALID_ARGUMENT`, never a glue `TypeError`),
-//! and turns results into promises of plain objects. Methods never throw: a bad argument rejects
-//! the returned promise.
+//! and turns results into promises. Methods never throw: a bad argument rejects the returned
+//! promise.
+//!
+//! No model is converted to or from Rust here. A request argument is copied
+//! ([`input::snapshot`]), checked against its model's field table ([`crate::api::types::Field`]:
+//! required members present, every known member of its JSON type), reduced to the known members
+//! (as the official clients' `ToJSON` do) and sent through `JSON.stringify`. A response is the
+//! value `JSON.parse` made, checked for the members its model requires; the TypeScript types come
+//! from the models' tsify declarations. Every call runs through one future ([`send`]), so the
+//! async machinery exists once, not once per method.
 
-use std::future::Future;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
-use serde::Serialize;
-use tsify::Ts;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use super::fetch::{FetchTransport, JsJson, to_plain_js};
+use super::fetch::{FetchTransport, JsJson};
 use super::input;
+use crate::api::types::{
+    Field, FieldType, INTERNAL_USER_FIELDS_FIELDS, SNAG_CONNECT_PARAMS_FIELDS,
+    VERIFY_REQUEST_FIELDS, VERIFY_UNLINK_REQUEST_FIELDS,
+};
 use crate::api::{
-    ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
-    DynamicAdminClient, DynamicClient, GlobalWalletConnectionCreateRequest, InternalUserFields,
-    SnagClient, SnagConnectParams, VerifyRequest, VerifyUnlinkRequest,
+    Call, ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
+    DynamicAdminClient, DynamicClient, DynamicOperation, SnagClient, execute,
 };
 use crate::error::{Error, ErrorCode, Result};
 
@@ -313,26 +321,123 @@ fn wrong_type(field: &str, expected: &str, value: &JsValue) -> Error {
     .with_received(received)
 }
 
-/// Runs `work` as a promise of a plain JS value; an argument error rejects it instead of throwing.
-fn promise<T, F>(prepared: Result<F>) -> Promise
-where
-    T: Serialize,
-    F: Future<Output = Result<T>> + 'static,
-{
-    let work = match prepared {
-        Ok(work) => work,
+/// What a call's promise resolves to, once the response is parsed and checked.
+enum Finish {
+    /// The parsed response, as it is.
+    Value,
+    /// The response's `nonce` (the call checked that it is a non-empty string).
+    Nonce,
+    /// The parsed response; its `jwt` replaces the client's token.
+    KeepJwt(Rc<Dynamic>),
+}
+
+/// Sends a prepared call as a promise; a preparation error rejects it instead of throwing.
+fn send(transport: &FetchTransport, prepared: Result<Call>, finish: Finish) -> Promise {
+    let call = match prepared {
+        Ok(call) => call,
         Err(e) => return Promise::reject(&e.into()),
     };
+    let transport = transport.clone();
     wasm_bindgen_futures::future_to_promise(async move {
-        let value = work.await?;
-        to_plain_js(&value).map_err(|e| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("could not convert a result: {e}"),
-            )
-            .into()
+        let value = execute(&transport, &JsJson, &call).await?.value;
+        Ok(match finish {
+            Finish::Value => value,
+            Finish::Nonce => Reflect::get(&value, &JsValue::from_str("nonce"))?,
+            Finish::KeepJwt(client) => {
+                client.keep_jwt(&value);
+                value
+            }
         })
     })
+}
+
+/// The JSON text of a request argument: a copy of `value` with only the members `fields` lists,
+/// each checked. `argument` names it in errors (`"request"`).
+fn request_json(value: &JsValue, argument: &str, fields: &[Field]) -> Result<String> {
+    if !is_object(value) {
+        return Err(wrong_type(argument, "an object", value));
+    }
+    let copy = input::snapshot(value, argument)?;
+    let picked = pick(&copy, fields, argument, argument)?;
+    stringify(&picked, argument)
+}
+
+fn is_object(value: &JsValue) -> bool {
+    value.is_object() && !Array::is_array(value)
+}
+
+fn stringify(value: &JsValue, argument: &str) -> Result<String> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!("{argument} cannot be written as JSON"),
+            )
+            .with_field(argument)
+        })
+}
+
+/// A new object with the members of `object` that `fields` lists, checked (`path` names
+/// `object` in messages, e.g. `request.oauth`). `object` is a snapshot: plain data, no getters,
+/// `undefined` and `null` members already dropped.
+fn pick(object: &JsValue, fields: &[Field], argument: &str, path: &str) -> Result<JsValue> {
+    if !is_object(object) {
+        return Err(wrong_type(path, "an object", object).with_field(argument));
+    }
+    let out = Object::new();
+    for field in fields {
+        let key = JsValue::from_str(field.name);
+        let value = Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+        if value.is_undefined() {
+            if field.required {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("{path}.{} is required", field.name),
+                )
+                .with_field(argument));
+            }
+            continue;
+        }
+        let member = || format!("{path}.{}", field.name);
+        let value = match field.ty {
+            FieldType::String if value.is_string() => value,
+            FieldType::Bool if value.as_bool().is_some() => value,
+            FieldType::Number if value.as_f64().is_some_and(f64::is_finite) => value,
+            FieldType::Strings if is_array_of(&value, JsValue::is_string) => value,
+            FieldType::Any => value,
+            FieldType::Model(inner) => pick(&value, inner, argument, &member())?,
+            FieldType::Models(inner) if Array::is_array(&value) => {
+                let items = Array::new();
+                for (i, item) in Array::from(&value).iter().enumerate() {
+                    items.push(&pick(
+                        &item,
+                        inner,
+                        argument,
+                        &format!("{}[{i}]", member()),
+                    )?);
+                }
+                items.into()
+            }
+            ty => {
+                let expected = match ty {
+                    FieldType::String => "a string",
+                    FieldType::Bool => "a boolean",
+                    FieldType::Number => "a finite number",
+                    FieldType::Strings => "an array of strings",
+                    _ => "an array of objects",
+                };
+                return Err(wrong_type(&member(), expected, &value).with_field(argument));
+            }
+        };
+        let _ = Reflect::set(&out, &key, &value);
+    }
+    Ok(out.into())
+}
+
+fn is_array_of(value: &JsValue, test: fn(&JsValue) -> bool) -> bool {
+    Array::is_array(value) && Array::from(value).every(&mut |item, _, _| test(&item))
 }
 
 type Dynamic = DynamicClient<FetchTransport, JsJson>;
@@ -377,42 +482,51 @@ impl JsDynamicClient {
         })
     }
 
+    /// Sends `operation` with the JSON body `body` made of the argument.
+    fn call(&self, operation: DynamicOperation, body: Result<Option<String>>) -> Promise {
+        let prepared = body.and_then(|body| self.inner.prepare(operation, body));
+        let finish = match operation {
+            DynamicOperation::GetNonce => Finish::Nonce,
+            _ => Finish::KeepJwt(self.inner.clone()),
+        };
+        send(self.inner.transport(), prepared, finish)
+    }
+
     /// `GET /sdk/{environmentId}/nonce`: a fresh nonce for a sign-in message.
     #[wasm_bindgen(js_name = getNonce, unchecked_return_type = "Promise<string>")]
     pub fn get_nonce(&self) -> Promise {
-        let client = self.inner.clone();
-        promise(Ok(async move { client.get_nonce().await }))
+        self.call(DynamicOperation::GetNonce, Ok(None))
     }
 
     /// `POST /sdk/{environmentId}/verify`: signs in with a signed message; keeps the new JWT.
     #[wasm_bindgen(unchecked_return_type = "Promise<VerifyResponse>")]
-    pub fn verify(&self, request: Ts<VerifyRequest>) -> Promise {
-        let client = self.inner.clone();
-        promise(
-            input::ts(&request, "request")
-                .map(|request| async move { client.verify(&request).await }),
-        )
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VerifyRequest")] request: JsValue,
+    ) -> Promise {
+        let body = request_json(&request, "request", VERIFY_REQUEST_FIELDS);
+        self.call(DynamicOperation::Verify, body.map(Some))
     }
 
     /// `POST /sdk/{environmentId}/verify/link`: links the signed wallet to the signed-in user;
     /// keeps the new JWT. Not retried after a lost response (it would link twice).
     #[wasm_bindgen(js_name = verifyLink, unchecked_return_type = "Promise<VerifyResponse>")]
-    pub fn verify_link(&self, request: Ts<VerifyRequest>) -> Promise {
-        let client = self.inner.clone();
-        promise(
-            input::ts(&request, "request")
-                .map(|request| async move { client.verify_link(&request).await }),
-        )
+    pub fn verify_link(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VerifyRequest")] request: JsValue,
+    ) -> Promise {
+        let body = request_json(&request, "request", VERIFY_REQUEST_FIELDS);
+        self.call(DynamicOperation::VerifyLink, body.map(Some))
     }
 
     /// `POST /sdk/{environmentId}/verify/unlink`: removes a wallet from the signed-in user.
     #[wasm_bindgen(js_name = verifyUnlink, unchecked_return_type = "Promise<VerifyResponse>")]
-    pub fn verify_unlink(&self, request: Ts<VerifyUnlinkRequest>) -> Promise {
-        let client = self.inner.clone();
-        promise(
-            input::ts(&request, "request")
-                .map(|request| async move { client.verify_unlink(&request).await }),
-        )
+    pub fn verify_unlink(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VerifyUnlinkRequest")] request: JsValue,
+    ) -> Promise {
+        let body = request_json(&request, "request", VERIFY_UNLINK_REQUEST_FIELDS);
+        self.call(DynamicOperation::VerifyUnlink, body.map(Some))
     }
 
     /// `POST /sdk/{environmentId}/globalWallets/connections`.
@@ -424,11 +538,10 @@ impl JsDynamicClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "GlobalWalletConnectionInput")] request: JsValue,
     ) -> Promise {
-        let client = self.inner.clone();
-        promise(
-            global_wallet_connection_input(&request).map(|request| async move {
-                client.create_global_wallet_connection(&request).await
-            }),
+        let body = global_wallet_connection_json(&request);
+        self.call(
+            DynamicOperation::CreateGlobalWalletConnection,
+            body.map(Some),
         )
     }
 
@@ -463,21 +576,30 @@ impl JsDynamicClient {
     }
 }
 
-fn global_wallet_connection_input(value: &JsValue) -> Result<GlobalWalletConnectionCreateRequest> {
+/// `{"expiresAt": ISO 8601}` from `{ expiresAt: string | Date }`.
+fn global_wallet_connection_json(value: &JsValue) -> Result<String> {
     let options = Options::read(value, "createGlobalWalletConnection")
         .map_err(|e| e.with_field("request"))?;
     let expires_at = options.get("expiresAt")?;
     let expires_at = match expires_at.dyn_ref::<js_sys::Date>() {
-        Some(date) if date.get_time().is_nan() => {
-            return Err(
-                Error::new(ErrorCode::InvalidArgument, "expiresAt is an invalid Date")
-                    .with_field("expiresAt"),
-            );
-        }
-        Some(date) => String::from(date.to_iso_string()),
-        None => input::string(&expires_at, "expiresAt")?,
+        Some(date) if date.get_time().is_nan() => None,
+        Some(date) => Some(String::from(date.to_iso_string())),
+        None => Some(input::string(&expires_at, "expiresAt")?),
     };
-    Ok(GlobalWalletConnectionCreateRequest { expires_at })
+    let Some(expires_at) = expires_at.filter(|text| !text.is_empty()) else {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "expiresAt must be a valid Date or an ISO 8601 timestamp",
+        )
+        .with_field("expiresAt"));
+    };
+    let body = Object::new();
+    let _ = Reflect::set(
+        &body,
+        &JsValue::from_str("expiresAt"),
+        &JsValue::from_str(&expires_at),
+    );
+    stringify(&body, "request")
 }
 
 /// A client of Dynamic's admin API (server-side: it holds an API token).
@@ -524,27 +646,29 @@ impl JsDynamicAdminClient {
         #[wasm_bindgen(unchecked_param_type = "BulkCreateUsersOptions | undefined")]
         options: JsValue,
     ) -> Promise {
-        let client = self.inner.clone();
         let prepared = bulk_arguments(&users, &options)
-            .map(|(users, upsert)| async move { client.bulk_create_users(&users, upsert).await });
-        promise(prepared)
+            .map(|(body, upsert)| self.inner.prepare_bulk_create_users(body, upsert));
+        send(self.inner.transport(), prepared, Finish::Value)
     }
 }
 
-fn bulk_arguments(
-    users: &JsValue,
-    options: &JsValue,
-) -> Result<(Vec<InternalUserFields>, Option<bool>)> {
+/// The JSON array of users and the `upsert` option.
+fn bulk_arguments(users: &JsValue, options: &JsValue) -> Result<(String, Option<bool>)> {
     if !Array::is_array(users) {
         return Err(wrong_type("users", "an array of users", users));
     }
-    let users: Vec<InternalUserFields> = input::array(users, "users")?;
+    let copy = Array::from(&input::snapshot(users, "users")?);
+    let picked = Array::new();
+    for (i, user) in copy.iter().enumerate() {
+        let path = format!("users[{i}]");
+        picked.push(&pick(&user, INTERNAL_USER_FIELDS_FIELDS, "users", &path)?);
+    }
     let upsert = if options.is_undefined() || options.is_null() {
         None
     } else {
         Options::read(options, "bulkCreateUsers")?.optional_bool("upsert")?
     };
-    Ok((users, upsert))
+    Ok((stringify(&picked, "users")?, upsert))
 }
 
 /// A client of the Snag Solutions API.
@@ -584,11 +708,12 @@ impl JsSnagClient {
     /// `POST /api/users/connect`: connects a wallet to a Snag user. Not retried after a lost
     /// response.
     #[wasm_bindgen(js_name = connectWallet, unchecked_return_type = "Promise<SnagConnectResponse>")]
-    pub fn connect_wallet(&self, params: Ts<SnagConnectParams>) -> Promise {
-        let client = self.inner.clone();
-        promise(
-            input::ts(&params, "params")
-                .map(|params| async move { client.connect_wallet(&params).await }),
-        )
+    pub fn connect_wallet(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SnagConnectParams")] params: JsValue,
+    ) -> Promise {
+        let prepared = request_json(&params, "params", SNAG_CONNECT_PARAMS_FIELDS)
+            .map(|body| self.inner.prepare_connect_wallet(body));
+        send(self.inner.transport(), prepared, Finish::Value)
     }
 }

@@ -56,7 +56,7 @@ export interface WalletLinkerError extends Error {
   apiCode?: string;
   /** The response body of a failed service call (bounded). */
   body?: string;
-  /** The step of linkWallet that failed: "nonce", "message", "sign", "verify", "link", "snag". */
+  /** The step of linkWallet that failed: "connect", "nonce", "message", "sign", "verify", "link", "snag". */
   step?: string;
 }
 "#;

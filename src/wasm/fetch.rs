@@ -1,5 +1,5 @@
 //! The platform under the service clients: [`Transport`] over `fetch`, and [`JsonCodec`] over the
-//! engine's `JSON`.
+//! engine's `JSON` (a response stays the JS value `JSON.parse` made; Rust reads single members).
 //!
 //! `fetch`, `setTimeout` and `clearTimeout` are reached through the global object (not `window`),
 //! so the clients work in browsers, web workers and Node >= 20 alike. Each attempt gets its own
@@ -7,8 +7,6 @@
 //! (→ `ABORTED`); both also cover reading the body.
 
 use js_sys::{Array, Function, Promise, Reflect};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -17,7 +15,9 @@ use web_sys::{
 };
 
 use crate::api::client::{MAX_RESPONSE_BYTES, declared_length};
-use crate::api::{Credentials, HttpRequest, HttpResponse, JsonCodec, Transport, TransportError};
+use crate::api::{
+    Credentials, HttpRequest, HttpResponse, JsonCodec, JsonKind, Transport, TransportError,
+};
 
 #[wasm_bindgen]
 extern "C" {
@@ -48,6 +48,7 @@ fn off_abort(signal: &AbortSignal, listener: &Function) {
 }
 
 /// `fetch` with per-attempt timeouts and an optional caller `AbortSignal`.
+#[derive(Clone)]
 pub struct FetchTransport {
     signal: Option<AbortSignal>,
 }
@@ -254,29 +255,79 @@ pub fn describe(error: &JsValue) -> String {
     text
 }
 
-/// The engine's `JSON.parse` / `JSON.stringify`, with serde-wasm-bindgen in between.
+#[wasm_bindgen(inline_js = r#"
+// Wire names of the free-form members of the response models (types::FREE_FORM_FIELDS): their
+// nulls are data. Elsewhere a null member reads as absent, as in the official clients.
+const FREE_FORM = new Set(["metadata", "properties", "wallet_properties", "business_account_properties", "oauth_metadata", "validationRules", "profile"]);
+const MAX_DEPTH = 64;
+export function parseJson(text) {
+  const value = JSON.parse(text);
+  const drop = (v, depth) => {
+    if (v === null || typeof v !== 'object') return;
+    if (depth > MAX_DEPTH) throw new RangeError('JSON nested deeper than ' + MAX_DEPTH + ' levels');
+    if (Array.isArray(v)) {
+      for (const item of v) drop(item, depth + 1);
+      return;
+    }
+    for (const key of Object.keys(v)) {
+      if (v[key] === null) delete v[key];
+      else if (!FREE_FORM.has(key)) drop(v[key], depth + 1);
+    }
+  };
+  drop(value, 0);
+  return value;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = parseJson)]
+    fn parse_json(text: &str) -> Result<JsValue, JsValue>;
+}
+
+/// The engine's `JSON.parse`; a parsed document stays a JS value (handed to the caller as it is).
 pub struct JsJson;
 
 impl JsonCodec for JsJson {
-    fn encode<T: Serialize + ?Sized>(&self, value: &T) -> Result<String, String> {
-        let js = to_plain_js(value).map_err(|e| e.to_string())?;
-        js_sys::JSON::stringify(&js)
-            .map_err(|e| describe(&e))?
-            .as_string()
-            .ok_or_else(|| "JSON.stringify returned no text".to_owned())
+    type Raw = JsValue;
+
+    fn parse(&self, text: &str) -> Result<JsValue, String> {
+        parse_json(text).map_err(|e| describe(&e))
     }
 
-    fn decode<T: DeserializeOwned>(&self, text: &str) -> Result<T, String> {
-        let js = js_sys::JSON::parse(text).map_err(|e| describe(&e))?;
-        serde_wasm_bindgen::from_value(js).map_err(|e| e.to_string())
+    fn member(&self, value: &JsValue, key: &str) -> Option<JsValue> {
+        if !value.is_object() {
+            return None;
+        }
+        Reflect::get(value, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
     }
-}
 
-/// A Rust value as plain JS data: maps become objects, absent options are omitted (the models skip
-/// `None`), and a JSON `null` inside free-form data stays `null` (not `undefined`).
-pub fn to_plain_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    value.serialize(&serializer)
+    fn kind(&self, value: &JsValue) -> JsonKind {
+        if value.is_string() {
+            JsonKind::String
+        } else if value.as_f64().is_some() {
+            JsonKind::Number
+        } else if value.as_bool().is_some() {
+            JsonKind::Bool
+        } else if Array::is_array(value) {
+            JsonKind::Array
+        } else if value.is_object() {
+            JsonKind::Object
+        } else {
+            // `null` (JSON.parse makes nothing else)
+            JsonKind::Null
+        }
+    }
+
+    fn as_string(&self, value: &JsValue) -> Option<String> {
+        value.as_string()
+    }
+
+    fn as_number(&self, value: &JsValue) -> Option<f64> {
+        value.as_f64()
+    }
+
+    fn set_number(&self, object: &mut JsValue, key: &str, value: f64) {
+        let _ = Reflect::set(object, &JsValue::from_str(key), &JsValue::from_f64(value));
+    }
 }

@@ -267,8 +267,33 @@ pub struct LinkWalletOptions {
 /// `HTTP_ERROR` at "link" when Dynamic refuses (with `status` and `apiCode`), and so on.
 #[wasm_bindgen(js_name = linkWallet, unchecked_return_type = "Promise<LinkResult>")]
 pub fn link_wallet(options: Ts<LinkWalletOptions>) -> Promise {
-    let options = input::ts(&options, "options");
+    let original = options.js_value();
+    let options = input::ts(&options, "options").map(|parsed| with_originals(parsed, &original));
     wasm_bindgen_futures::future_to_promise(async move { Ok(run(options?).await?) })
+}
+
+/// Puts back the caller's own objects (clients, wallet, callbacks): argument reading works on a
+/// copy of plain objects, and a duck-typed client's methods must run on the caller's object
+/// (its `this` and state), not on a copy.
+fn with_originals(mut options: LinkWalletOptions, original: &JsValue) -> LinkWalletOptions {
+    let own = |object: &JsValue, key: &str, copy: JsValue| {
+        let value = get(object, key);
+        if value.is_undefined() || value.is_null() {
+            copy
+        } else {
+            value
+        }
+    };
+    options.dynamic = own(original, "dynamic", options.dynamic);
+    options.wallet = own(original, "wallet", options.wallet);
+    options.sign_message = own(original, "signMessage", options.sign_message);
+    options.signal = own(original, "signal", options.signal);
+    options.on_step = own(original, "onStep", options.on_step);
+    if let Some(snag) = options.snag.as_mut() {
+        let original_snag = get(original, "snag");
+        snag.client = own(&original_snag, "client", std::mem::take(&mut snag.client));
+    }
+    options
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -392,10 +392,10 @@ fn is_solana_standard_wallet(wallet: &JsValue) -> bool {
 /// `window.ethereum`. Resolves to an empty array where there is no window (Node).
 #[wasm_bindgen(js_name = discoverEvmWallets, unchecked_return_type = "Promise<WalletAdapter[]>")]
 pub fn discover_evm_wallets(
-    #[wasm_bindgen(js_name = timeoutMs, unchecked_param_type = "number | undefined")]
-    timeout_ms: JsValue,
+    #[wasm_bindgen(js_name = timeoutMs, unchecked_optional_param_type = "number")]
+    timeout_ms: Option<JsValue>,
 ) -> Promise {
-    let timeout = discovery_timeout(&timeout_ms);
+    let timeout = discovery_timeout(&timeout_ms.unwrap_or(JsValue::UNDEFINED));
     wasm_bindgen_futures::future_to_promise(async move {
         let timeout = timeout?;
         let Some(target) = event_target() else {
@@ -456,10 +456,10 @@ fn injected_evm_name(provider: &JsValue) -> String {
 /// `window.phantom.solana` / `window.solana`. Resolves to an empty array where there is no window.
 #[wasm_bindgen(js_name = discoverSolanaWallets, unchecked_return_type = "Promise<WalletAdapter[]>")]
 pub fn discover_solana_wallets(
-    #[wasm_bindgen(js_name = timeoutMs, unchecked_param_type = "number | undefined")]
-    timeout_ms: JsValue,
+    #[wasm_bindgen(js_name = timeoutMs, unchecked_optional_param_type = "number")]
+    timeout_ms: Option<JsValue>,
 ) -> Promise {
-    let timeout = discovery_timeout(&timeout_ms);
+    let timeout = discovery_timeout(&timeout_ms.unwrap_or(JsValue::UNDEFINED));
     wasm_bindgen_futures::future_to_promise(async move {
         let timeout = timeout?;
         let Some(target) = event_target() else {
@@ -892,8 +892,11 @@ impl WalletAdapter {
     #[wasm_bindgen(js_name = fromEip1193)]
     pub fn from_eip1193(
         #[wasm_bindgen(unchecked_param_type = "Eip1193Provider")] provider: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Eip6963ProviderInfo | undefined")] info: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Eip6963ProviderInfo")] info: Option<
+            JsValue,
+        >,
     ) -> Result<WalletAdapter> {
+        let info = info.unwrap_or(JsValue::UNDEFINED);
         if get_function(&provider, "request").is_none() {
             return Err(Error::new(
                 ErrorCode::InvalidArgument,

@@ -525,6 +525,147 @@ test('methods reject bad arguments (never throw synchronously)', async () => {
   await assert.rejects(snag.connectWallet({ walletType: 'evm' }), { code: 'INVALID_ARGUMENT', field: 'params' });
 });
 
+// ---------------------------------------------------------------------------------------------
+// What is sent and what comes back: requests reduced to their model's members and checked;
+// responses as parsed, checked for the members their model requires. A stubbed global fetch
+// answers here (no sandbox), so the exact JSON on both sides is visible.
+
+/** Runs `body` while the global fetch records each request and answers `status` with `answer`. */
+async function withAnswer(status, answer, body) {
+  const original = globalThis.fetch;
+  const sent = [];
+  globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    sent.push({ url: request.url, body: request.body === null ? undefined : JSON.parse(await request.text()) });
+    const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
+    return new Response(text, { status, headers: { 'content-type': 'application/json' } });
+  };
+  try {
+    return { outcome: await body(), sent };
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
+const STUB_BASE = 'http://127.0.0.1:9/api/v0';
+const stubDynamic = (options = {}) => new DynamicClient({ environmentId, baseUrl: STUB_BASE, authToken: 'old.jwt', maxRetries: 0, ...options });
+const stubAnswer = {
+  user: { id: 'u1', projectEnvironmentId: environmentId, verifiedCredentials: [{ id: 'c1', format: 'blockchain', signInEnabled: true }] },
+  expiresAt: 1767229200,
+  jwt: 'new.jwt',
+};
+const minimalRequest = {
+  signedMessage: '0xsig', messageToSign: 'msg', publicWalletAddress: '0xabc', chain: 'EVM', walletName: 'metamask', walletProvider: 'browserExtension',
+};
+
+test('a request sends only the members its model knows, at every level', async () => {
+  const request = {
+    ...minimalRequest,
+    unknownTopLevel: 'dropped',
+    captchaToken: undefined,
+    network: null,
+    oauth: { provider: 'google', accessToken: 'at', extra: 1 },
+    additionalWalletAddresses: [{ address: 'bc1q', type: 'ordinals', hidden: true }],
+    requestedScopes: ['credential:link'],
+  };
+  const { sent } = await withAnswer(200, stubAnswer, () => stubDynamic().verifyLink(request));
+  assert.deepEqual(sent[0].body, {
+    ...minimalRequest,
+    oauth: { provider: 'google', accessToken: 'at' },
+    additionalWalletAddresses: [{ address: 'bc1q', type: 'ordinals' }],
+    requestedScopes: ['credential:link'],
+  });
+  // Free-form members are sent as given.
+  const admin = new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN, baseUrl: STUB_BASE, dangerouslyAllowBrowser: true });
+  const users = [{ email: 'a@example.com', metadata: { nested: [1, null, { deep: 'x' }] }, other: 'dropped' }];
+  const bulk = await withAnswer(201, { total: 1 }, () => admin.bulkCreateUsers(users));
+  assert.deepEqual(bulk.sent[0].body, [{ email: 'a@example.com', metadata: { nested: [1, null, { deep: 'x' }] } }]);
+  assert.deepEqual(bulk.outcome, { total: 1 });
+});
+
+test('a request member of the wrong type is INVALID_ARGUMENT naming its path, and nothing is sent', async () => {
+  const admin = new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN, baseUrl: STUB_BASE, dangerouslyAllowBrowser: true });
+  const snag = new SnagClient({ baseUrl: `${STUB_BASE}/snag` });
+  const ton = { account: { address: 'a', chain: '-239', publicKey: 'pk' }, proof: { domain: { lengthBytes: 3, value: 'a.b' }, payload: 'p', signature: 's', timestamp: 'now' } };
+  const cases = [
+    [() => stubDynamic().verify({ ...minimalRequest, chain: 1 }), 'request', /request\.chain must be a string, received number/],
+    [() => stubDynamic().verifyLink({ ...minimalRequest, walletName: undefined }), 'request', /request\.walletName is required/],
+    [() => stubDynamic().verifyLink({ ...minimalRequest, oauth: 'google' }), 'request', /request\.oauth must be an object/],
+    [() => stubDynamic().verifyLink({ ...minimalRequest, additionalWalletAddresses: [{ address: 'a' }] }), 'request', /request\.additionalWalletAddresses\[0\]\.type is required/],
+    [() => stubDynamic().verifyLink({ ...minimalRequest, requestedScopes: ['a', 7] }), 'request', /request\.requestedScopes must be an array of strings/],
+    [() => stubDynamic().verifyLink({ ...minimalRequest, skipEmptyAccountCheck: 'yes' }), 'request', /skipEmptyAccountCheck must be a boolean/],
+    [() => stubDynamic().verifyUnlink({ walletId: 5 }), 'request', /request\.walletId/],
+    [() => admin.bulkCreateUsers([{ email: 'a@example.com' }, 'bob']), 'users', /users\[1\] must be an object/],
+    [() => admin.bulkCreateUsers([{ wallets: [{ chain: 'EVM' }] }]), 'users', /users\[0\]\.wallets\[0\]\.publicWalletAddress is required/],
+    [() => snag.connectWallet({ organizationId: 'o', walletAddress: 'w', walletType: 'ton', websiteId: 'x', verificationData: { tonVerification: ton } }),
+      'params', /params\.verificationData\.tonVerification\.proof\.timestamp must be a finite number/],
+  ];
+  for (const [call, field, message] of cases) {
+    const { sent } = await withAnswer(200, stubAnswer, async () => {
+      await assert.rejects(call(), (e) => {
+        assert.equal(e.code, 'INVALID_ARGUMENT');
+        assert.equal(e.field, field);
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+    assert.equal(sent.length, 0);
+  }
+});
+
+test('a response reaches the caller as parsed: unknown members kept, null members absent', async () => {
+  const answer = {
+    ...stubAnswer,
+    newFeature: { x: [1, 2] },
+    mfaToken: null,
+    user: { ...stubAnswer.user, alias: null, metadata: { plan: null, list: [null] } },
+  };
+  const client = stubDynamic();
+  const { outcome } = await withAnswer(200, answer, () => client.verifyLink(minimalRequest));
+  assert.deepEqual(outcome, {
+    ...stubAnswer,
+    newFeature: { x: [1, 2] },
+    user: { ...stubAnswer.user, metadata: { plan: null, list: [null] } },
+  });
+  assert.equal('mfaToken' in outcome, false);
+  assert.equal(client.authToken, 'new.jwt');
+  // An expiry the service writes as a numeric string is the number the type promises.
+  const stringly = await withAnswer(200, { ...stubAnswer, expiresAt: '1715620310' }, () => stubDynamic().verify(minimalRequest));
+  assert.equal(stringly.outcome.expiresAt, 1715620310);
+});
+
+test('a response without a member its model requires is INVALID_RESPONSE naming it', async () => {
+  const { user } = stubAnswer;
+  const cases = [
+    [(c) => c.verifyLink(minimalRequest), { jwt: 'new.jwt', expiresAt: 1 }, 'user'],
+    [(c) => c.verifyLink(minimalRequest), { user: { ...user, verifiedCredentials: {} }, expiresAt: 1, jwt: 'new.jwt' }, 'verifiedCredentials'],
+    [(c) => c.verify(minimalRequest), { user, expiresAt: 'soon' }, 'expiresAt'],
+    [(c) => c.verify(minimalRequest), [stubAnswer], undefined],
+    [(c) => c.getNonce(), { nonce: '' }, 'nonce'],
+    [(c) => c.createGlobalWalletConnection({ expiresAt: new Date() }), { userId: 'u', appUrl: 'a', status: 'connected', createdAt: 'c' }, 'id'],
+  ];
+  for (const [call, answer, field] of cases) {
+    const client = stubDynamic();
+    await withAnswer(200, answer, async () => {
+      await assert.rejects(call(client), (e) => {
+        assert.equal(e.code, 'INVALID_RESPONSE');
+        assert.equal(e.status, 200);
+        assert.equal(e.field, field);
+        assert.equal(e.body, JSON.stringify(answer));
+        return true;
+      });
+    });
+    assert.equal(client.authToken, 'old.jwt', 'the jwt of an invalid response is not kept');
+  }
+  const snag = new SnagClient({ baseUrl: `${STUB_BASE}/snag` });
+  await withAnswer(200, { id: 's', createdAt: 'c', updatedAt: 'u' }, async () => {
+    await assert.rejects(snag.connectWallet({ organizationId: 'o', walletAddress: 'w', walletType: 'evm', websiteId: 'x' }), { code: 'INVALID_RESPONSE', field: 'walletAddress' });
+  });
+  await withAnswer(200, '[1, 2', async () => {
+    await assert.rejects(stubDynamic().getNonce(), { code: 'INVALID_RESPONSE', body: '[1, 2' });
+  });
+});
+
 test('close the sandbox', async () => {
   await closeSandbox();
 });

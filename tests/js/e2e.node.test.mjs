@@ -225,6 +225,7 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 390, `the page is ${width} px wide`);
       await page.screenshot({ path: `${SCREENSHOTS}demo-390.png`, fullPage: true });
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `${SCREENSHOTS}demo-390-top.png` });
     });
   } finally {

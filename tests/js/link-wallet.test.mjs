@@ -236,6 +236,30 @@ test('the request sent to Dynamic is the proof that was checked', async () => {
   assert.equal(result.jwt, 'new.jwt.token');
 });
 
+test("a duck-typed client's methods run on the caller's own object (its this and state)", async () => {
+  const evm = evmSigner();
+  const client = {
+    authToken: 'jwt',
+    nonces: ['abcdef0123456789'],
+    sent: [],
+    async getNonce() {
+      return this.nonces.shift();
+    },
+    async verify() {
+      throw new Error('not expected');
+    },
+    async verifyLink(request) {
+      this.sent.push(request);
+      return { user: { id: 'u', projectEnvironmentId: environmentId, verifiedCredentials: [] }, expiresAt: 1 };
+    },
+  };
+  const result = await wl.linkWallet({ ...where, dynamic: client, chain: 'EVM', address: evm.address, walletName: 'm', signMessage: evm.sign });
+  assert.deepEqual(client.nonces, [], 'getNonce ran with this = the client');
+  assert.equal(client.sent.length, 1);
+  assert.equal(client.sent[0].messageToSign, result.message);
+  assert.equal(result.jwt, undefined, 'no jwt in the response, none in the result');
+});
+
 test('wallet refusals: 4001 is USER_REJECTED, other throws WALLET_ERROR, both at step "sign"', async () => {
   const base = { ...where, dynamic: mockDynamic(), chain: 'EVM', address: evmSigner().address, walletName: 'm' };
   const rejected = await rejection(

@@ -138,9 +138,18 @@ const minimalVerifyRequest = {
   walletProvider: 'browserExtension',
 };
 
+// Members the models do not know: the official ToJSON drops them at every level, and so do we.
+const verifyRequestWithUnknownMembers = {
+  ...fullVerifyRequest,
+  unknownTopLevel: 'x',
+  oauth: { ...fullVerifyRequest.oauth, unknownNested: 1 },
+  additionalWalletAddresses: [{ ...fullVerifyRequest.additionalWalletAddresses[0], unknownInArray: true }],
+};
+
 for (const [label, request] of [
   ['full', fullVerifyRequest],
   ['minimal', minimalVerifyRequest],
+  ['with unknown members', verifyRequestWithUnknownMembers],
 ]) {
   for (const method of ['verify', 'verifyLink']) {
     test(`${method} (${label} VerifyRequest) sends what the official client sends`, async () => {
@@ -156,6 +165,19 @@ for (const [label, request] of [
     });
   }
 }
+
+test('unknown response members reach the caller; the known ones read as the official model reads them', async () => {
+  // The official FromJSON/ToJSON keeps only the members it knows; we hand the parsed JSON over.
+  const response = { ...verifyResponse, addedLater: { a: [1] }, user: { ...sdkUser, addedToUser: 'x' } };
+  const { ourResult, officialResult } = await both(
+    { response },
+    () => new DynamicClient({ environmentId: ENV, baseUrl: BASE, authToken: JWT }).verifyLink(minimalVerifyRequest),
+    (fetchApi) => sdkApi(fetchApi, JWT).verifyLink({ environmentId: ENV, verifyRequest: sdk.VerifyRequestFromJSON(minimalVerifyRequest) }),
+  );
+  const official = plain(sdk.VerifyResponseToJSON(officialResult));
+  assert.equal(official.addedLater, undefined);
+  assert.deepEqual(ourResult, { ...official, addedLater: { a: [1] }, user: { ...official.user, addedToUser: 'x' } });
+});
 
 test('verifyUnlink sends what the official client sends', async () => {
   for (const request of [

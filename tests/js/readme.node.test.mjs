@@ -13,7 +13,7 @@ test('README quick start runs and prints what it promises', () => {
   try {
     const out = execFileSync(process.execPath, [file], { encoding: 'utf8' });
     assert.match(out, /^signed in as 0x[0-9a-fA-F]{40}$/m);
-    assert.match(out, /^refused: expected example\.com, got evil\.example$/m);
+    assert.match(out, /^refused: the message is for example\.com, not evil\.example$/m);
     assert.match(out, /^true$/m);
   } finally {
     rmSync(file, { force: true });

@@ -883,9 +883,15 @@ export function createSandbox(options = {}) {
     res.end(body);
   }
 
+  const guardedSockets = new WeakSet();
+
   async function processRequest(req, res, url) {
     res.on('error', () => {});
-    req.socket.on('error', () => {});
+    // One listener per socket, not per request: keep-alive sockets serve many requests.
+    if (!guardedSockets.has(req.socket)) {
+      guardedSockets.add(req.socket);
+      req.socket.on('error', () => {});
+    }
     const origin = req.headers.origin;
     const ctx = {
       req,
