@@ -33,7 +33,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // while the benchmark runs.
 mkdirSync(out, { recursive: true });
 const pkgDir = path.join(out, 'pkg');
-const cargoWasm = path.join(out, 'wallet_linker.cargo.wasm');
+const cargoWasm = path.join(out, 'cargo/wallet_linker.wasm'); // wasm-bindgen names its output after the file
 const PKG_FILES = ['package.json', 'index.js', 'node.js', 'wallet_linker.js', 'wallet_linker_bg.wasm'];
 for (let attempt = 0; ; attempt++) {
   rmSync(pkgDir, { recursive: true, force: true });
@@ -47,6 +47,7 @@ for (let attempt = 0; ; attempt++) {
   log('[bench] pkg/ is being rebuilt by someone else; waiting');
   await new Promise((r) => setTimeout(r, 10_000));
 }
+mkdirSync(path.dirname(cargoWasm), { recursive: true });
 cpSync(path.join(process.env.CARGO_TARGET_DIR ? path.resolve(root, process.env.CARGO_TARGET_DIR) : path.join(root, 'target'), 'wasm32-unknown-unknown/release/wallet_linker.wasm'), cargoWasm);
 const fixturesPath = path.join(out, 'fixtures.json');
 const fixtures = await makeFixtures();

@@ -1,12 +1,12 @@
-// Our EVM and Solana verification speed for several builds of the package in one Node process,
+// Our EVM and Solana verification and SIWE parsing speed for several builds of the package in one Node process,
 // interleaved round by round so that machine load hits every build alike.
 // `node bench/variant-speed.mjs FIXTURES.json '[{"id","glue","wasm"}, ...]'` prints JSON
-// { id: { evm, solana } } (median ops/s).
+// { id: { evm, solana, siweParse } } (median ops/s).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const [fixturesPath, modulesJson] = process.argv.slice(2);
-const { evm, solana } = JSON.parse(readFileSync(fixturesPath, 'utf8'));
+const { evm, solana, siwe } = JSON.parse(readFileSync(fixturesPath, 'utf8'));
 const hex = (h) => Uint8Array.from(h.match(/../g), (b) => parseInt(b, 16));
 const message = new TextEncoder().encode(solana.message);
 const signature = hex(solana.signatureHex);
@@ -19,6 +19,7 @@ for (const m of JSON.parse(modulesJson)) {
   const ops = {
     evm: () => glue.verifyEvmSignature(evm.message, evm.signature, evm.address),
     solana: () => glue.verifySolanaSignature(message, signature, publicKey),
+    siweParse: () => glue.parseSiweMessage(siwe.message).nonce === siwe.nonce,
   };
   for (const [op, run] of Object.entries(ops)) {
     if (run() !== true) throw new Error(`${m.id}: ${op} gave a wrong answer`);

@@ -15,6 +15,9 @@ wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/wallet_linker_bg.wasm -o pkg/wallet_linker_bg.wasm
+# The glue's classes declare [Symbol.dispose]; this reference lets consumers whose `lib` predates
+# it (e.g. es2022 with skipLibCheck off) type-check the package without changing their config.
+sed -i '1i /// <reference lib="esnext.disposable" />' pkg/wallet_linker.d.ts
 cp js/index.js js/node.js js/index.d.ts pkg/
 cp README.md pkg/
 [ -f LICENSE-MIT ] && cp LICENSE-MIT LICENSE-APACHE pkg/

@@ -1,0 +1,120 @@
+// The fault matrix: every kind of HTTP failure the sandbox can inject, against an idempotent GET
+// (nonce) and a state-changing POST (verify/link), from Node and (bundled) from Chromium. Each row
+// states the outcome (success, or the error code) and how many attempts reached the server; for
+// the link, that the wallet is linked at most once whatever happened.
+import { test, assert, platform } from './harness.mjs';
+import * as wl from 'wallet-linker';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+
+let sandboxUrl = globalThis.SANDBOX_URL;
+let closeSandbox = async () => {};
+if (!sandboxUrl && platform === 'node') {
+  const serverModule = new URL('../../www/sandbox/server.mjs', import.meta.url).href;
+  const { createSandbox } = await import(serverModule);
+  const sandbox = await createSandbox({ logErrors: false }).listen(0);
+  sandboxUrl = sandbox.url;
+  closeSandbox = sandbox.close;
+}
+
+async function control(path, method = 'GET', body) {
+  const response = await fetch(`${sandboxUrl}/__sandbox/${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+const { environmentId } = await control('state');
+const domain = typeof location !== 'undefined' && location.host ? location.host : 'localhost';
+const client = (options) => new wl.DynamicClient({ environmentId, baseUrl: `${sandboxUrl}/api/v0`, timeoutMs: 2000, ...options });
+const httpDate = (msFromNow) => new Date(Date.now() + msFromNow).toUTCString();
+
+async function linkRequest(dynamic) {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const nonce = await dynamic.getNonce();
+  const messageToSign = [
+    `${domain} wants you to sign in with your Ethereum account:`, account.address, '',
+    'Link this wallet.', '', `URI: http://${domain}`, 'Version: 1', 'Chain ID: 1',
+    `Nonce: ${nonce}`, `Issued At: ${new Date().toISOString()}`,
+  ].join('\n');
+  return {
+    address: account.address,
+    request: {
+      signedMessage: await account.signMessage({ message: messageToSign }),
+      messageToSign, publicWalletAddress: account.address, chain: 'EVM', walletName: 'metamask', walletProvider: 'browserExtension',
+    },
+  };
+}
+
+// [name, fault spec (path filled in), GET outcome, GET attempts, POST outcome, POST attempts]
+// Outcomes: 'ok' or an error code; attempts are the requests the server logged. `NETWORK|...`
+// lists codes the platform may pick between (e.g. a body cut short reads as a network failure in
+// one engine and as bad JSON in another); `,` in attempts likewise.
+const MATRIX = [
+  ['slow response within the timeout', { kind: 'delay', delayMs: 300 }, 'ok', '1', 'ok', '1'],
+  ['slow response past the timeout', { kind: 'delay', delayMs: 4000, times: 3 }, 'TIMEOUT', '3', 'TIMEOUT', '1'],
+  // Chromium itself re-sends a request whose reused keep-alive connection was reset before any
+  // response byte (the server did not act), so the POST may succeed there on its second attempt.
+  ['connection reset before any byte', { kind: 'reset' }, 'ok', '2', 'NETWORK|ok', '1,2'],
+  ['connection reset mid-body', { kind: 'reset-mid-body' }, 'ok', '2', 'NETWORK|INVALID_RESPONSE', '1'],
+  ['503 burst (3x, no Retry-After): retries are bounded', { kind: 'status', status: 503, times: 3 }, 'HTTP_ERROR', '3', 'HTTP_ERROR', '1'],
+  ['503 burst (2x) then success', { kind: 'status', status: 503, times: 2 }, 'ok', '3', 'HTTP_ERROR', '1'],
+  ['503 with Retry-After seconds', { kind: 'status', status: 503, retryAfter: 1 }, 'ok', '2', 'ok', '2'],
+  ['429 with Retry-After as an HTTP date', { kind: 'status', status: 429, retryAfter: () => httpDate(1500) }, 'ok', '2', 'ok', '2'],
+  ['429 with retry-after-ms', { kind: 'status', status: 429, retryAfterMs: 200 }, 'ok', '2', 'ok', '2'],
+  ['500 error', { kind: 'status', status: 500 }, 'ok', '2', 'HTTP_ERROR', '1'],
+  ['HTML error page (502)', { kind: 'html', status: 502, times: 3 }, 'HTTP_ERROR', '3', 'HTTP_ERROR', '1'],
+  ['malformed JSON in a 200', { kind: 'malformed-json' }, 'INVALID_RESPONSE', '1', 'INVALID_RESPONSE', '1'],
+  ['truncated body (Content-Length too large)', { kind: 'truncated' }, 'ok|NETWORK|INVALID_RESPONSE', '1,2', 'NETWORK|INVALID_RESPONSE', '1'],
+  ['oversized body (20 MiB)', { kind: 'oversized' }, 'INVALID_RESPONSE', '1', 'INVALID_RESPONSE', '1'],
+  ['JSON labelled text/plain', { kind: 'wrong-content-type' }, 'ok|INVALID_RESPONSE', '1', 'ok|INVALID_RESPONSE', '1'],
+  ['response lost after the server acted', { kind: 'lost-response' }, 'ok', '2', 'NETWORK|HTTP_ERROR', '1,2'],
+];
+
+async function run(call, fault, path) {
+  const before = (await control('state')).requestLog.length;
+  const retryAfter = typeof fault.retryAfter === 'function' ? fault.retryAfter() : fault.retryAfter;
+  await control('faults', 'POST', [{ ...fault, retryAfter, path }]);
+  let outcome = 'ok';
+  let error;
+  try {
+    await call();
+  } catch (e) {
+    error = e;
+    outcome = wl.isWalletLinkerError(e) ? e.code : `foreign ${e?.name}: ${e?.message}`;
+  } finally {
+    await control('faults', 'DELETE');
+  }
+  // The server logs a request when it has answered it: let delayed answers land first.
+  if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs + 300));
+  const log = (await control('state')).requestLog.slice(before).filter((r) => r.path.includes(path));
+  return { outcome, attempts: log.length, error };
+}
+
+const matrix = [];
+for (const [name, fault, getOutcome, getAttempts, postOutcome, postAttempts] of MATRIX) {
+  test(`fault: ${name}`, { timeout: 60_000 }, async () => {
+    const get = await run(() => client().getNonce(), fault, '/nonce');
+    assert.ok(getOutcome.split('|').includes(get.outcome), `GET nonce: ${get.outcome} (${get.error?.message}), expected ${getOutcome}`);
+    assert.ok(getAttempts.split(',').includes(String(get.attempts)), `GET nonce: ${get.attempts} attempts, expected ${getAttempts}`);
+
+    const session = await control('session', 'POST', {});
+    const dynamic = client({ authToken: session.jwt });
+    const { address, request } = await linkRequest(dynamic);
+    const post = await run(() => dynamic.verifyLink(request), fault, '/verify/link');
+    assert.ok(postOutcome.split('|').includes(post.outcome), `POST link: ${post.outcome} (${post.error?.message}), expected ${postOutcome}`);
+    assert.ok(postAttempts.split(',').includes(String(post.attempts)), `POST link: ${post.attempts} attempts, expected ${postAttempts}`);
+    const user = (await control('state')).users.find((u) => u.id === session.user.id);
+    const copies = user.verifiedCredentials.filter((c) => c.address === address).length;
+    assert.ok(copies <= 1, `the wallet is linked ${copies} times`);
+    if (post.outcome === 'ok') assert.equal(copies, 1);
+    matrix.push(`| ${name} | ${get.outcome} (${get.attempts}) | ${post.outcome} (${post.attempts}), linked ${copies}x |`);
+  });
+}
+
+test('fault matrix summary', async (t) => {
+  t.diagnostic?.(`\n| fault (${platform}) | GET nonce (attempts) | POST verify/link (attempts) |\n|---|---|---|\n${matrix.join('\n')}`);
+  if (platform === 'node') console.log(`| fault (${platform}) | GET nonce | POST verify/link |\n|---|---|---|\n${matrix.join('\n')}`);
+  assert.equal(matrix.length, MATRIX.length);
+  await closeSandbox();
+});
