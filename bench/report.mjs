@@ -96,7 +96,7 @@ export function environmentLines(run) {
   const e = run.environment;
   return [
     `Machine: ${e.cpu} (${e.cores} cores), ${e.memoryGb} GB RAM, ${e.os}. Date: ${e.date}.`,
-    `Runtimes: ${run.node?.runtime ?? 'Node —'}; ${e.chromium}; native: ${e.rustc}, x86_64, release profile with opt-level 3, best of two runs (the wasm uses the package's opt-level "s", lto, wasm-opt -Oz).`,
+    `Runtimes: ${run.node?.runtime ?? 'Node —'}; ${e.chromium}; native: ${e.rustc}, x86_64, release profile with opt-level 3, best of two runs (the wasm uses the package's release profile: opt-level "s" with the crypto crates at 3, lto, wasm-opt -O3).`,
     `Load average (1/5/15 min) at the start of each phase — the machine was shared with other builds: ${e.load.map((l) => `${l.phase} ${l.loadavg}`).join('; ')}.`,
     `Method: median of ${run.options.samples} samples of >= ${run.options.sampleMs} ms after >= 300 ms warm-up; every contender's result checked once before timing; fixtures made by viem and tweetnacl, shared by all.`,
   ];

@@ -74,7 +74,7 @@ function attribute(items) {
 }
 
 /** Runs wasm-bindgen and wasm-opt as scripts/build.sh does; `keepNames` keeps the name section. */
-function bindAndOptimize(input, outDir, keepNames, level = '-Oz') {
+function bindAndOptimize(input, outDir, keepNames, level = '-O3') {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   execFileSync('wasm-bindgen', [input, '--out-dir', outDir, '--target', 'web', ...(keepNames ? [] : ['--remove-name-section', '--remove-producers-section'])]);
@@ -110,10 +110,10 @@ const VARIANTS = [
     speedOp: 'solana',
   },
   {
-    id: 'wasm-opt-O3',
-    title: 'the same cargo build, wasm-opt -O3 instead of -Oz',
+    id: 'wasm-opt-Oz',
+    title: 'the same cargo build, wasm-opt -Oz instead of -O3',
     noBuild: true,
-    wasmOpt: '-O3',
+    wasmOpt: '-Oz',
   },
   {
     id: 'core-only',
@@ -265,7 +265,7 @@ export async function sizeReport({ root, pkgDir, cargoWasm, variants = true, mor
     lines.push(
       '## Where the wasm bytes go (twiggy, by function name)',
       '',
-      `From \`twiggy top\` on the same build with its name section kept (wasm-opt -Oz -g): ${fmt(attribution.total)} B of code and data (the shipped file has ${fmt(shipped.wasmRaw)} B).`,
+      `From \`twiggy top\` on the same build with its name section kept (wasm-opt -O3 -g): ${fmt(attribution.total)} B of code and data (the shipped file has ${fmt(shipped.wasmRaw)} B).`,
       'Each function is counted once, under the first crate its demangled name mentions in this order; inlined code counts where it was inlined, and LTO merges all constants into a few data segments (the variants below measure the tables directly).',
       '',
       '| part | raw bytes | share | ≈ gzip -9 (proportional) |',

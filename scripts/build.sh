@@ -11,7 +11,7 @@ rm -rf pkg
 wasm-bindgen "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$profile_dir/wallet_linker.wasm" \
   --out-dir pkg --target web --remove-name-section --remove-producers-section
 # binaryen 132 from npm: Debian's binaryen 108 silently breaks the output.
-wasm-opt -Oz --strip-debug --strip-producers \
+wasm-opt -O3 --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/wallet_linker_bg.wasm -o pkg/wallet_linker_bg.wasm
