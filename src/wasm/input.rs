@@ -32,7 +32,9 @@ fn wrong_type(field: &str, expected: &str, value: &JsValue) -> Error {
     .with_received(type_name(value))
 }
 
-#[wasm_bindgen(inline_js = "export function isWellFormed(s) { return typeof s.isWellFormed === 'function' ? s.isWellFormed() : undefined; }")]
+#[wasm_bindgen(
+    inline_js = "export function isWellFormed(s) { return typeof s.isWellFormed === 'function' ? s.isWellFormed() : undefined; }"
+)]
 extern "C" {
     /// `true`/`false`, or `undefined` on engines before ES2024.
     #[wasm_bindgen(js_name = isWellFormed)]
