@@ -1700,6 +1700,28 @@ fn json_calls_check_the_members_the_models_require() {
     );
 }
 
+#[test]
+fn a_typed_call_keeps_the_jwt_only_of_a_response_its_model_reads() {
+    // Valid for the JSON call (the checked members are there), not for the typed model: a
+    // credential without its `id`.
+    let mut body = verify_response(Some("new.jwt"));
+    body["user"]["verifiedCredentials"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    let mock = Mock::scripted(vec![respond(200, body.clone()), respond(200, body)]);
+    let client = dynamic(&mock, Some("old.jwt"));
+    let e = expect_err(
+        block(client.verify_link(&verify_request())),
+        ErrorCode::InvalidResponse,
+    );
+    assert!(e.message.contains("not the expected JSON"), "{}", e.message);
+    assert_eq!(client.auth_token().as_deref(), Some("old.jwt"));
+    // The JSON call hands the same response over and keeps its token.
+    block(client.send_json(DynamicOperation::VerifyLink, Some("{}".into()))).unwrap();
+    assert_eq!(client.auth_token().as_deref(), Some("new.jwt"));
+}
+
 /// The field names serde's derive gives a struct's deserializer (its wire names).
 fn serde_fields<T: DeserializeOwned>() -> Vec<&'static str> {
     use serde::de::{Error as _, Visitor};

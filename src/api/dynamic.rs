@@ -202,14 +202,16 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
 
     /// Keeps the `jwt` of a response (a non-empty string) for later calls.
     pub fn keep_jwt(&self, response: &C::Raw) {
-        if let Some(jwt) = self
-            .codec
+        if let Some(jwt) = self.jwt_of(response) {
+            *self.auth_token.borrow_mut() = Some(jwt);
+        }
+    }
+
+    fn jwt_of(&self, response: &C::Raw) -> Option<String> {
+        self.codec
             .member(response, "jwt")
             .and_then(|jwt| self.codec.as_string(&jwt))
             .filter(|jwt| !jwt.is_empty())
-        {
-            *self.auth_token.borrow_mut() = Some(jwt);
-        }
     }
 }
 
@@ -253,8 +255,13 @@ impl<T: Transport, C: ModelCodec> DynamicClient<T, C> {
         let body = encode_body(&self.codec, request, operation.name())?;
         let call = self.prepare(operation, Some(body))?;
         let reply = execute(&self.transport, &self.codec, &call).await?;
-        self.keep_jwt(&reply.value);
-        decode_reply(&self.codec, &call, reply)
+        // Only the token of a response that is valid as a whole is kept.
+        let jwt = self.jwt_of(&reply.value);
+        let response = decode_reply(&self.codec, &call, reply)?;
+        if jwt.is_some() {
+            *self.auth_token.borrow_mut() = jwt;
+        }
+        Ok(response)
     }
 }
 
