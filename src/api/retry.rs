@@ -12,6 +12,7 @@
 //!   error (with its `status`) at once instead of a hidden minute-long stall.
 
 use super::transport::{HttpResponse, TransportError};
+use crate::message::grammar::{days_from_civil, days_in_month};
 
 /// Retries after the first attempt when the caller does not say (3 attempts in all).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -268,27 +269,7 @@ fn to_epoch_ms(year: i64, month: i64, day: i64, time: &str) -> Option<i64> {
     Some(((days * 24 + h) * 60 + m) * 60_000 + s * 1000)
 }
 
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The inverse of [`days_from_civil`]: (year, month, day).
+/// The inverse of [`days_from_civil`](crate::message::grammar::days_from_civil): (year, month, day).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

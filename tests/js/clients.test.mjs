@@ -4,23 +4,13 @@
 // Portable: runs in Node and, bundled, in headless Chromium (which sets globalThis.SANDBOX_URL).
 import { test, assert, platform } from './harness.mjs';
 import { DynamicAdminClient, DynamicClient, SnagClient } from 'wallet-linker';
+import { sandboxUrl, closeSandbox } from './sandbox-url.mjs';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
 // The sandbox's default credentials (createSandbox() without options).
 const SNAG_API_KEY = 'sandbox-snag-key';
 const ADMIN_TOKEN = 'dyn_sandbox_admin_token';
 
-let sandboxUrl = globalThis.SANDBOX_URL;
-let closeSandbox = async () => {};
-if (!sandboxUrl && platform === 'node') {
-  // A non-literal specifier keeps the Node-only server out of the browser bundle.
-  const serverModule = new URL('../../www/sandbox/server.mjs', import.meta.url).href;
-  const { createSandbox } = await import(serverModule);
-  const sandbox = await createSandbox({ logErrors: false }).listen(0);
-  sandboxUrl = sandbox.url;
-  closeSandbox = sandbox.close;
-}
-assert.ok(sandboxUrl, 'no sandbox: set globalThis.SANDBOX_URL or run in Node');
 
 const apiBase = `${sandboxUrl}/api/v0`;
 

@@ -1,20 +1,12 @@
 // Many linkWallet flows at once in one page (or one Node process) against the sandbox: every
 // credential is linked exactly once and every nonce is used once. Portable: Node and Chromium.
-import { test, assert, platform } from './harness.mjs';
+import { test, assert } from './harness.mjs';
 import * as wl from 'wallet-linker';
+import { sandboxUrl, closeSandbox } from './sandbox-url.mjs';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import bs58 from 'bs58';
 
-let sandboxUrl = globalThis.SANDBOX_URL;
-let closeSandbox = async () => {};
-if (!sandboxUrl && platform === 'node') {
-  const serverModule = new URL('../../www/sandbox/server.mjs', import.meta.url).href;
-  const { createSandbox } = await import(serverModule);
-  const sandbox = await createSandbox({ logErrors: false }).listen(0);
-  sandboxUrl = sandbox.url;
-  closeSandbox = sandbox.close;
-}
 
 const control = async (path, body) => {
   const response = await fetch(`${sandboxUrl}/__sandbox/${path}`, {

@@ -4,17 +4,9 @@
 // the link, that the wallet is linked at most once whatever happened.
 import { test, assert, platform } from './harness.mjs';
 import * as wl from 'wallet-linker';
+import { sandboxUrl, closeSandbox } from './sandbox-url.mjs';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
-let sandboxUrl = globalThis.SANDBOX_URL;
-let closeSandbox = async () => {};
-if (!sandboxUrl && platform === 'node') {
-  const serverModule = new URL('../../www/sandbox/server.mjs', import.meta.url).href;
-  const { createSandbox } = await import(serverModule);
-  const sandbox = await createSandbox({ logErrors: false }).listen(0);
-  sandboxUrl = sandbox.url;
-  closeSandbox = sandbox.close;
-}
 
 async function control(path, method = 'GET', body) {
   const response = await fetch(`${sandboxUrl}/__sandbox/${path}`, {

@@ -1,25 +1,15 @@
 // linkWallet: the whole flow against the sandbox (real HTTP), and each step's failure with its
 // code and step, using duck-typed clients and wallets. Portable: runs in Node and, bundled, in
 // headless Chromium (which sets globalThis.SANDBOX_URL).
-import { test, assert, platform } from './harness.mjs';
+import { test, assert } from './harness.mjs';
 import * as wl from 'wallet-linker';
+import { sandboxUrl, closeSandbox } from './sandbox-url.mjs';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { parseSiweMessage } from 'viem/siwe';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { parseSignInMessageText } from '@solana/wallet-standard-util';
 import bs58 from 'bs58';
 
-let sandboxUrl = globalThis.SANDBOX_URL;
-let closeSandbox = async () => {};
-if (!sandboxUrl && platform === 'node') {
-  // A non-literal specifier keeps the Node-only server out of the browser bundle.
-  const serverModule = new URL('../../www/sandbox/server.mjs', import.meta.url).href;
-  const { createSandbox } = await import(serverModule);
-  const sandbox = await createSandbox({ logErrors: false }).listen(0);
-  sandboxUrl = sandbox.url;
-  closeSandbox = sandbox.close;
-}
-assert.ok(sandboxUrl, 'no sandbox: set globalThis.SANDBOX_URL or run in Node');
 
 async function control(path, init = {}) {
   const response = await fetch(`${sandboxUrl}/__sandbox/${path}`, {
