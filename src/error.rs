@@ -136,12 +136,14 @@ pub struct Error {
 /// Longest `received`/`body` text kept in an error, so a huge input is not copied around.
 const MAX_DETAIL_CHARS: usize = 256;
 const MAX_BODY_CHARS: usize = 8192;
+const MAX_MESSAGE_CHARS: usize = 1024;
 
 impl Error {
+    /// A new error; the message is bounded (a service's error text can be arbitrarily long).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
-            message: message.into(),
+            message: truncate(message.into(), MAX_MESSAGE_CHARS),
             field: None,
             expected: None,
             received: None,
@@ -173,7 +175,7 @@ impl Error {
     }
 
     pub fn with_api_code(mut self, api_code: impl Into<String>) -> Self {
-        self.api_code = Some(api_code.into());
+        self.api_code = Some(truncate(api_code.into(), MAX_DETAIL_CHARS));
         self
     }
 
@@ -253,6 +255,10 @@ mod tests {
             .with_body(huge);
         assert_eq!(e.received.as_ref().map(|r| r.chars().count()), Some(257));
         assert_eq!(e.body.as_ref().map(|b| b.chars().count()), Some(8193));
+        let long =
+            Error::new(ErrorCode::HttpError, "y".repeat(1 << 20)).with_api_code("z".repeat(1000));
+        assert_eq!(long.message.chars().count(), 1025);
+        assert_eq!(long.api_code.map(|c| c.chars().count()), Some(257));
     }
 
     #[test]

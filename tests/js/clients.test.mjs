@@ -49,9 +49,9 @@ function dynamic(options = {}) {
 /** The requests the sandbox logged for paths containing `fragment` since `since` entries. */
 async function logged(fragment, since = 0) {
   const { requestLog } = await sandboxState();
-  return requestLog.slice(since).filter((entry) => entry.path.includes(fragment));
+  return requestLog.filter((entry) => entry.seq > since && entry.path.includes(fragment));
 }
-const logLength = async () => (await sandboxState()).requestLog.length;
+const logLength = async () => (await sandboxState()).requestLog.at(-1)?.seq ?? 0;
 
 // The sign-in message's domain: the page's host in a browser (the sandbox compares it with the
 // Origin header), a loopback host in Node (no Origin header).

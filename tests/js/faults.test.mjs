@@ -64,7 +64,7 @@ const MATRIX = [
 ];
 
 async function run(call, fault, path) {
-  const before = (await control('state')).requestLog.length;
+  const before = (await control('state')).requestLog.at(-1)?.seq ?? 0;
   const retryAfter = typeof fault.retryAfter === 'function' ? fault.retryAfter() : fault.retryAfter;
   await control('faults', 'POST', [{ ...fault, retryAfter, path }]);
   let outcome = 'ok';
@@ -79,7 +79,7 @@ async function run(call, fault, path) {
   }
   // The server logs a request when it has answered it: let delayed answers land first.
   if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs + 300));
-  const log = (await control('state')).requestLog.slice(before).filter((r) => r.path.includes(path));
+  const log = (await control('state')).requestLog.filter((r) => r.seq > before && r.path.includes(path));
   return { outcome, attempts: log.length, error };
 }
 

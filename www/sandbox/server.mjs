@@ -36,7 +36,7 @@
 // Test-control endpoints (CORS-enabled; never logged, never faulted):
 //   GET    /__sandbox/state    users with credentials, nonces (issued/used), Snag users and
 //                              connections, global wallet connections, armed faults, and the
-//                              request log [{method, path, status, time, fault?}]
+//                              request log [{seq, method, path, status, time, fault?}]
 //   POST   /__sandbox/reset    forget all state (users, nonces, log, faults)
 //   POST   /__sandbox/session  {email?, userId?, ttlSeconds?} -> a signed-in user: VerifyResponse
 //                              JSON (user, jwt, minifiedJwt, expiresAt); ttlSeconds <= 0 gives an
@@ -165,6 +165,7 @@ export function createSandbox(options = {}) {
     snagConnections: new Map(), // `${walletType}:${address}` -> connection
     globalWalletConnections: [],
     requestLog: [],
+    requestSeq: 0,
     faults,
   };
 
@@ -176,6 +177,7 @@ export function createSandbox(options = {}) {
     state.snagConnections.clear();
     state.globalWalletConnections.length = 0;
     state.requestLog.length = 0;
+    state.requestSeq = 0;
     faults.clear();
   }
 
@@ -865,7 +867,10 @@ export function createSandbox(options = {}) {
 
   function log(ctx, status, fault) {
     if (ctx.pathname.startsWith('/__sandbox/')) return;
-    const entry = { method: ctx.method, path: ctx.pathWithQuery, status, time: new Date(now()).toISOString() };
+    // `seq` counts every logged request since the last reset, so a test can ask for "what came
+    // after" even when the log has been trimmed to its last MAX_LOG_ENTRIES.
+    state.requestSeq += 1;
+    const entry = { seq: state.requestSeq, method: ctx.method, path: ctx.pathWithQuery, status, time: new Date(now()).toISOString() };
     if (fault) entry.fault = fault.kind;
     state.requestLog.push(entry);
     if (state.requestLog.length > MAX_LOG_ENTRIES) state.requestLog.splice(0, state.requestLog.length - MAX_LOG_ENTRIES);
