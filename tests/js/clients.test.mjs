@@ -51,7 +51,7 @@ async function logged(fragment, since = 0) {
   const { requestLog } = await sandboxState();
   return requestLog.filter((entry) => entry.seq > since && entry.path.includes(fragment));
 }
-const logLength = async () => (await sandboxState()).requestLog.at(-1)?.seq ?? 0;
+const logLength = async () => (await sandboxState()).requestSeq;
 
 // The sign-in message's domain: the page's host in a browser (the sandbox compares it with the
 // Origin header), a loopback host in Node (no Origin header).

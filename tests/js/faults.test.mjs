@@ -63,10 +63,10 @@ const MATRIX = [
   ['response lost after the server acted', { kind: 'lost-response' }, 'ok', '2', 'NETWORK|HTTP_ERROR', '1,2'],
 ];
 
-async function run(call, fault, path) {
-  const before = (await control('state')).requestLog.at(-1)?.seq ?? 0;
+async function run(call, fault, path, method) {
+  const before = (await control('state')).requestSeq;
   const retryAfter = typeof fault.retryAfter === 'function' ? fault.retryAfter() : fault.retryAfter;
-  await control('faults', 'POST', [{ ...fault, retryAfter, path }]);
+  await control('faults', 'POST', [{ ...fault, retryAfter, path, method }]);
   let outcome = 'ok';
   let error;
   try {
@@ -79,21 +79,22 @@ async function run(call, fault, path) {
   }
   // The server logs a request when it has answered it: let delayed answers land first.
   if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs + 300));
-  const log = (await control('state')).requestLog.filter((r) => r.seq > before && r.path.includes(path));
+  // By method too: a browser's CORS preflights (OPTIONS) are logged under the same path.
+  const log = (await control('state')).requestLog.filter((r) => r.seq > before && r.method === method && r.path.includes(path));
   return { outcome, attempts: log.length, error };
 }
 
 const matrix = [];
 for (const [name, fault, getOutcome, getAttempts, postOutcome, postAttempts] of MATRIX) {
   test(`fault: ${name}`, { timeout: 60_000 }, async () => {
-    const get = await run(() => client().getNonce(), fault, '/nonce');
+    const get = await run(() => client().getNonce(), fault, '/nonce', 'GET');
     assert.ok(getOutcome.split('|').includes(get.outcome), `GET nonce: ${get.outcome} (${get.error?.message}), expected ${getOutcome}`);
     assert.ok(getAttempts.split(',').includes(String(get.attempts)), `GET nonce: ${get.attempts} attempts, expected ${getAttempts}`);
 
     const session = await control('session', 'POST', {});
     const dynamic = client({ authToken: session.jwt });
     const { address, request } = await linkRequest(dynamic);
-    const post = await run(() => dynamic.verifyLink(request), fault, '/verify/link');
+    const post = await run(() => dynamic.verifyLink(request), fault, '/verify/link', 'POST');
     assert.ok(postOutcome.split('|').includes(post.outcome), `POST link: ${post.outcome} (${post.error?.message}), expected ${postOutcome}`);
     assert.ok(postAttempts.split(',').includes(String(post.attempts)), `POST link: ${post.attempts} attempts, expected ${postAttempts}`);
     const user = (await control('state')).users.find((u) => u.id === session.user.id);

@@ -729,6 +729,7 @@ export function createSandbox(options = {}) {
       globalWalletConnections: state.globalWalletConnections.map((c) => serialize.globalWalletConnection(c)),
       faults: faults.list(),
       requestLog: state.requestLog,
+      requestSeq: state.requestSeq,
     };
   }
 
@@ -867,10 +868,7 @@ export function createSandbox(options = {}) {
 
   function log(ctx, status, fault) {
     if (ctx.pathname.startsWith('/__sandbox/')) return;
-    // `seq` counts every logged request since the last reset, so a test can ask for "what came
-    // after" even when the log has been trimmed to its last MAX_LOG_ENTRIES.
-    state.requestSeq += 1;
-    const entry = { seq: state.requestSeq, method: ctx.method, path: ctx.pathWithQuery, status, time: new Date(now()).toISOString() };
+    const entry = { seq: ctx.seq, method: ctx.method, path: ctx.pathWithQuery, status, time: new Date(now()).toISOString() };
     if (fault) entry.fault = fault.kind;
     state.requestLog.push(entry);
     if (state.requestLog.length > MAX_LOG_ENTRIES) state.requestLog.splice(0, state.requestLog.length - MAX_LOG_ENTRIES);
@@ -904,6 +902,9 @@ export function createSandbox(options = {}) {
       method: req.method,
       pathname: url.pathname,
       pathWithQuery: url.pathname + url.search,
+      // Numbered on arrival (logged on completion), so a test can ask for the requests that
+      // arrived after a point, even when a slow earlier one completes later or the log was trimmed.
+      seq: url.pathname.startsWith('/__sandbox/') ? 0 : ++state.requestSeq,
       origin: origin && origin !== 'null' ? origin : undefined,
       rawBody: Buffer.alloc(0),
       environmentId: undefined,
