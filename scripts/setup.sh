@@ -28,7 +28,19 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# 3b. Debian's Redis (7.0: has GETDEL and SET NX PX) for the RedisNonceStore tests; the tests start
+#     their own redis-server on a loopback port, so the package's service is never used.
+if ! command -v redis-server >/dev/null; then
+  say "installing Debian redis-server"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  # Wait for another apt (e.g. the chromium step of a concurrent set-up) instead of failing.
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 install -y -qq redis-server >/dev/null \
+    || { $sudo_cmd apt-get update -qq \
+         && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 install -y -qq redis-server >/dev/null; }
 fi
 
 # 4. npm dev dependencies from the committed lockfile (binaryen's wasm-opt, playwright-core,
@@ -39,6 +51,17 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
+# npm 11 runs no install scripts: deno, bun and workerd must still run from node_modules/.bin (they
+# do, via their platform packages); if one does not, run its postinstall once, then insist.
+for tool in deno bun workerd; do
+  if ! "node_modules/.bin/$tool" --version >/dev/null 2>&1; then
+    say "running the postinstall of $tool"
+    for script in install.cjs install.js; do
+      if [ -f "node_modules/$tool/$script" ]; then (cd "node_modules/$tool" && node "$script"); break; fi
+    done
+    "node_modules/.bin/$tool" --version >/dev/null || { say "$tool does not run"; exit 1; }
+  fi
+done
 
 # 5. Test-only tools: cargo-fuzz (runs on the machine's nightly toolchain) and cargo-deny.
 if [ "$want_test_tools" = 1 ]; then
