@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ import nacl from 'tweetnacl';
 import { privateKeyToAccount } from 'viem/accounts';
 
 import { checkDynamicModel, DYNAMIC_ADMIN, DYNAMIC_SDK } from '../../www/sandbox/contract.mjs';
-import { decodeJwtClaims } from '../../www/sandbox/jwt.mjs';
+import { decodeJwtClaims, decodeJwtHeader, generateRsaSigningKey, signJwt } from '../../www/sandbox/jwt.mjs';
 import { parseSignInMessage } from '../../www/sandbox/message.mjs';
 import {
   createSandbox,
@@ -289,7 +290,7 @@ test('nonce: expires after nonceTtlMs (clock from the `now` option)', async (t) 
 // ------------------------------------------------------------------------------------------------
 // verify (sign in)
 
-test('verify: an EVM SIWE message signed with viem signs in and returns a real HS256 JWT', async (t) => {
+test('verify: an EVM SIWE message signed with viem signs in and returns a real RS256 JWT', async (t) => {
   const s = await startSandbox(t);
   const account = evmAccount('11');
   const r = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, account) });
@@ -305,14 +306,28 @@ test('verify: an EVM SIWE message signed with viem signs in and returns a real H
     { address: account.address, chain: 'eip155', format: 'blockchain', wallet_name: 'metamask', wallet_provider: 'browserExtension' },
   );
   assert.equal(user.lastVerifiedCredentialId, credential.id);
-  const [header] = jwt.split('.');
-  assert.deepEqual(JSON.parse(Buffer.from(header, 'base64url')), { alg: 'HS256', typ: 'JWT', kid: 'sandbox' });
+  const [published] = (await call(s.sdk('.well-known/jwks.json'))).data.keys;
+  assert.deepEqual(decodeJwtHeader(jwt), { alg: 'RS256', typ: 'JWT', kid: published.kid });
+  assert.deepEqual(decodeJwtHeader(minifiedJwt), { alg: 'RS256', typ: 'JWT', kid: published.kid });
   const claims = decodeJwtClaims(jwt);
   assert.equal(claims.sub, user.id);
+  assert.equal(claims.sid, user.sessionId);
+  assert.equal(claims.kid, published.kid);
   assert.equal(claims.environment_id, s.env);
+  assert.equal(claims.iss, `app.dynamicauth.com/${s.env}`);
+  assert.equal(claims.scope, 'user:basic');
+  assert.equal(claims.last_verified_credential_id, credential.id);
   assert.equal(claims.exp, expiresAt);
+  assert.equal(claims.exp - claims.iat, 2 * 60 * 60);
   assert.equal(claims.verified_credentials[0].address, account.address);
-  assert.equal(decodeJwtClaims(minifiedJwt).verified_credentials, undefined);
+  const minified = decodeJwtClaims(minifiedJwt);
+  assert.equal(minified.verified_credentials, undefined);
+  assert.deepEqual(minified, (({ verified_credentials, ...rest }) => rest)(claims));
+  // The signature is a real RS256 one by the published key (node:crypto, from the JWK).
+  const publicKey = createPublicKey({ key: published, format: 'jwk' });
+  const [h, p, sig] = jwt.split('.');
+  assert.equal(cryptoVerify('sha256', Buffer.from(`${h}.${p}`), publicKey, Buffer.from(sig, 'base64url')), true);
+  assert.equal(cryptoVerify('sha256', Buffer.from(`${h}.${p}x`), publicKey, Buffer.from(sig, 'base64url')), false);
 
   // Signing in again with the same wallet finds the same user.
   const again = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, account) });
@@ -494,8 +509,25 @@ test('auth: verify/link needs a valid, unexpired JWT of this sandbox', async (t)
   await expect401(bearer(tampered), /Invalid token signature/);
   const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${p}.`;
   await expect401(bearer(unsigned), /Unsupported token algorithm/);
+  // Algorithm confusion: HS256 keyed with the published public key (PEM, JWK JSON) is refused.
+  const { kid } = JSON.parse(Buffer.from(h, 'base64url'));
+  const publicKey = s.sandbox.jwtKey().publicKey;
+  for (const key of [publicKey, s.sandbox.jwks().keys[0], String(publicKey.export({ format: 'pem', type: 'spki' }))]) {
+    await expect401(bearer(signJwt(claims, { alg: 'HS256', key, kid })), /Unsupported token algorithm/);
+  }
+  // The sandbox's own private key under another algorithm is refused too.
+  for (const alg of ['RS512', 'PS256']) {
+    await expect401(bearer(signJwt(claims, { alg, key: s.sandbox.jwtKey().privateKey, kid })), /Unsupported token algorithm/);
+  }
+  // A foreign key: unknown kid, or the sandbox's kid with a signature that does not verify.
+  const stranger = generateRsaSigningKey();
+  await expect401(bearer(signJwt(claims, { key: stranger.privateKey, kid: stranger.kid })), /Unknown token key/);
+  await expect401(bearer(signJwt(claims, { key: stranger.privateKey, kid })), /Invalid token signature/);
+  await expect401(bearer(signJwt(claims, { key: stranger.privateKey })), /Unknown token key/);
+  // A key carried in the token itself is never used.
+  await expect401(bearer(signJwt(claims, { key: stranger.privateKey, kid: stranger.kid, header: { jwk: stranger.publicJwk } })), /Unknown token key/);
   const foreign = await startSandbox(t);
-  await expect401(bearer((await session(foreign)).jwt), /Invalid token signature/);
+  await expect401(bearer((await session(foreign)).jwt), /Unknown token key/);
   await expect401(bearer((await session(s, { ttlSeconds: -10 })).jwt), /expired/);
   clock.ms += 3601 * 1000;
   await expect401(bearer(jwt), /expired/);
@@ -722,16 +754,21 @@ test('users/bulk: bodies that break InternalUserFields[] are refused with 400', 
 // ------------------------------------------------------------------------------------------------
 // Snag
 
+const SNAG_IDS = { organizationId: '123e4567-e89b-12d3-a456-426614174001', websiteId: '123e4567-e89b-12d3-a456-426614174000' };
+
+/** Snag users/connect params with a proof: a message signed by the wallet (viem account or solanaWallet). */
+async function snagParams(wallet, { walletType = 'evm', message, ...extra } = {}) {
+  const text = message ?? `Connect ${wallet.address} to Snag`;
+  const signature =
+    walletType === 'evm' ? await wallet.signMessage({ message: text }) : bs58.encode(wallet.sign(text));
+  return { ...SNAG_IDS, walletType, walletAddress: wallet.address, verificationData: { message: text, signature }, ...extra };
+}
+
 test('snag: users/connect checks X-API-KEY and the UserConnectParams model', async (t) => {
   const s = await startSandbox(t);
   const url = `${s.url}/snag/api/users/connect`;
   const wallet = evmAccount('66');
-  const params = {
-    organizationId: '123e4567-e89b-12d3-a456-426614174001',
-    websiteId: '123e4567-e89b-12d3-a456-426614174000',
-    walletType: 'evm',
-    walletAddress: wallet.address,
-  };
+  const params = await snagParams(wallet);
   const noKey = await call(url, { method: 'POST', json: params });
   assert.equal(noKey.status, 401);
   assert.deepEqual(Object.keys(noKey.data), ['error']);
@@ -741,23 +778,10 @@ test('snag: users/connect checks X-API-KEY and the UserConnectParams model', asy
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(Object.keys(r.data).sort(), ['createdAt', 'id', 'updatedAt', 'walletAddress']);
   assert.equal(r.data.walletAddress, wallet.address);
-  const again = await call(url, { method: 'POST', headers: key, json: { ...params, walletAddress: wallet.address.toLowerCase() } });
+  const lower = await snagParams({ address: wallet.address.toLowerCase(), signMessage: (m) => wallet.signMessage(m) });
+  const again = await call(url, { method: 'POST', headers: key, json: lower });
+  assert.equal(again.status, 200, again.text);
   assert.equal(again.data.id, r.data.id, 'same EVM wallet, any case: same Snag user');
-
-  // Signed verification data is checked (viem).
-  const message = `Connect ${wallet.address} to Snag`;
-  const signed = await call(url, {
-    method: 'POST',
-    headers: key,
-    json: { ...params, verificationData: { message, signature: await wallet.signMessage({ message }) } },
-  });
-  assert.equal(signed.status, 200);
-  const forged = await call(url, {
-    method: 'POST',
-    headers: key,
-    json: { ...params, verificationData: { message, signature: await evmAccount('77').signMessage({ message }) } },
-  });
-  assert.equal(forged.status, 400);
 
   // Moving a wallet to another user needs confirmDisconnect.
   const otherUser = '123e4567-e89b-12d3-a456-426614174999';
@@ -770,6 +794,7 @@ test('snag: users/connect checks X-API-KEY and the UserConnectParams model', asy
     [{ ...params, walletType: 'bitcoin' }, /walletType must be one of: evm, solana, imx, sui, ton/],
     [(({ websiteId, ...rest }) => rest)(params), /websiteId is required/],
     [{ ...params, confirmDisconnect: 'yes' }, /confirmDisconnect must be a boolean/],
+    [{ ...params, verificationData: { ...params.verificationData, message: 42 } }, /verificationData\.message must be a string/],
     [{ ...params, verificationData: { tonVerification: { account: { address: 'a', chain: '-1', publicKey: 'p' } } } }, /tonVerification\.account\.chain must be one of: -239, -3/],
   ];
   for (const [body, pattern] of invalid) {
@@ -782,34 +807,158 @@ test('snag: users/connect checks X-API-KEY and the UserConnectParams model', asy
   assert.equal(st.snag.connections[0].userId, otherUser);
 });
 
-test('snag proxy: adds the key server-side; can forward to another Snag base URL', async (t) => {
+test('snag: users/connect refuses a connect without a proof (422) or with a proof by another wallet (400)', async (t) => {
   const s = await startSandbox(t);
-  const sol = solanaWallet(8);
-  const params = { organizationId: 'org', websiteId: 'site', walletType: 'solana', walletAddress: sol.address };
-  const viaProxy = await call(`${s.url}/proxy/snag/api/users/connect`, { method: 'POST', json: params });
-  assert.equal(viaProxy.status, 200, viaProxy.text);
-  assert.equal(viaProxy.data.walletAddress, sol.address);
-  // A key sent by the browser is ignored: the server's own key is used.
-  const withJunk = await call(`${s.url}/proxy/snag/api/users/connect`, { method: 'POST', headers: { 'x-api-key': 'junk' }, json: params });
-  assert.equal(withJunk.status, 200);
-  assert.equal(withJunk.data.id, viaProxy.data.id);
-  const message = 'snag sign in';
-  const solSigned = await call(`${s.url}/proxy/snag/api/users/connect`, {
-    method: 'POST',
-    json: { ...params, verificationData: { message, signature: bs58.encode(solanaWallet(9).sign(message)) } },
-  });
-  assert.equal(solSigned.status, 400, 'a Solana signature by another key is refused');
+  const url = `${s.url}/snag/api/users/connect`;
+  const key = { 'x-api-key': DEFAULT_SNAG_API_KEY };
+  const wallet = evmAccount('66');
+  const signed = await snagParams(wallet);
+  const { verificationData, ...bare } = signed;
+  // No proof at all, an empty verificationData, or half of one: 422, and nothing is connected.
+  const missing = [
+    bare,
+    { ...bare, verificationData: {} },
+    { ...bare, verificationData: { message: verificationData.message } },
+    { ...bare, verificationData: { signature: verificationData.signature } },
+    { ...bare, verificationData: { message: '', signature: verificationData.signature } },
+    { ...bare, verificationData: { accessToken: 'token' } },
+  ];
+  for (const body of missing) {
+    const r = await call(url, { method: 'POST', headers: key, json: body });
+    assert.equal(r.status, 422, JSON.stringify(body.verificationData));
+    assert.deepEqual(Object.keys(r.data), ['error']);
+    assert.match(r.data.error, /verificationData\.message and verificationData\.signature are required/);
+  }
+  // The official Snag SDK sees the refusal as its UnprocessableEntityError.
+  const sdk = new SnagSolutions({ apiKey: DEFAULT_SNAG_API_KEY, baseURL: `${s.url}/snag`, maxRetries: 0 });
+  await assert.rejects(sdk.users.connect(bare), (e) => e.status === 422 && e.constructor.name === 'UnprocessableEntityError');
 
-  const upstream = await startSandbox(t, { snagApiKey: 'upstream-key' });
-  const forwarding = await startSandbox(t, { snagApiKey: 'upstream-key', snagProxyTarget: `${upstream.url}/snag` });
-  const forwarded = await call(`${forwarding.url}/proxy/snag/api/users/connect`, { method: 'POST', json: params });
-  assert.equal(forwarded.status, 200, forwarded.text);
-  assert.equal((await state(upstream)).snag.connections[0].walletAddress, sol.address);
-  assert.equal((await state(forwarding)).snag.connections.length, 0);
-  const misconfigured = await startSandbox(t, { snagApiKey: 'not-the-key', snagProxyTarget: `${upstream.url}/snag` });
-  const denied = await call(`${misconfigured.url}/proxy/snag/api/users/connect`, { method: 'POST', json: params });
-  assert.equal(denied.status, 403);
-  assert.deepEqual(denied.data, { error: 'Invalid API key' });
+  // A proof signed by another EVM key, or for another message, is refused (viem).
+  const impostor = await snagParams(evmAccount('77'), { message: verificationData.message });
+  const forged = [
+    { ...bare, verificationData: impostor.verificationData },
+    { ...bare, verificationData: { ...verificationData, message: `${verificationData.message}!` } },
+    { ...bare, verificationData: { ...verificationData, signature: `0x${'11'.repeat(65)}` } },
+    { ...bare, walletAddress: '0x1234', verificationData },
+  ];
+  for (const body of forged) {
+    const r = await call(url, { method: 'POST', headers: key, json: body });
+    assert.equal(r.status, 400, r.text);
+    assert.deepEqual(r.data, { error: 'Invalid wallet signature' });
+  }
+
+  // Solana: the ed25519 signature of the message by walletAddress (tweetnacl), base58 or base64.
+  const sol = solanaWallet(8);
+  const solParams = await snagParams(sol, { walletType: 'solana' });
+  const sol58 = await call(url, { method: 'POST', headers: key, json: solParams });
+  assert.equal(sol58.status, 200, sol58.text);
+  assert.equal(sol58.data.walletAddress, sol.address);
+  const base64 = Buffer.from(bs58.decode(solParams.verificationData.signature)).toString('base64');
+  const sol64 = await call(url, { method: 'POST', headers: key, json: { ...solParams, verificationData: { ...solParams.verificationData, signature: base64 } } });
+  assert.equal(sol64.status, 200, sol64.text);
+  assert.equal(sol64.data.id, sol58.data.id);
+  const byOther = await snagParams(solanaWallet(9), { walletType: 'solana', message: solParams.verificationData.message });
+  const solForged = await call(url, { method: 'POST', headers: key, json: { ...solParams, verificationData: byOther.verificationData } });
+  assert.equal(solForged.status, 400);
+
+  // Wallet types the sandbox cannot check are refused, not waved through.
+  for (const walletType of ['sui', 'imx', 'ton']) {
+    const r = await call(url, { method: 'POST', headers: key, json: { ...signed, walletType } });
+    assert.equal(r.status, 422);
+    assert.match(r.data.error, new RegExp(`evm and solana wallet proofs only, not ${walletType}`));
+  }
+
+  // Only the Solana wallet got connected; no EVM refusal left a trace.
+  const st = await state(s);
+  assert.deepEqual(st.snag.connections.map((c) => c.walletAddress), [sol.address]);
+  assert.equal(st.snag.users.length, 1);
+});
+
+test('snag: every call is recorded, accepted or refused, faulted or not, in arrival order', async (t) => {
+  const s = await startSandbox(t);
+  const url = `${s.url}/snag/api/users/connect`;
+  const key = { 'x-api-key': DEFAULT_SNAG_API_KEY };
+  // Nothing yet, and Dynamic traffic is not Snag traffic.
+  await getNonce(s);
+  assert.deepEqual((await state(s)).snag.requests, []);
+  assert.deepEqual(s.sandbox.snagRequests(), []);
+
+  const a = await snagParams(evmAccount('61'), { userId: '123e4567-e89b-12d3-a456-426614174aaa' });
+  const b = await snagParams(evmAccount('62'));
+  const { verificationData, ...bare } = b;
+  assert.equal((await call(url, { method: 'POST', headers: key, json: a })).status, 200);
+  assert.equal((await call(url, { method: 'POST', json: a })).status, 401);
+  assert.equal((await call(url, { method: 'POST', headers: { 'x-api-key': 'nope' }, json: a })).status, 403);
+  assert.equal((await call(url, { method: 'POST', headers: key, json: bare })).status, 422);
+  assert.equal((await call(url, { method: 'POST', headers: key, body: '{"walletType":' })).status, 400);
+  assert.equal((await call(url, { method: 'GET', headers: key })).status, 405);
+  assert.equal((await call(`${s.url}/snag/api/users/elsewhere`, { method: 'POST', headers: key, json: a })).status, 404);
+  await armFault(s, { path: '/snag/api/users/connect', kind: 'status', status: 503 });
+  assert.equal((await call(url, { method: 'POST', headers: key, json: b })).status, 503);
+  await armFault(s, { path: '/snag/api/users/connect', kind: 'lost-response' });
+  await assert.rejects(call(url, { method: 'POST', headers: key, json: b }), TypeError);
+
+  const records = s.sandbox.snagRequests();
+  assert.deepEqual(records, (await state(s)).snag.requests, 'the instance API and GET /__sandbox/state agree');
+  assert.deepEqual(
+    records.map((r) => [r.method, r.path, r.status, r.apiKey, r.handled, r.fault ?? null]),
+    [
+      ['POST', '/snag/api/users/connect', 200, 'valid', true, null],
+      ['POST', '/snag/api/users/connect', 401, 'missing', true, null],
+      ['POST', '/snag/api/users/connect', 403, 'invalid', true, null],
+      ['POST', '/snag/api/users/connect', 422, 'valid', true, null],
+      ['POST', '/snag/api/users/connect', 400, 'valid', true, null],
+      ['GET', '/snag/api/users/connect', 405, 'valid', true, null],
+      ['POST', '/snag/api/users/elsewhere', 404, 'valid', true, null],
+      ['POST', '/snag/api/users/connect', 503, 'valid', false, 'status'],
+      ['POST', '/snag/api/users/connect', null, 'valid', true, 'lost-response'],
+    ],
+  );
+  // Sequence numbers are the request log's: increasing, and shared with the Dynamic routes.
+  const seqs = records.map((r) => r.seq);
+  assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y));
+  assert.equal(new Set(seqs).size, seqs.length);
+  const log = (await state(s)).requestLog;
+  for (const r of records) assert.equal(log.find((e) => e.seq === r.seq).path, r.path);
+  assert.ok(seqs[0] > log.find((e) => e.path.endsWith('/nonce')).seq);
+
+  // What was sent is there to compare: bodies as parsed JSON, text when not JSON.
+  assert.deepEqual(records[0].body, a);
+  assert.equal(records[0].body.userId, '123e4567-e89b-12d3-a456-426614174aaa');
+  assert.equal(records[0].response.id, '123e4567-e89b-12d3-a456-426614174aaa');
+  assert.deepEqual(records[3].body, bare);
+  assert.match(records[3].response.error, /required/);
+  assert.equal(records[4].body, '{"walletType":');
+  assert.equal(records[7].body.walletAddress, b.walletAddress);
+  assert.equal(records[7].response, null, 'the 503 fault answered in place of the sandbox');
+  // The lost response was processed: Snag connected the wallet though the caller never heard.
+  assert.equal(records[8].response.walletAddress, b.walletAddress);
+  assert.deepEqual((await state(s)).snag.connections.map((c) => c.walletAddress).sort(), [a.walletAddress, b.walletAddress].sort());
+  // Which wallets and users Snag accepted, in order.
+  assert.deepEqual(
+    records.filter((r) => r.handled && r.response?.id).map((r) => [r.body.walletAddress, r.response.id]),
+    [
+      [a.walletAddress, '123e4567-e89b-12d3-a456-426614174aaa'],
+      [b.walletAddress, records[8].response.id],
+    ],
+  );
+
+  // A preflight and a refused origin are calls too; reset forgets them all.
+  await call(url, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+  assert.equal((await call(url, { method: 'POST', headers: { ...key, origin: 'https://evil.example' }, json: a })).status, 403);
+  assert.deepEqual(s.sandbox.snagRequests().slice(-2).map((r) => [r.method, r.status, r.handled]), [['OPTIONS', 204, false], ['POST', 403, false]]);
+  await call(`${s.url}/__sandbox/reset`, { method: 'POST' });
+  assert.deepEqual(s.sandbox.snagRequests(), []);
+});
+
+test('snag: the key-adding proxy route is gone', async (t) => {
+  const s = await startSandbox(t);
+  const r = await call(`${s.url}/proxy/snag/api/users/connect`, { method: 'POST', json: await snagParams(evmAccount('66')) });
+  assert.equal(r.status, 404);
+  const st = await state(s);
+  assert.deepEqual([st.snag.requests.length, st.snag.connections.length, st.requestLog.length], [0, 0, 0]);
+  // Unrelated paths fall through to the host server (handle() answers false).
+  assert.equal(s.sandbox.handle({ url: '/proxy/snag/api/users/connect', method: 'POST', headers: {} }, null), false);
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -858,11 +1007,16 @@ test('official clients: sdk-api-core SDKApi, sdk-api UsersApi and the Snag SDK t
   assert.equal(bulk.created.length, 1);
   assert.equal(bulk.total, 1);
 
+  const jwks = await api.getJwksJsonByEnvironmentId({ environmentId: s.env });
+  assert.deepEqual(jwks.keys.map((k) => k.kid), [decodeJwtHeader(signedIn.jwt).kid]);
+  assert.deepEqual(await api.getJwksByEnvironmentId({ environmentId: s.env }), jwks);
+
   const snag = new SnagSolutions({ apiKey: DEFAULT_SNAG_API_KEY, baseURL: `${s.url}/snag`, maxRetries: 0 });
-  const snagUser = await snag.users.connect({ organizationId: 'org', websiteId: 'site', walletType: 'evm', walletAddress: account.address });
+  const snagParamsWithProof = await snagParams(account, { organizationId: 'org', websiteId: 'site' });
+  const snagUser = await snag.users.connect(snagParamsWithProof);
   assert.equal(snagUser.walletAddress, account.address);
   const wrongKey = new SnagSolutions({ apiKey: 'wrong', baseURL: `${s.url}/snag`, maxRetries: 0 });
-  await assert.rejects(wrongKey.users.connect({ organizationId: 'org', websiteId: 'site', walletType: 'evm', walletAddress: account.address }), (e) => e.status === 403);
+  await assert.rejects(wrongKey.users.connect(snagParamsWithProof), (e) => e.status === 403);
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -1143,7 +1297,13 @@ test('serve.mjs: static files with MIME types, no traversal, sandbox API mounted
   const nonce = await get(`/api/v0/sdk/${DEFAULT_ENVIRONMENT_ID}/nonce`);
   assert.equal(nonce.status, 200);
   assert.match((await nonce.json()).nonce, /^[0-9a-f]{32}$/);
-  assert.equal((await get('/proxy/snag/api/users/connect', { method: 'POST', body: '{}' })).status, 400);
+  // The sandbox no longer has a key-adding Snag proxy: the path is not the sandbox's any more.
+  const proxy = await get('/proxy/snag/api/users/connect', { method: 'POST', body: '{}' });
+  assert.ok(proxy.status === 404 || proxy.status === 405, `proxy -> ${proxy.status}`);
+  assert.deepEqual(demo.sandbox.snagRequests(), []);
+  const jwks = await get(`/api/v0/sdk/${DEFAULT_ENVIRONMENT_ID}/.well-known/jwks.json`);
+  assert.equal(jwks.status, 200);
+  assert.deepEqual(await jwks.json(), demo.sandbox.jwks());
 });
 
 test('serve.mjs CLI: --port and PORT, prints the URL, serves the repo www/', async (t) => {

@@ -1,5 +1,5 @@
 // The local sandbox that plays Dynamic and Snag over real HTTP, for the tests and the demo.
-// Node 20, ESM, node:http only. In-memory state; every instance has its own JWT secret.
+// Node 20, ESM, node:http only. In-memory state; every instance has its own RSA key for its JWTs.
 //
 // Routes (paths as the real services, under a prefix):
 //   Dynamic SDK API (base URL `${url}/api/v0`)
@@ -8,13 +8,23 @@
 //     POST /api/v0/sdk/{environmentId}/verify/link        (Bearer) -> 200 VerifyResponse (new jwt)
 //     POST /api/v0/sdk/{environmentId}/verify/unlink      (Bearer) -> 200 VerifyResponse (new jwt)
 //     POST /api/v0/sdk/{environmentId}/globalWallets/connections (Bearer) -> 201 GlobalWalletConnection
+//     GET  /api/v0/sdk/{environmentId}/.well-known/jwks.json        -> 200 JwksResponse {keys: [...]}
+//     GET  /api/v0/sdk/{environmentId}/.well-known/jwks             -> the same (Dynamic serves both)
 //   Dynamic admin API (base URL `${url}/api/v0`, Bearer = the admin API token)
 //     POST /api/v0/environments/{environmentId}/users/bulk?upsert=true|false
 //          body: a bare JSON array of InternalUserFields -> 201 BulkUserCreateResponse
 //   Snag (base URL `${url}/snag`, X-API-KEY required: missing -> 401, wrong -> 403)
 //     POST /snag/api/users/connect -> 200 {walletAddress, id, createdAt, updatedAt}
-//   Snag proxy for the demo (base URL `${url}/proxy/snag`; adds the key server-side)
-//     POST /proxy/snag/api/users/connect
+//          needs a wallet proof: verificationData {message, signature} signed by walletAddress
+//          (evm: viem, solana: tweetnacl); without one -> 422, with a bad one -> 400 (see snagConnect)
+//   There is no key-adding proxy: a browser never reaches Snag; the demo's backend
+//   (`createLinkServer` of wallet-linker/server) checks the proof and calls Snag with the key.
+//
+// JWTs: RS256 like Dynamic's (jwt.mjs), signed with an RSA 2048 key drawn per sandbox instance,
+// `kid` (the key's RFC 7638 thumbprint) in the header and in the claims; claims as Dynamic's
+// MinifiedDynamicJwt: kid, aud (the Origin, else "sandbox"), iss `app.dynamicauth.com/<environment>`,
+// sub (user id), sid, environment_id, last_verified_credential_id, scope "user:basic", iat, exp;
+// the full `jwt` adds verified_credentials. Verification accepts RS256 with a published key only.
 //
 // Errors: 400/401/403/404/405/413 `{error}`; 422 `{error, code, payload?}` with `code` from the
 // official UnprocessableEntityErrorCode; 429/503 (fault injection) with Retry-After.
@@ -34,16 +44,20 @@
 // transferred). Neither changes state.
 //
 // Test-control endpoints (CORS-enabled; never logged, never faulted):
-//   GET    /__sandbox/state    users with credentials, nonces (issued/used), Snag users and
-//                              connections, global wallet connections, armed faults, and the
-//                              request log [{seq, method, path, status, time, fault?}]
-//   POST   /__sandbox/reset    forget all state (users, nonces, log, faults)
+//   GET    /__sandbox/state    users with credentials, nonces (issued/used), Snag users,
+//                              connections and requests (every call under /snag/, accepted or
+//                              refused, see snagRecord), global wallet connections, armed faults,
+//                              the JWKS, and the request log [{seq, method, path, status, time, fault?}]
+//   POST   /__sandbox/reset    forget all state (users, nonces, logs, faults; the JWT keys stay)
 //   POST   /__sandbox/session  {email?, userId?, ttlSeconds?} -> a signed-in user: VerifyResponse
 //                              JSON (user, jwt, minifiedJwt, expiresAt); ttlSeconds <= 0 gives an
 //                              already-expired token
 //   POST   /__sandbox/faults   a fault spec, an array of them, or {faults: [...]} (see faults.mjs)
 //   GET    /__sandbox/faults   the armed faults
 //   DELETE /__sandbox/faults   disarm all
+//   POST   /__sandbox/jwt      {claims?, ttlSeconds?, kid?} -> {jwt, kid, claims}: a token minted
+//                              directly (see issueJwt), for tokens of no user, expired ones, ...
+//   POST   /__sandbox/jwt/rotate  {keepOld?: boolean (default true), kid?} -> {kid, previousKid, kids}
 //
 // CORS: origins allowed by `allowedOrigins` (default: any http(s) loopback origin) get
 // Access-Control-Allow-Origin (echoed) with credentials, Expose-Headers Retry-After and
@@ -58,7 +72,7 @@ import { createServer } from 'node:http';
 
 import { ContractError, parse, serialize, UnprocessableEntityErrorCode } from './contract.mjs';
 import { createFaultTable, deliverWithFault } from './faults.mjs';
-import { createJwtSigner } from './jwt.mjs';
+import { createJwtKeyring, decodeJwtClaims } from './jwt.mjs';
 import { parseRfc3339, parseSignInMessage } from './message.mjs';
 import {
   decodeSolanaAddress,
@@ -138,8 +152,10 @@ function contentTypeOf(result) {
  * Creates a sandbox. Options: environmentId, snagApiKey, dynamicApiToken, nonceTtlMs,
  * jwtTtlSeconds, allowedOrigins (array of origins/RegExps, or a predicate; default any loopback
  * origin), allowedDomains (message domains accepted without an Origin header; default any
- * loopback host), authMode ('header' | 'cookie'), snagProxyTarget (forward the proxy route to this
- * Snag base URL instead of the in-process Snag), now (clock in epoch ms), logErrors (default true).
+ * loopback host), authMode ('header' | 'cookie'), now (clock in epoch ms), logErrors (default true).
+ *
+ * Besides `handle`/`listen`, the instance offers tests: `issueJwt`, `rotateJwtKey`, `jwks`, `jwtKey`
+ * (the signing key material), `verifyJwt` and `snagRequests` (see their comments below).
  */
 export function createSandbox(options = {}) {
   const environmentId = options.environmentId ?? DEFAULT_ENVIRONMENT_ID;
@@ -152,7 +168,8 @@ export function createSandbox(options = {}) {
   const logErrors = options.logErrors ?? true;
   const isAllowedOrigin = originPredicate(options.allowedOrigins);
   const allowedDomains = options.allowedDomains?.map((d) => d.toLowerCase()) ?? null;
-  const jwt = createJwtSigner(randomBytes(32));
+  const jwt = createJwtKeyring();
+  const issuer = `app.dynamicauth.com/${environmentId}`;
   const faults = createFaultTable();
   const timers = new Set();
 
@@ -163,6 +180,7 @@ export function createSandbox(options = {}) {
     nonces: new Map(), // nonce -> { nonce, issuedAt, expiresAt, usedAt }
     snagUsers: new Map(), // id -> { id, createdAt, updatedAt }
     snagConnections: new Map(), // `${walletType}:${address}` -> connection
+    snagRequests: [], // every request under /snag/ (see snagRecord)
     globalWalletConnections: [],
     requestLog: [],
     requestSeq: 0,
@@ -175,6 +193,7 @@ export function createSandbox(options = {}) {
     state.nonces.clear();
     state.snagUsers.clear();
     state.snagConnections.clear();
+    state.snagRequests.length = 0;
     state.globalWalletConnections.length = 0;
     state.requestLog.length = 0;
     state.requestSeq = 0;
@@ -333,12 +352,14 @@ export function createSandbox(options = {}) {
     const iat = Math.floor(now() / 1000);
     const exp = iat + ttlSeconds;
     const claims = {
+      kid: jwt.kid,
       aud: ctx.origin ?? 'sandbox',
-      iss: `app.dynamicauth.com/${environmentId}`,
+      iss: issuer,
       sub: user.id,
       sid: user.sessionId,
       environment_id: environmentId,
       last_verified_credential_id: user.lastVerifiedCredentialId,
+      scope: 'user:basic',
       iat,
       exp,
     };
@@ -347,6 +368,34 @@ export function createSandbox(options = {}) {
       minifiedJwt: jwt.sign(claims),
       expiresAt: exp,
     };
+  }
+
+  /**
+   * Mints a token directly, signed by the sandbox (RS256, the current key or the key of `kid`, also
+   * one dropped from the JWKS by a rotation). `claims` go over the defaults { kid, aud: 'sandbox',
+   * iss, sub: <random UUID>, sid, environment_id, scope: 'user:basic', iat, exp: iat + ttlSeconds,
+   * verified_credentials: [] }; a claim given as `undefined` is left out (e.g. `{ exp: undefined }`).
+   * ttlSeconds defaults to jwtTtlSeconds; <= 0 gives an already-expired token. The `sub` need not be
+   * a sandbox user (the sandbox's own Dynamic routes refuse such a token with 401 User not found).
+   */
+  function issueJwt(claims = {}, { ttlSeconds = jwtTtlSeconds, kid } = {}) {
+    if (!Number.isFinite(ttlSeconds)) throw new TypeError('issueJwt: ttlSeconds must be a number');
+    const key = jwt.key(kid);
+    const iat = Math.floor(now() / 1000);
+    const payload = {
+      kid: key.kid,
+      aud: 'sandbox',
+      iss: issuer,
+      sub: randomUUID(),
+      sid: randomUUID(),
+      environment_id: environmentId,
+      scope: 'user:basic',
+      iat,
+      exp: iat + Math.trunc(ttlSeconds),
+      verified_credentials: [],
+      ...claims,
+    };
+    return jwt.sign(payload, { kid: key.kid });
   }
 
   /** A VerifyResponse result (with the cookie in cookie mode). */
@@ -555,6 +604,11 @@ export function createSandbox(options = {}) {
     return sessionResult(user, ctx);
   }
 
+  /** JwksResponse: the public keys that verify this environment's tokens (no auth, as Dynamic's). */
+  function getJwks() {
+    return json(200, jwt.jwks());
+  }
+
   function createGlobalWalletConnection(ctx) {
     const { user } = authenticateUser(ctx);
     const request = parse.globalWalletConnectionCreateRequest(ctx.body());
@@ -640,24 +694,33 @@ export function createSandbox(options = {}) {
 
   // ----- Snag -----
 
+  // Snag documents `verificationData`, and its `message` and `signature`, as optional
+  // (UserConnectParams.verificationData?: { message?, signature?, ... }): a body without them is a
+  // valid request by the model, so its absence is not a 400 (a body that breaks the model, such as a
+  // number as `message`, is: the contract check answers those). This sandbox plays a Snag website that
+  // requires a wallet proof, so it refuses a connect without one as 422 Unprocessable Entity: the
+  // request is well-formed and understood, and refused on its content. A proof that is present but
+  // does not verify stays a 400 `Invalid wallet signature`, as this sandbox has always answered it.
+  // Only evm and solana proofs can be checked here (viem, tweetnacl): other wallet types get a 422.
   async function snagConnect(ctx, apiKey) {
     if (apiKey === undefined) fail(error(401, 'Missing X-API-KEY header'));
     if (apiKey !== snagApiKey) fail(error(403, 'Invalid API key'));
     const params = parse.snagUserConnectParams(ctx.body());
-    const verification = params.verificationData;
-    if (verification?.message !== undefined || verification?.signature !== undefined) {
-      if (typeof verification.message !== 'string' || typeof verification.signature !== 'string') {
-        fail(error(400, 'verificationData needs both message and signature'));
-      }
-      let valid = null;
-      if (params.walletType === 'evm') {
-        const address = normalizeEvmAddress(params.walletAddress);
-        valid = Boolean(address) && (await verifyEvmSignature({ address, message: verification.message, signature: verification.signature }));
-      } else if (params.walletType === 'solana') {
-        valid = verifySolanaSignature({ address: params.walletAddress, message: verification.message, signature: verification.signature });
-      }
-      if (valid === false) fail(error(400, 'Invalid wallet signature'));
+    const { message, signature } = params.verificationData ?? {};
+    if (typeof message !== 'string' || message === '' || typeof signature !== 'string' || signature === '') {
+      fail(error(422, 'verificationData.message and verificationData.signature are required: a signed message proving walletAddress'));
     }
+    let valid;
+    if (params.walletType === 'evm') {
+      const address = normalizeEvmAddress(params.walletAddress);
+      valid = Boolean(address) && (await verifyEvmSignature({ address, message, signature }));
+    } else if (params.walletType === 'solana') {
+      valid = verifySolanaSignature({ address: params.walletAddress, message, signature });
+    } else {
+      fail(error(422, `The sandbox verifies evm and solana wallet proofs only, not ${params.walletType}`));
+    }
+    if (!valid) fail(error(400, 'Invalid wallet signature'));
+
     const addressKey = params.walletType === 'evm' ? params.walletAddress.toLowerCase() : params.walletAddress;
     const key = `${params.walletType}:${addressKey}`;
     const t = new Date(now()).toISOString();
@@ -684,29 +747,50 @@ export function createSandbox(options = {}) {
     return json(200, { walletAddress: params.walletAddress, id: user.id, createdAt: user.createdAt, updatedAt: user.updatedAt });
   }
 
-  async function snagProxy(ctx) {
-    if (!options.snagProxyTarget) return snagConnect(ctx, snagApiKey);
-    const upstream = `${options.snagProxyTarget.replace(/\/+$/, '')}/api/users/connect`;
-    const response = await fetch(upstream, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-API-KEY': snagApiKey },
-      body: ctx.rawBody,
-    });
-    const text = await response.text();
-    const headers = {};
-    for (const name of ['retry-after', 'retry-after-ms']) {
-      const value = response.headers.get(name);
-      if (value !== null) headers[name === 'retry-after' ? 'Retry-After' : name] = value;
-    }
-    const type = response.headers.get('content-type') ?? '';
-    if (type.includes('json')) {
+  /**
+   * Records a request under /snag/ once it is answered: what Snag received, accepted or refused,
+   * faulted or not (preflights and CORS refusals included). Entry:
+   *   { seq, time, method, path, apiKey: 'valid' | 'invalid' | 'missing', body, bodyBytes,
+   *     status, fault?, handled, response }
+   * body: the parsed JSON body (its text, cut at 4 KiB, when it is not JSON; null when empty, not
+   * read, or over 64 KiB); status: the HTTP status delivered (null when a fault reset the connection
+   * first); handled: whether the sandbox processed it (false when a fault answered in its place, or
+   * it was a preflight, a refused origin or a body over 1 MiB; a fault with `apply`, such as
+   * lost-response, processes it and then loses the answer); response: the JSON answer of that
+   * processing (a refusal's `{ error }` too), null when not processed.
+   */
+  function snagRecord(ctx, status, fault) {
+    const raw = ctx.rawBody;
+    let body = null;
+    if (raw.length > 0 && raw.length <= 64 * 1024) {
+      const text = raw.toString('utf8');
       try {
-        return json(response.status, JSON.parse(text), headers);
+        body = JSON.parse(text);
       } catch {
-        // fall through: pass the bytes on as they came
+        body = text.slice(0, 4096);
       }
     }
-    return { status: response.status, text, headers: { ...headers, 'Content-Type': type || 'text/plain' } };
+    const presented = ctx.req.headers['x-api-key'];
+    const entry = {
+      seq: ctx.seq,
+      time: new Date(now()).toISOString(),
+      method: ctx.method,
+      path: ctx.pathWithQuery,
+      apiKey: presented === undefined ? 'missing' : presented === snagApiKey ? 'valid' : 'invalid',
+      body,
+      bodyBytes: raw.length,
+      status,
+      handled: ctx.result !== undefined,
+      response: ctx.result?.json ?? null,
+    };
+    if (fault) entry.fault = fault.kind;
+    state.snagRequests.push(entry);
+    if (state.snagRequests.length > MAX_LOG_ENTRIES) state.snagRequests.splice(0, state.snagRequests.length - MAX_LOG_ENTRIES);
+  }
+
+  /** The Snag request records, in arrival order (copies). */
+  function snagRequests() {
+    return structuredClone([...state.snagRequests].sort((a, b) => a.seq - b.seq));
   }
 
   // ----- test control -----
@@ -725,7 +809,9 @@ export function createSandbox(options = {}) {
       snag: {
         users: [...state.snagUsers.values()],
         connections: [...state.snagConnections.values()],
+        requests: snagRequests(),
       },
+      jwks: jwt.jwks(),
       globalWalletConnections: state.globalWalletConnections.map((c) => serialize.globalWalletConnection(c)),
       faults: faults.list(),
       requestLog: state.requestLog,
@@ -751,6 +837,43 @@ export function createSandbox(options = {}) {
     return sessionResult(user, ctx, { ttlSeconds, newUser: userId === undefined });
   }
 
+  function controlJwt(ctx) {
+    const body = ctx.rawBody.length ? ctx.body() : {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(error(400, 'request.body must be an object'));
+    const { claims = {}, ttlSeconds, kid } = body;
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) fail(error(400, 'claims must be an object'));
+    if (ttlSeconds !== undefined && !Number.isInteger(ttlSeconds)) fail(error(400, 'ttlSeconds must be an integer'));
+    if (kid !== undefined && typeof kid !== 'string') fail(error(400, 'kid must be a string'));
+    let token;
+    try {
+      token = issueJwt(claims, { ttlSeconds, kid });
+    } catch (e) {
+      fail(error(400, e.message));
+    }
+    return json(200, { jwt: token, kid: kid ?? jwt.kid, claims: decodeJwtClaims(token) });
+  }
+
+  function controlRotate(ctx) {
+    const body = ctx.rawBody.length ? ctx.body() : {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) fail(error(400, 'request.body must be an object'));
+    if (body.keepOld !== undefined && typeof body.keepOld !== 'boolean') fail(error(400, 'keepOld must be a boolean'));
+    if (body.kid !== undefined && (typeof body.kid !== 'string' || body.kid === '')) fail(error(400, 'kid must be a non-empty string'));
+    try {
+      return json(200, rotateJwtKey({ keepOld: body.keepOld, kid: body.kid }));
+    } catch (e) {
+      return fail(error(400, e.message));
+    }
+  }
+
+  /**
+   * A new signing key for the sandbox's tokens. keepOld (default true): the previous keys stay in
+   * the JWKS (their tokens keep verifying); false drops them (their tokens stop verifying, here and
+   * for any verifier that refetches the JWKS). Returns { kid, previousKid, kids }.
+   */
+  function rotateJwtKey({ keepOld = true, kid } = {}) {
+    return jwt.rotate({ keepOld, kid });
+  }
+
   function controlFaults(ctx) {
     if (ctx.method === 'GET') return json(200, { faults: faults.list() });
     if (ctx.method === 'DELETE') {
@@ -770,7 +893,8 @@ export function createSandbox(options = {}) {
 
   // ----- routing -----
 
-  const SDK_ROUTE = /^\/api\/v0\/sdk\/([^/]+)\/(nonce|verify|verify\/link|verify\/unlink|globalWallets\/connections)$/;
+  const SDK_ROUTE =
+    /^\/api\/v0\/sdk\/([^/]+)\/(nonce|verify|verify\/link|verify\/unlink|globalWallets\/connections|\.well-known\/jwks\.json|\.well-known\/jwks)$/;
   const ADMIN_ROUTE = /^\/api\/v0\/environments\/([^/]+)\/users\/bulk$/;
   const SDK_HANDLERS = {
     nonce: ['GET', getNonce],
@@ -778,6 +902,8 @@ export function createSandbox(options = {}) {
     'verify/link': ['POST', verifyLink],
     'verify/unlink': ['POST', verifyUnlink],
     'globalWallets/connections': ['POST', createGlobalWalletConnection],
+    '.well-known/jwks.json': ['GET', getJwks],
+    '.well-known/jwks': ['GET', getJwks],
   };
 
   function checkEnvironment(id) {
@@ -808,10 +934,6 @@ export function createSandbox(options = {}) {
       onlyMethod(ctx, 'POST');
       return snagConnect(ctx, ctx.req.headers['x-api-key']);
     }
-    if (pathname === '/proxy/snag/api/users/connect') {
-      onlyMethod(ctx, 'POST');
-      return snagProxy(ctx);
-    }
     if (pathname === '/__sandbox/state') {
       onlyMethod(ctx, 'GET');
       return json(200, snapshot());
@@ -825,6 +947,14 @@ export function createSandbox(options = {}) {
       onlyMethod(ctx, 'POST');
       return controlSession(ctx);
     }
+    if (pathname === '/__sandbox/jwt') {
+      onlyMethod(ctx, 'POST');
+      return controlJwt(ctx);
+    }
+    if (pathname === '/__sandbox/jwt/rotate') {
+      onlyMethod(ctx, 'POST');
+      return controlRotate(ctx);
+    }
     if (pathname === '/__sandbox/faults') {
       if (!['GET', 'POST', 'DELETE'].includes(ctx.method)) fail(error(405, 'Method not allowed', { Allow: 'GET, POST, DELETE, OPTIONS' }));
       return controlFaults(ctx);
@@ -836,7 +966,6 @@ export function createSandbox(options = {}) {
     return (
       pathname.startsWith('/api/') ||
       pathname.startsWith('/snag/') ||
-      pathname.startsWith('/proxy/') ||
       pathname.startsWith('/__sandbox/')
     );
   }
@@ -868,6 +997,7 @@ export function createSandbox(options = {}) {
 
   function log(ctx, status, fault) {
     if (ctx.pathname.startsWith('/__sandbox/')) return;
+    if (ctx.pathname.startsWith('/snag/')) snagRecord(ctx, status, fault);
     const entry = { seq: ctx.seq, method: ctx.method, path: ctx.pathWithQuery, status, time: new Date(now()).toISOString() };
     if (fault) entry.fault = fault.kind;
     state.requestLog.push(entry);
@@ -908,6 +1038,7 @@ export function createSandbox(options = {}) {
       origin: origin && origin !== 'null' ? origin : undefined,
       rawBody: Buffer.alloc(0),
       environmentId: undefined,
+      result: undefined, // what routing answered, once it ran
     };
     ctx.body = () => {
       if (ctx.rawBody.length === 0) fail(error(400, 'Request body is required'));
@@ -944,17 +1075,20 @@ export function createSandbox(options = {}) {
     let result;
     if (body === null) {
       result = error(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
-    } else if (!fault || fault.apply) {
+    } else {
       ctx.rawBody = body;
-      try {
-        result = await route(ctx);
-      } catch (e) {
-        if (e instanceof HttpError) result = e.result;
-        else if (e instanceof ContractError) result = error(400, e.message);
-        else {
-          if (logErrors) console.error('[sandbox]', e);
-          result = error(500, `Internal sandbox error: ${e.message}`);
+      if (!fault || fault.apply) {
+        try {
+          result = await route(ctx);
+        } catch (e) {
+          if (e instanceof HttpError) result = e.result;
+          else if (e instanceof ContractError) result = error(400, e.message);
+          else {
+            if (logErrors) console.error('[sandbox]', e);
+            result = error(500, `Internal sandbox error: ${e.message}`);
+          }
         }
+        ctx.result = result;
       }
     }
 
@@ -1030,7 +1164,27 @@ export function createSandbox(options = {}) {
     timers.clear();
   }
 
-  return { handle, listen, state, reset, snapshot, dispose, environmentId, snagApiKey, dynamicApiToken };
+  return {
+    handle,
+    listen,
+    state,
+    reset,
+    snapshot,
+    dispose,
+    environmentId,
+    snagApiKey,
+    dynamicApiToken,
+    issuer,
+    issueJwt,
+    rotateJwtKey,
+    /** The JWKS as served: { keys: [{ kty, n, e, kid, alg: 'RS256', use: 'sig' }] } (current key first). */
+    jwks: () => jwt.jwks(),
+    /** The signing key material { kid, alg, privateKey, publicKey (KeyObjects), publicJwk }: the current one, or of `kid`. */
+    jwtKey: (kid) => jwt.key(kid),
+    /** The sandbox's own check of a token: { ok: true, claims, header } or { ok: false, error }. */
+    verifyJwt: (token, nowSeconds = Math.floor(now() / 1000)) => jwt.verify(token, nowSeconds),
+    snagRequests,
+  };
 }
 
 function originPredicate(allowed) {
