@@ -104,6 +104,16 @@ error_codes! {
     WalletError = "WALLET_ERROR",
     /// The platform has no cryptographically secure random source.
     RandomUnavailable = "RANDOM_UNAVAILABLE",
+    /// A required field is absent (e.g. a message without `issuedAt` where its age is checked).
+    MissingField = "MISSING_FIELD",
+    /// No valid token: missing, malformed, forged, expired, refused algorithm or another environment.
+    Unauthenticated = "UNAUTHENTICATED",
+    /// The nonce was never issued by this server, has expired, or was already used.
+    NonceUnknown = "NONCE_UNKNOWN",
+    /// The nonce store failed (e.g. Redis unreachable); nothing was accepted.
+    NonceStore = "NONCE_STORE",
+    /// No route of the server matches the request's method and path.
+    RouteNotFound = "ROUTE_NOT_FOUND",
     /// A bug in this library: please report it with the message.
     Internal = "INTERNAL",
 }

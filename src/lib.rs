@@ -12,6 +12,7 @@ pub mod api;
 pub mod error;
 pub mod evm;
 pub mod message;
+pub mod server;
 pub mod signin;
 pub mod solana;
 

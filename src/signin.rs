@@ -48,6 +48,8 @@ pub struct SiweCheck {
     pub scheme: Option<String>,
     /// Allowed clock difference in seconds; `None` means [`DEFAULT_CLOCK_SKEW_SECONDS`].
     pub clock_skew_seconds: Option<u32>,
+    /// Oldest accepted message, in seconds since its `issuedAt` (see [`MAX_AGE_LIMIT_SECONDS`]).
+    pub max_age_seconds: Option<u32>,
 }
 
 /// What a Sign-In With Solana message must match.
@@ -55,8 +57,8 @@ pub struct SiweCheck {
 pub struct SolanaSignInCheck {
     /// The expected `domain`.
     pub domain: String,
-    /// The issued nonce; when given, the message must carry exactly this nonce.
-    pub nonce: Option<String>,
+    /// The nonce the server issued for this sign-in; the message must carry exactly this nonce.
+    pub nonce: String,
     /// The current time, epoch milliseconds.
     pub now_ms: i64,
     /// The expected signing key (the wallet's account); the message's address must equal it.
@@ -65,7 +67,13 @@ pub struct SolanaSignInCheck {
     pub uri: Option<String>,
     /// Allowed clock difference in seconds; `None` means [`DEFAULT_CLOCK_SKEW_SECONDS`].
     pub clock_skew_seconds: Option<u32>,
+    /// Oldest accepted message, in seconds since its `issuedAt`; a message without `issuedAt`
+    /// then fails with `MISSING_FIELD`.
+    pub max_age_seconds: Option<u32>,
 }
+
+/// Largest `max_age_seconds` accepted (one day): a replay window longer than that is a mistake.
+pub const MAX_AGE_LIMIT_SECONDS: u32 = 86_400;
 
 /// Checks a SIWE sign-in: `message` is the EIP-4361 text the wallet signed with `personal_sign`,
 /// `signature` its 65- or 64-byte signature (see [`evm::EvmSignature`]). Returns the parsed
@@ -78,6 +86,7 @@ pub fn verify_siwe_sign_in(
     require_non_empty("domain", &check.domain)?;
     require_non_empty("nonce", &check.nonce)?;
     let skew_ms = skew_ms(check.clock_skew_seconds)?;
+    let max_age_ms = max_age_ms(check.max_age_seconds)?;
     let expected_address = check
         .address
         .as_deref()
@@ -132,6 +141,7 @@ pub fn verify_siwe_sign_in(
         fields.expiration_time.as_deref(),
         fields.not_before.as_deref(),
     )?;
+    check_age(check.now_ms, max_age_ms, Some(&fields.issued_at))?;
     let signature = evm::EvmSignature::from_bytes(signature)?;
     let recovered = evm::recover_signer(message.as_bytes(), &signature);
     if recovered != Some(address) {
@@ -163,10 +173,9 @@ pub fn verify_solana_sign_in(
     check: &SolanaSignInCheck,
 ) -> Result<SolanaSignInInput> {
     require_non_empty("domain", &check.domain)?;
-    if let Some(nonce) = &check.nonce {
-        require_non_empty("nonce", nonce)?;
-    }
+    require_non_empty("nonce", &check.nonce)?;
     let skew_ms = skew_ms(check.clock_skew_seconds)?;
+    let max_age_ms = max_age_ms(check.max_age_seconds)?;
     let text = sign_in_text(signed_message)?;
     let fields = parse_solana_sign_in_message(text)?;
     let address = solana::parse_public_key(&fields.address).map_err(|e| {
@@ -190,9 +199,12 @@ pub fn verify_solana_sign_in(
         &check.domain,
         &fields.domain,
     )?;
-    if let Some(nonce) = &check.nonce {
-        equal_optional(ErrorCode::NonceMismatch, "nonce", nonce, &fields.nonce)?;
-    }
+    equal_optional(
+        ErrorCode::NonceMismatch,
+        "nonce",
+        &check.nonce,
+        &fields.nonce,
+    )?;
     if let Some(uri) = &check.uri {
         equal_optional(ErrorCode::UriMismatch, "uri", uri, &fields.uri)?;
     }
@@ -211,6 +223,7 @@ pub fn verify_solana_sign_in(
         fields.expiration_time.as_deref(),
         fields.not_before.as_deref(),
     )?;
+    check_age(check.now_ms, max_age_ms, fields.issued_at.as_deref())?;
     let verifier = solana::SolanaVerifier::new(&address).map_err(|e| e.with_field("address"))?;
     if !verifier.verify(signed_message, signature)? {
         return Err(Error::new(
@@ -302,6 +315,12 @@ fn require_non_empty(field: &str, value: &str) -> Result<()> {
 
 fn skew_ms(seconds: Option<u32>) -> Result<i64> {
     let seconds = seconds.unwrap_or(DEFAULT_CLOCK_SKEW_SECONDS);
+    check_clock_skew(seconds)?;
+    Ok(i64::from(seconds) * 1_000)
+}
+
+/// Refuses a clock skew above [`MAX_CLOCK_SKEW_SECONDS`].
+pub fn check_clock_skew(seconds: u32) -> Result<()> {
     if seconds > MAX_CLOCK_SKEW_SECONDS {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
@@ -310,7 +329,48 @@ fn skew_ms(seconds: Option<u32>) -> Result<i64> {
         .with_field("clockSkewSeconds")
         .with_received(seconds.to_string()));
     }
-    Ok(i64::from(seconds) * 1_000)
+    Ok(())
+}
+
+fn max_age_ms(seconds: Option<u32>) -> Result<Option<i64>> {
+    match seconds {
+        Some(s) if s == 0 || s > MAX_AGE_LIMIT_SECONDS => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("maxAgeSeconds is a whole number from 1 to {MAX_AGE_LIMIT_SECONDS} (one day)"),
+        )
+        .with_field("maxAgeSeconds")
+        .with_received(seconds.unwrap_or(0).to_string())),
+        _ => Ok(seconds.map(|s| i64::from(s) * 1_000)),
+    }
+}
+
+/// With a maximum age, `issuedAt` is required and `now < issuedAt + maxAge` (no skew: the age
+/// bounds how long a captured signature can be replayed, and the nonce store's TTL is the same).
+pub fn check_age(now: i64, max_age_ms: Option<i64>, issued_at: Option<&str>) -> Result<()> {
+    let Some(max_age) = max_age_ms else {
+        return Ok(());
+    };
+    let Some(text) = issued_at else {
+        return Err(Error::new(
+            ErrorCode::MissingField,
+            "the message has no issuedAt, so its age cannot be checked against maxAgeSeconds",
+        )
+        .with_field("issuedAt"));
+    };
+    let issued = timestamp("issuedAt", text)?;
+    if now >= issued.saturating_add(max_age) {
+        return Err(Error::new(
+            ErrorCode::Expired,
+            format!(
+                "the message was issued at {text}, more than {} s ago",
+                max_age / 1000
+            ),
+        )
+        .with_field("issuedAt")
+        .with_expected(format!("issued within the last {} s", max_age / 1000))
+        .with_received(format_rfc3339_ms(now)));
+    }
+    Ok(())
 }
 
 fn equal(code: ErrorCode, field: &str, expected: &str, received: &str) -> Result<()> {

@@ -198,6 +198,7 @@ fn sign_in_seeds() -> Vec<Seed> {
         uri: Some(siwe.uri.clone()),
         scheme: siwe.scheme.clone(),
         clock_skew_seconds: None,
+        max_age_seconds: None,
     };
     assert_eq!(
         verify_siwe_sign_in(&siwe_text, &siwe_signature, &check).as_ref(),
@@ -221,12 +222,13 @@ fn sign_in_seeds() -> Vec<Seed> {
     let siws_signature = key.sign(siws_text.as_bytes()).to_bytes();
     let check = SolanaSignInCheck {
         domain: siws.domain.clone(),
-        nonce: siws.nonce.clone(),
+        nonce: siws.nonce.clone().unwrap(),
         now_ms: now,
         public_key: Some(key.verifying_key().to_bytes()),
         chain_id: siws.chain_id.clone(),
         uri: siws.uri.clone(),
         clock_skew_seconds: None,
+        max_age_seconds: None,
     };
     assert_eq!(
         verify_solana_sign_in(siws_text.as_bytes(), &siws_signature, &check).as_ref(),

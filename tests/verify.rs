@@ -1152,7 +1152,7 @@ impl SiwsFixture {
     fn check(&self) -> SolanaSignInCheck {
         SolanaSignInCheck {
             domain: "app.example.com".into(),
-            nonce: Some("abcdEFGH1234".into()),
+            nonce: "abcdEFGH1234".into(),
             now_ms: ms("2025-06-01T12:01:00Z"),
             public_key: Some(self.key.verifying_key().to_bytes()),
             ..SolanaSignInCheck::default()
@@ -1200,7 +1200,7 @@ fn solana_sign_in_checks() {
         ),
         (
             SolanaSignInCheck {
-                nonce: Some("abcdEFGH1235".into()),
+                nonce: "abcdEFGH1235".into(),
                 ..ok.clone()
             },
             ErrorCode::NonceMismatch,
@@ -1243,10 +1243,17 @@ fn solana_sign_in_checks() {
     ] {
         assert_eq!(run(&check), Err(expected), "{check:?}");
     }
-    // Without an expected key or nonce, the message's own address is still what must have signed.
+    // The nonce is required, like SIWE's: an empty expected nonce is refused before any work.
+    assert_eq!(
+        run(&SolanaSignInCheck {
+            nonce: String::new(),
+            ..ok.clone()
+        }),
+        Err(ErrorCode::InvalidArgument)
+    );
+    // Without an expected key, the message's own address is still what must have signed.
     let loose = SolanaSignInCheck {
         public_key: None,
-        nonce: None,
         ..ok.clone()
     };
     assert!(run(&loose).is_ok());

@@ -156,6 +156,7 @@ fn siwe_sign_in(input: &Input<'_>) {
         uri: from_message(EXPECT_URI).map(|m| m.uri.clone()),
         scheme: from_message(EXPECT_URI).map(|m| m.scheme.clone().unwrap_or("https".into())),
         clock_skew_seconds: input.skew,
+        max_age_seconds: None,
     };
     let result = verify_siwe_sign_in(&text, &signature, &check);
 
@@ -215,13 +216,16 @@ fn solana_sign_in(input: &Input<'_>) {
     let from_message = |flag: u8| parsed.as_ref().filter(|_| input.has(flag));
     let check = SolanaSignInCheck {
         domain: from_message(EXPECT_DOMAIN).map_or(OTHER_DOMAIN.to_owned(), |m| m.domain.clone()),
-        nonce: from_message(EXPECT_NONCE).map_or(Some(OTHER_NONCE.to_owned()), |m| m.nonce.clone()),
+        nonce: from_message(EXPECT_NONCE)
+            .and_then(|m| m.nonce.clone())
+            .unwrap_or_else(|| OTHER_NONCE.to_owned()),
         now_ms: input.now(parsed.as_ref().and_then(|m| m.issued_at.as_deref())),
         public_key: from_message(EXPECT_ADDRESS)
             .and_then(|m| solana::parse_public_key(&m.address).ok()),
         chain_id: from_message(EXPECT_CHAIN).and_then(|m| m.chain_id.clone()),
         uri: from_message(EXPECT_URI).and_then(|m| m.uri.clone()),
         clock_skew_seconds: input.skew,
+        max_age_seconds: None,
     };
     let result = verify_solana_sign_in(&signed, &signature, &check);
 
@@ -237,7 +241,10 @@ fn solana_sign_in(input: &Input<'_>) {
             m.not_before.as_deref(),
         )
     });
-    let matching = names_signer && input.has(EXPECT_DOMAIN) && input.has(EXPECT_NONCE);
+    // A Sign-In With Solana without a nonce never passes: the nonce is required.
+    let has_nonce = parsed.as_ref().is_some_and(|m| m.nonce.is_some());
+    let matching =
+        names_signer && input.has(EXPECT_DOMAIN) && input.has(EXPECT_NONCE) && has_nonce;
     check_outcome(input, result.map(|_| ()), names_signer, matching, time);
 }
 

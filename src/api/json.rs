@@ -84,6 +84,14 @@ pub trait JsonCodec {
     /// Sets the member `key` of an object to a number (the clients turn a numeric string the
     /// service sent where its model says `number` into that number).
     fn set_number(&self, object: &mut Self::Raw, key: &str, value: f64);
+    /// The element `index` of an array (`None` past its end, or when `value` is not an array).
+    /// The default reads the member named by the index, as JavaScript arrays allow.
+    fn element(&self, value: &Self::Raw, index: usize) -> Option<Self::Raw> {
+        if self.kind(value) != JsonKind::Array {
+            return None;
+        }
+        self.member(value, &index.to_string())
+    }
 }
 
 /// Typed encoding and decoding of the models in [`super::types`], for the clients' typed methods

@@ -208,7 +208,7 @@ export type SnagTonNetwork = "-239" | "-3" | (string & {});
 
 /// True when a `window` or `document` global exists: the page's code (and any key in it) is
 /// readable by its visitors.
-fn is_browser() -> bool {
+pub(super) fn is_browser() -> bool {
     let global = js_sys::global();
     ["window", "document"].iter().any(|name| {
         Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
@@ -216,12 +216,12 @@ fn is_browser() -> bool {
 }
 
 /// The options object of a constructor, read field by field.
-struct Options {
+pub(super) struct Options {
     object: Object,
 }
 
 impl Options {
-    fn read(value: &JsValue, class: &str) -> Result<Self> {
+    pub(super) fn read(value: &JsValue, class: &str) -> Result<Self> {
         if !value.is_object() || Array::is_array(value) {
             let received = if value.is_null() {
                 "null".to_owned()
@@ -243,7 +243,7 @@ impl Options {
         })
     }
 
-    fn get(&self, key: &str) -> Result<JsValue> {
+    pub(super) fn get(&self, key: &str) -> Result<JsValue> {
         Reflect::get(&self.object, &JsValue::from_str(key)).map_err(|_| {
             Error::new(
                 ErrorCode::InvalidArgument,
@@ -253,15 +253,15 @@ impl Options {
         })
     }
 
-    fn string(&self, key: &str) -> Result<String> {
+    pub(super) fn string(&self, key: &str) -> Result<String> {
         input::string(&self.get(key)?, key)
     }
 
-    fn optional_string(&self, key: &str) -> Result<Option<String>> {
+    pub(super) fn optional_string(&self, key: &str) -> Result<Option<String>> {
         input::optional_string(&self.get(key)?, key)
     }
 
-    fn optional_number(&self, key: &str) -> Result<Option<f64>> {
+    pub(super) fn optional_number(&self, key: &str) -> Result<Option<f64>> {
         let value = self.get(key)?;
         if value.is_undefined() || value.is_null() {
             return Ok(None);
@@ -272,7 +272,7 @@ impl Options {
             .ok_or_else(|| wrong_type(key, "a number", &value))
     }
 
-    fn optional_bool(&self, key: &str) -> Result<Option<bool>> {
+    pub(super) fn optional_bool(&self, key: &str) -> Result<Option<bool>> {
         let value = self.get(key)?;
         if value.is_undefined() || value.is_null() {
             return Ok(None);
@@ -283,7 +283,7 @@ impl Options {
             .ok_or_else(|| wrong_type(key, "a boolean", &value))
     }
 
-    fn signal(&self) -> Result<Option<AbortSignal>> {
+    pub(super) fn signal(&self) -> Result<Option<AbortSignal>> {
         let value = self.get("signal")?;
         if value.is_undefined() || value.is_null() {
             return Ok(None);
@@ -295,7 +295,7 @@ impl Options {
     }
 
     /// The options every client shares.
-    fn client_options(&self, default_base_url: &str) -> Result<ClientOptions> {
+    pub(super) fn client_options(&self, default_base_url: &str) -> Result<ClientOptions> {
         ClientOptions::from_parts(
             default_base_url,
             self.optional_string("baseUrl")?.as_deref(),

@@ -40,6 +40,11 @@ export type ErrorCode =
   | "WALLET_NOT_FOUND"
   | "WALLET_ERROR"
   | "RANDOM_UNAVAILABLE"
+  | "MISSING_FIELD"
+  | "UNAUTHENTICATED"
+  | "NONCE_UNKNOWN"
+  | "NONCE_STORE"
+  | "ROUTE_NOT_FOUND"
   | "INTERNAL";
 
 /** What every function of this package throws (or rejects with). */

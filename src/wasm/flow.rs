@@ -605,7 +605,7 @@ fn verify_locally(
         (Family::Solana, LinkMessageFormat::Siws) => {
             let check = SolanaSignInCheck {
                 domain: plan.domain.clone(),
-                nonce: Some(nonce.to_owned()),
+                nonce: nonce.to_owned(),
                 now_ms: now,
                 public_key: Some(crate::solana::parse_public_key(address)?),
                 ..SolanaSignInCheck::default()

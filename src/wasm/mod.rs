@@ -7,6 +7,7 @@ mod fetch;
 mod flow;
 pub mod input;
 mod messages;
+mod server;
 mod verify;
 mod wallets;
 

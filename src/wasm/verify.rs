@@ -135,8 +135,11 @@ impl JsSolanaVerifier {
 #[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifySiweSignInOptions {
-    /// The EIP-4361 message text the wallet signed.
-    pub message: String,
+    /// The EIP-4361 message text the wallet signed (checked like every string argument: at most
+    /// 1 MiB, no lone surrogates).
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    #[tsify(type = "string")]
+    pub message: JsValue,
     /// The `personal_sign` signature: hex (65 or 64 bytes) or bytes.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     #[tsify(type = "string | Uint8Array")]
@@ -167,6 +170,11 @@ pub struct VerifySiweSignInOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub clock_skew_seconds: Option<u32>,
+    /// Oldest accepted message, in seconds since its `issuedAt` (1 to 86400); a message without
+    /// `issuedAt` then fails with `MISSING_FIELD`, an older one with `EXPIRED`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_age_seconds: Option<u32>,
 }
 
 /// Options of `verifySolanaSignIn`.
@@ -188,10 +196,8 @@ pub struct VerifySolanaSignInOptions {
     pub public_key: JsValue,
     /// The expected domain (authority, including the port). Required.
     pub domain: String,
-    /// The nonce issued for this sign-in; when given, the message must carry it.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub nonce: Option<String>,
+    /// The nonce issued for this sign-in. Required: the message must carry exactly this nonce.
+    pub nonce: String,
     /// The current time: epoch milliseconds or an RFC 3339 string. Default: `Date.now()`.
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     #[tsify(optional, type = "number | string")]
@@ -206,6 +212,11 @@ pub struct VerifySolanaSignInOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub clock_skew_seconds: Option<u32>,
+    /// Oldest accepted message, in seconds since its `issuedAt` (1 to 86400); a message without
+    /// `issuedAt` then fails with `MISSING_FIELD`, an older one with `EXPIRED`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_age_seconds: Option<u32>,
 }
 
 /// Largest time a JS `Date` can hold, in milliseconds either side of 1970.
@@ -258,12 +269,14 @@ pub fn verify_siwe_sign_in(options: Ts<VerifySiweSignInOptions>) -> Result<Ts<Si
         uri: options.uri,
         scheme: options.scheme,
         clock_skew_seconds: options.clock_skew_seconds,
+        max_age_seconds: options.max_age_seconds,
     };
-    let fields = signin::verify_siwe_sign_in(&options.message, &signature, &check)?;
+    let message = input::string(&options.message, "message")?;
+    let fields = signin::verify_siwe_sign_in(&message, &signature, &check)?;
     input::ts_out(&fields)
 }
 
-/// Verifies a Sign-In With Solana: the same checks as `verifySiweSignIn` (nonce when given),
+/// Verifies a Sign-In With Solana: the same checks as `verifySiweSignIn` (the nonce is required),
 /// over the bytes the wallet signed — the message text, or that text inside a Solana off-chain
 /// message envelope — and requires the message's address to equal `publicKey` when given.
 /// Returns the parsed fields.
@@ -295,6 +308,7 @@ pub fn verify_solana_sign_in(
         chain_id: options.chain_id,
         uri: options.uri,
         clock_skew_seconds: options.clock_skew_seconds,
+        max_age_seconds: options.max_age_seconds,
     };
     let fields = signin::verify_solana_sign_in(&message, &signature, &check)?;
     input::ts_out(&fields)

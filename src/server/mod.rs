@@ -1,0 +1,548 @@
+//! The backend half of a link: what a dapp's server decides before it calls Snag with its key.
+//!
+//! The page's checks are advisory (the page belongs to the user); these are not. [`handle`] serves
+//! two routes under a base path:
+//! - `GET nonce` → `{ nonce, expiresAt }`, from the server's own nonce store;
+//! - `POST snag/connect` with `Authorization: Bearer <Dynamic JWT>` and a JSON body
+//!   `{ walletType, walletAddress, message, signature }`.
+//!
+//! A connect is accepted only in this order, and the first failure answers (Snag is never called
+//! for a refused request): body size → the caller's JWT ([`jwt`]) → body shape → the message
+//! parses (SIWE, Sign-In With Solana or Dynamic's template) and names this server's `domain`,
+//! the address `walletAddress`, a nonce, and an `issuedAt` within `max_age_seconds`, inside its
+//! own time window → the signature verifies → the nonce is consumed (once, atomically, by the
+//! store) → Snag is called with the website and organization ids from the configuration, the
+//! user id only from the configured hook, and `confirmDisconnect` only when moving wallets is
+//! allowed. Members of the body other than the four above are ignored.
+//!
+//! The runtime supplies I/O through [`LinkPlatform`] (WebCrypto, fetch, the nonce store); time
+//! comes from it too, so every rule here is tested natively with mocks.
+
+pub mod jwt;
+
+use crate::api::{JsonCodec, JsonKind};
+use crate::error::{Error, ErrorCode, Result};
+use crate::message::grammar;
+use crate::signin::{self, SiweCheck, SolanaSignInCheck};
+use crate::{evm, solana};
+
+pub use jwt::{DynamicJwtUser, JwtPlatform, JwtVerifier};
+
+/// Largest request body read (bytes). Proofs are a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Longest message accepted in a proof.
+const MAX_MESSAGE_CHARS: usize = 16 * 1024;
+/// Default largest age of a proof's `issuedAt`.
+pub const DEFAULT_MAX_AGE_SECONDS: u32 = 300;
+/// Default lifetime of an issued nonce.
+pub const DEFAULT_NONCE_TTL_MS: u64 = 300_000;
+/// Longest nonce lifetime accepted.
+pub const MAX_NONCE_TTL_MS: u64 = 86_400_000;
+
+/// What the server enforces. Build with [`LinkServerConfig::new`] and adjust the public fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkServerConfig {
+    /// The only domain (RFC 3986 authority, port included) a proof may name.
+    pub domain: String,
+    /// Routes live under this path; always starts and ends with `/`.
+    pub base_path: String,
+    pub max_age_seconds: u32,
+    pub nonce_ttl_ms: u64,
+    pub allow_move_wallet: bool,
+    pub website_id: String,
+    pub organization_id: String,
+    pub clock_skew_seconds: u32,
+}
+
+impl LinkServerConfig {
+    /// Validates the required values; the others take their defaults.
+    pub fn new(domain: &str, website_id: &str, organization_id: &str) -> Result<Self> {
+        if let Err(why) = grammar::check_authority(domain, true) {
+            return Err(invalid_config("domain", format!("domain {why}")));
+        }
+        for (field, value) in [
+            ("websiteId", website_id),
+            ("organizationId", organization_id),
+        ] {
+            if value.is_empty() {
+                return Err(invalid_config(field, format!("snag.{field} is required")));
+            }
+        }
+        Ok(LinkServerConfig {
+            domain: domain.to_owned(),
+            base_path: "/".to_owned(),
+            max_age_seconds: DEFAULT_MAX_AGE_SECONDS,
+            nonce_ttl_ms: DEFAULT_NONCE_TTL_MS,
+            allow_move_wallet: false,
+            website_id: website_id.to_owned(),
+            organization_id: organization_id.to_owned(),
+            clock_skew_seconds: signin::DEFAULT_CLOCK_SKEW_SECONDS,
+        })
+    }
+
+    /// Sets the base path (`/api/link` and `/api/link/` both mean `/api/link/`).
+    pub fn with_base_path(mut self, path: &str) -> Result<Self> {
+        if !path.starts_with('/') || path.contains(['?', '#', ' ']) || path.contains("//") {
+            return Err(invalid_config(
+                "basePath",
+                "basePath is an absolute path such as /api/link",
+            ));
+        }
+        self.base_path = format!("{}/", path.trim_end_matches('/'));
+        Ok(self)
+    }
+
+    pub fn with_max_age_seconds(mut self, seconds: u32) -> Result<Self> {
+        if seconds == 0 || seconds > signin::MAX_AGE_LIMIT_SECONDS {
+            return Err(invalid_config(
+                "maxAgeSeconds",
+                format!(
+                    "maxAgeSeconds is from 1 to {} (one day)",
+                    signin::MAX_AGE_LIMIT_SECONDS
+                ),
+            ));
+        }
+        self.max_age_seconds = seconds;
+        Ok(self)
+    }
+
+    pub fn with_nonce_ttl_ms(mut self, ms: u64) -> Result<Self> {
+        if !(1_000..=MAX_NONCE_TTL_MS).contains(&ms) {
+            return Err(invalid_config(
+                "nonceTtlMs",
+                format!("nonceTtlMs is from 1000 to {MAX_NONCE_TTL_MS} (one day)"),
+            ));
+        }
+        self.nonce_ttl_ms = ms;
+        Ok(self)
+    }
+}
+
+fn invalid_config(field: &str, message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidArgument, message).with_field(field)
+}
+
+/// The parts of an HTTP request the server reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRequest {
+    pub method: String,
+    /// The URL's path, percent-encoded as received, without query.
+    pub path: String,
+    pub authorization: Option<String>,
+    pub body: RequestBody,
+}
+
+/// A body as the runtime read it: bounded while reading, so an oversized body is never buffered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestBody {
+    Text(String),
+    /// More than [`MAX_BODY_BYTES`] arrived (reading stopped there).
+    TooLarge,
+    /// The bytes are not UTF-8.
+    NotText,
+}
+
+/// A JSON response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+/// What the runtime provides besides RSA: the clock, the nonce store, the user mapping and Snag.
+#[allow(async_fn_in_trait)]
+pub trait LinkPlatform: JwtPlatform {
+    fn now_ms(&self) -> i64;
+    /// A new nonce from the store, valid for `ttl_ms`.
+    async fn issue_nonce(&self, ttl_ms: u64) -> Result<String>;
+    /// Whether `nonce` was issued, unexpired and unused, marking it used (atomically).
+    async fn consume_nonce(&self, nonce: &str) -> Result<bool>;
+    /// The Snag user id for this Dynamic user (the configured hook); `None` lets Snag decide.
+    async fn snag_user_id(
+        &self,
+        user: &DynamicJwtUser<<Self::Json as JsonCodec>::Raw>,
+    ) -> Result<Option<String>>;
+    /// `POST /api/users/connect` with the server's key; the response body's JSON text.
+    async fn snag_connect(&self, body: String) -> Result<String>;
+}
+
+/// Which route a request names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    Nonce,
+    SnagConnect,
+}
+
+/// The route of `method path` under `base_path`; a known path with another method is 405.
+pub fn route(base_path: &str, method: &str, path: &str) -> Result<Route> {
+    let not_found = || {
+        Error::new(
+            ErrorCode::RouteNotFound,
+            format!("no route for {method} {path}"),
+        )
+        .with_status(404)
+    };
+    let rest = path.strip_prefix(base_path).ok_or_else(not_found)?;
+    let (route, allowed) = match rest {
+        "nonce" => (Route::Nonce, "GET"),
+        "snag/connect" => (Route::SnagConnect, "POST"),
+        _ => return Err(not_found()),
+    };
+    if method != allowed {
+        return Err(Error::new(
+            ErrorCode::RouteNotFound,
+            format!("{path} answers {allowed} only"),
+        )
+        .with_status(405)
+        .with_expected(allowed));
+    }
+    Ok(route)
+}
+
+/// The HTTP status a refusal answers with.
+pub fn status_for(error: &Error) -> u16 {
+    use ErrorCode as C;
+    match error.code {
+        C::RouteNotFound => error.status.unwrap_or(404),
+        C::Unauthenticated => 401,
+        C::InputTooLarge => 413,
+        C::NonceUnknown => 409,
+        C::InvalidArgument | C::MissingField => 400,
+        C::NonceStore => 503,
+        C::HttpError | C::Timeout | C::Network | C::InvalidResponse | C::Aborted
+            if error.step.as_deref() == Some("snag") =>
+        {
+            502
+        }
+        // The JWKS could not be fetched: the caller is not at fault, nor refused.
+        C::HttpError | C::Timeout | C::Network | C::InvalidResponse | C::Aborted => 503,
+        C::Internal | C::RandomUnavailable => 500,
+        _ => 422,
+    }
+}
+
+/// Serves one request. Never fails: refusals are JSON `{ code, message, field? }` responses.
+pub async fn handle<P: LinkPlatform>(
+    config: &LinkServerConfig,
+    verifier: &JwtVerifier<P::Key>,
+    platform: &P,
+    request: LinkRequest,
+) -> LinkResponse {
+    let result = match route(&config.base_path, &request.method, &request.path) {
+        Ok(Route::Nonce) => issue(config, platform).await,
+        Ok(Route::SnagConnect) => connect(config, verifier, platform, request).await,
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|error| LinkResponse {
+        status: status_for(&error),
+        body: error_body(&error),
+    })
+}
+
+async fn issue<P: LinkPlatform>(config: &LinkServerConfig, platform: &P) -> Result<LinkResponse> {
+    let nonce = platform
+        .issue_nonce(config.nonce_ttl_ms)
+        .await
+        .map_err(store_error)?;
+    if let Err(why) = grammar::check_nonce(&nonce) {
+        return Err(Error::new(
+            ErrorCode::NonceStore,
+            format!("the nonce store issued an unusable nonce: {why}"),
+        ));
+    }
+    let expires = platform.now_ms().saturating_add(config.nonce_ttl_ms as i64);
+    let mut body = JsonWriter::new();
+    body.string("nonce", &nonce);
+    body.string("expiresAt", &signin::format_rfc3339_ms(expires));
+    Ok(LinkResponse {
+        status: 200,
+        body: body.finish(),
+    })
+}
+
+fn store_error(error: Error) -> Error {
+    match error.code {
+        ErrorCode::NonceStore => error,
+        _ => Error::new(
+            ErrorCode::NonceStore,
+            format!("the nonce store failed: {}", error.message),
+        ),
+    }
+}
+
+/// The proof fields of a connect body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnectBody {
+    pub wallet_type: WalletType,
+    pub wallet_address: String,
+    pub message: String,
+    pub signature: String,
+}
+
+/// The wallet types whose proofs this server can check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WalletType {
+    Evm,
+    Solana,
+}
+
+impl WalletType {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WalletType::Evm => "evm",
+            WalletType::Solana => "solana",
+        }
+    }
+}
+
+fn body_too_large() -> Error {
+    Error::new(
+        ErrorCode::InputTooLarge,
+        format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Reads the connect body; other members (`userId`, `confirmDisconnect`, ids) are ignored.
+pub fn read_connect_body<C: JsonCodec>(codec: &C, body: &RequestBody) -> Result<ConnectBody> {
+    let text = match body {
+        RequestBody::Text(text) => text,
+        RequestBody::TooLarge => return Err(body_too_large()),
+        RequestBody::NotText => {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "the request body is not UTF-8 text",
+            ));
+        }
+    };
+    let bad = |field: &str, message: &str| {
+        Error::new(ErrorCode::InvalidArgument, message.to_owned()).with_field(field)
+    };
+    let value = codec
+        .parse(text)
+        .map_err(|_| bad("body", "the request body is not JSON"))?;
+    if codec.kind(&value) != JsonKind::Object {
+        return Err(bad("body", "the request body is not a JSON object"));
+    }
+    let string = |field: &str| {
+        codec
+            .member(&value, field)
+            .and_then(|v| codec.as_string(&v))
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingField,
+                    format!("the body needs {field} (a non-empty string)"),
+                )
+                .with_field(field)
+            })
+    };
+    let wallet_type = match string("walletType")?.as_str() {
+        "evm" => WalletType::Evm,
+        "solana" => WalletType::Solana,
+        other => {
+            return Err(Error::new(
+                ErrorCode::UnsupportedChain,
+                "this server checks proofs of walletType evm or solana",
+            )
+            .with_field("walletType")
+            .with_expected("evm | solana")
+            .with_received(other));
+        }
+    };
+    let message = string("message")?;
+    if message.len() > MAX_MESSAGE_CHARS {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!("the message is longer than {MAX_MESSAGE_CHARS} bytes"),
+        )
+        .with_field("message"));
+    }
+    Ok(ConnectBody {
+        wallet_type,
+        wallet_address: string("walletAddress")?,
+        message,
+        signature: string("signature")?,
+    })
+}
+
+/// Checks the proof of a connect body and gives the nonce it names (not yet consumed): the
+/// message parses, names `domain`, the address `walletAddress`, a nonce and an `issuedAt` within
+/// the maximum age, is inside its own time window, and its signature verifies.
+pub fn check_proof(config: &LinkServerConfig, body: &ConnectBody, now_ms: i64) -> Result<String> {
+    let nonce = message_nonce(body)?;
+    match body.wallet_type {
+        WalletType::Evm => {
+            // SIWE and Dynamic's EVM template are both EIP-4361 text.
+            let signature = evm::decode_signature(&body.signature)?;
+            let check = SiweCheck {
+                domain: config.domain.clone(),
+                nonce: nonce.clone(),
+                now_ms,
+                address: Some(body.wallet_address.clone()),
+                clock_skew_seconds: Some(config.clock_skew_seconds),
+                max_age_seconds: Some(config.max_age_seconds),
+                ..SiweCheck::default()
+            };
+            signin::verify_siwe_sign_in(&body.message, &signature, &check)?;
+        }
+        WalletType::Solana => {
+            let signature = solana::decode_signature(&body.signature)?;
+            let key = solana::parse_public_key(&body.wallet_address)
+                .map_err(|e| e.with_field("walletAddress"))?;
+            let check = SolanaSignInCheck {
+                domain: config.domain.clone(),
+                nonce: nonce.clone(),
+                now_ms,
+                public_key: Some(key),
+                clock_skew_seconds: Some(config.clock_skew_seconds),
+                max_age_seconds: Some(config.max_age_seconds),
+                ..SolanaSignInCheck::default()
+            };
+            signin::verify_solana_sign_in(body.message.as_bytes(), &signature, &check)?;
+        }
+    }
+    Ok(nonce)
+}
+
+/// The nonce the message names (required: without one, a proof could be replayed forever).
+fn message_nonce(body: &ConnectBody) -> Result<String> {
+    let nonce = match body.wallet_type {
+        WalletType::Evm => Some(crate::message::parse_siwe_message(&body.message)?.nonce),
+        WalletType::Solana => {
+            crate::message::parse_solana_sign_in_message(signin::sign_in_text(
+                body.message.as_bytes(),
+            )?)?
+            .nonce
+        }
+    };
+    nonce.ok_or_else(|| {
+        Error::new(
+            ErrorCode::MissingField,
+            "the message has no nonce: only messages with a nonce this server issued are accepted",
+        )
+        .with_field("nonce")
+    })
+}
+
+async fn connect<P: LinkPlatform>(
+    config: &LinkServerConfig,
+    verifier: &JwtVerifier<P::Key>,
+    platform: &P,
+    request: LinkRequest,
+) -> Result<LinkResponse> {
+    if request.body == RequestBody::TooLarge {
+        return Err(body_too_large());
+    }
+    let token = jwt::bearer_token(request.authorization.as_deref())?;
+    let user = verifier.verify(platform, token, platform.now_ms()).await?;
+    let body = read_connect_body(platform.json(), &request.body)?;
+    let nonce = check_proof(config, &body, platform.now_ms())?;
+    if !platform.consume_nonce(&nonce).await.map_err(store_error)? {
+        return Err(Error::new(
+            ErrorCode::NonceUnknown,
+            "the message's nonce was not issued by this server, has expired, or was already used",
+        )
+        .with_field("nonce"));
+    }
+    let user_id = platform.snag_user_id(&user).await?;
+    let snag_body = snag_connect_body(config, &body, user_id.as_deref());
+    let response = platform
+        .snag_connect(snag_body)
+        .await
+        .map_err(|e| e.with_step("snag"))?;
+    Ok(LinkResponse {
+        status: 200,
+        body: response,
+    })
+}
+
+/// The body of Snag's `users/connect`: ids from the configuration, never from the caller.
+pub fn snag_connect_body(
+    config: &LinkServerConfig,
+    body: &ConnectBody,
+    user_id: Option<&str>,
+) -> String {
+    let mut json = JsonWriter::new();
+    json.string("walletAddress", &body.wallet_address);
+    json.string("walletType", body.wallet_type.as_str());
+    json.string("websiteId", &config.website_id);
+    json.string("organizationId", &config.organization_id);
+    if let Some(user_id) = user_id {
+        json.string("userId", user_id);
+    }
+    if config.allow_move_wallet {
+        json.raw("confirmDisconnect", "true");
+    }
+    let mut proof = JsonWriter::new();
+    proof.string("message", &body.message);
+    proof.string("signature", &body.signature);
+    json.raw("verificationData", &proof.finish());
+    json.finish()
+}
+
+/// `{ code, message, field? }`.
+pub fn error_body(error: &Error) -> String {
+    let mut json = JsonWriter::new();
+    json.string("code", error.code.as_str());
+    json.string("message", &error.message);
+    if let Some(field) = &error.field {
+        json.string("field", field);
+    }
+    json.finish()
+}
+
+/// A flat JSON object written member by member (no JSON library in the `.wasm`).
+struct JsonWriter(String);
+
+impl JsonWriter {
+    fn new() -> Self {
+        JsonWriter(String::from("{"))
+    }
+
+    fn key(&mut self, key: &str) {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        push_json_string(&mut self.0, key);
+        self.0.push(':');
+    }
+
+    fn string(&mut self, key: &str, value: &str) {
+        self.key(key);
+        push_json_string(&mut self.0, value);
+    }
+
+    /// `value` must already be JSON.
+    fn raw(&mut self, key: &str, value: &str) {
+        self.key(key);
+        self.0.push_str(value);
+    }
+
+    fn finish(mut self) -> String {
+        self.0.push('}');
+        self.0
+    }
+}
+
+/// Appends `text` as a JSON string (RFC 8259 escapes; everything else as UTF-8).
+pub fn push_json_string(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

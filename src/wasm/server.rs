@@ -1,0 +1,483 @@
+//! The JS face of [`crate::server`]: WebCrypto, `fetch` and the caller's nonce store as the core's
+//! platform. `js/server.js` reads the `Request` (bounded) and builds the `Response`; every rule is
+//! in the core.
+
+use core::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::clients::{Options, is_browser};
+use super::error::from_js;
+use super::fetch::{FetchTransport, JsJson};
+use super::wallets::{call_method, get};
+use crate::api::client::{Call, ClientOptions, execute};
+use crate::api::{DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL, Method, SnagClient};
+use crate::error::{Error, ErrorCode, Result};
+use crate::server::jwt::{self, DynamicJwtUser, JwtPlatform, JwtVerifier};
+use crate::server::{
+    self as core_server, LinkPlatform, LinkRequest, LinkServerConfig, RequestBody,
+};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SERVER: &'static str = r#"
+/** The identity a verified Dynamic JWT carries. */
+export interface DynamicJwtUser {
+  /** `sub`: Dynamic's user id. */
+  userId: string;
+  environmentId: string;
+  issuer: string;
+  /** `exp`, epoch seconds. */
+  expiresAt: number;
+  /** `verified_credentials` (empty when the token has none). */
+  verifiedCredentials: unknown[];
+  claims: Record<string, unknown>;
+}
+
+/** Options of `verifyDynamicJwt`. */
+export interface VerifyDynamicJwtOptions {
+  environmentId: string;
+  /** Dynamic's API root; default `https://app.dynamicauth.com/api/v0`. */
+  baseUrl?: string;
+  /** Default `${baseUrl}/sdk/${environmentId}/.well-known/jwks.json`. */
+  jwksUrl?: string;
+  /** Default 60. */
+  clockSkewSeconds?: number;
+  /** The current time, epoch milliseconds (tests). */
+  now?: number;
+  /** Timeout of the JWKS request; default 30000. */
+  timeoutMs?: number;
+}
+"#;
+
+static JSON: JsJson = JsJson;
+
+/// The runtime's I/O for the core.
+struct Platform {
+    store: JsValue,
+    user_hook: Option<Function>,
+    snag: Option<SnagClient<FetchTransport, JsJson>>,
+    clock: Clock,
+    jwks_options: ClientOptions,
+}
+
+enum Clock {
+    System,
+    Fixed(f64),
+    Function(Function),
+}
+
+impl Clock {
+    fn now_ms(&self) -> i64 {
+        let now = match self {
+            Clock::System => js_sys::Date::now(),
+            Clock::Fixed(ms) => *ms,
+            Clock::Function(f) => f
+                .call0(&JsValue::UNDEFINED)
+                .ok()
+                .and_then(|v| v.as_f64())
+                .filter(|ms| ms.is_finite())
+                .unwrap_or_else(js_sys::Date::now),
+        };
+        now as i64
+    }
+}
+
+fn subtle() -> Result<JsValue> {
+    let subtle = get(&get(&js_sys::global(), "crypto"), "subtle");
+    if subtle.is_undefined() {
+        return Err(Error::new(
+            ErrorCode::Internal,
+            "WebCrypto (crypto.subtle) is not available in this runtime",
+        ));
+    }
+    Ok(subtle)
+}
+
+fn rs256() -> JsValue {
+    let algorithm = Object::new();
+    let _ = Reflect::set(&algorithm, &"name".into(), &"RSASSA-PKCS1-v1_5".into());
+    let _ = Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into());
+    algorithm.into()
+}
+
+impl JwtPlatform for Platform {
+    type Json = JsJson;
+    type Key = JsValue;
+
+    fn json(&self) -> &JsJson {
+        &JSON
+    }
+
+    async fn fetch_jwks(&self, url: &str) -> Result<JsValue> {
+        let call = Call::new(
+            ("Dynamic", "jwks"),
+            &self.jwks_options,
+            Method::Get,
+            url.to_owned(),
+            None,
+            None,
+            &[],
+        );
+        Ok(execute(&FetchTransport::new(None), &JSON, &call)
+            .await?
+            .value)
+    }
+
+    async fn import_key(&self, jwk: &JsValue) -> Result<JsValue> {
+        let args = [
+            "jwk".into(),
+            jwk.clone(),
+            rs256(),
+            false.into(),
+            Array::of1(&"verify".into()).into(),
+        ];
+        call_method(&subtle()?, "importKey", &args)
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(|| Error::new(ErrorCode::InvalidResponse, "a JWKS key does not import"))
+    }
+
+    async fn verify_rs256(&self, key: &JsValue, data: &[u8], signature: &[u8]) -> Result<bool> {
+        let args = [
+            rs256(),
+            key.clone(),
+            Uint8Array::from(signature).into(),
+            Uint8Array::from(data).into(),
+        ];
+        match call_method(&subtle()?, "verify", &args).await {
+            Ok(Some(result)) => Ok(result.as_bool() == Some(true)),
+            Ok(None) => Err(Error::new(
+                ErrorCode::Internal,
+                "crypto.subtle.verify is missing",
+            )),
+            Err(e) => Err(from_js(&e, ErrorCode::Internal)),
+        }
+    }
+}
+
+impl LinkPlatform for Platform {
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    async fn issue_nonce(&self, ttl_ms: u64) -> Result<String> {
+        let issued = call_method(&self.store, "issue", &[JsValue::from_f64(ttl_ms as f64)])
+            .await
+            .map_err(|e| from_js(&e, ErrorCode::NonceStore))?;
+        issued.and_then(|v| v.as_string()).ok_or_else(|| {
+            Error::new(
+                ErrorCode::NonceStore,
+                "the nonce store's issue() gave no string",
+            )
+        })
+    }
+
+    async fn consume_nonce(&self, nonce: &str) -> Result<bool> {
+        let consumed = call_method(&self.store, "consume", &[nonce.into()])
+            .await
+            .map_err(|e| from_js(&e, ErrorCode::NonceStore))?;
+        consumed.and_then(|v| v.as_bool()).ok_or_else(|| {
+            Error::new(
+                ErrorCode::NonceStore,
+                "the nonce store's consume() gave no boolean",
+            )
+        })
+    }
+
+    async fn snag_user_id(&self, user: &DynamicJwtUser<JsValue>) -> Result<Option<String>> {
+        let Some(hook) = &self.user_hook else {
+            return Ok(None);
+        };
+        let hook_failed = |why: String| {
+            Error::new(ErrorCode::Internal, format!("snagUserId failed: {why}"))
+                .with_field("snagUserId")
+        };
+        let result = hook
+            .call1(&JsValue::UNDEFINED, &user_to_js(user))
+            .map_err(|e| hook_failed(from_js(&e, ErrorCode::Internal).message))?;
+        let value = super::wallets::settle(result)
+            .await
+            .map_err(|e| hook_failed(from_js(&e, ErrorCode::Internal).message))?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value
+            .as_string()
+            .filter(|id| !id.is_empty())
+            .map(Some)
+            .ok_or_else(|| hook_failed("it must return a non-empty string or undefined".into()))
+    }
+
+    async fn snag_connect(&self, body: String) -> Result<String> {
+        let snag = self
+            .snag
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorCode::Internal, "no Snag client is configured"))?;
+        let call = snag.prepare_connect_wallet(body);
+        Ok(execute(snag.transport(), &JSON, &call).await?.body)
+    }
+}
+
+fn user_to_js(user: &DynamicJwtUser<JsValue>) -> JsValue {
+    let object = Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&object, &key.into(), &value);
+    };
+    set("userId", user.user_id.as_str().into());
+    set("environmentId", user.environment_id.as_str().into());
+    set("issuer", user.issuer.as_str().into());
+    set("expiresAt", JsValue::from_f64(user.expires_at as f64));
+    set(
+        "verifiedCredentials",
+        user.verified_credentials
+            .clone()
+            .unwrap_or_else(|| Array::new().into()),
+    );
+    set("claims", user.claims.clone());
+    object.into()
+}
+
+/// `dynamic` options: the JWKS URL and a verifier for the environment.
+fn jwt_verifier(options: &Options, skew: Option<f64>) -> Result<JwtVerifier<JsValue>> {
+    let environment_id = options.string("environmentId")?;
+    let client = options.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
+    let url = match options.optional_string("jwksUrl")? {
+        Some(url) => {
+            crate::api::client::validate_base_url(&url).map_err(|e| e.with_field("jwksUrl"))?
+        }
+        None => jwt::jwks_url(&client.base_url, &environment_id),
+    };
+    let skew = match skew {
+        None => crate::signin::DEFAULT_CLOCK_SKEW_SECONDS,
+        Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= u32::MAX as f64 => {
+            s as u32
+        }
+        Some(_) => {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "clockSkewSeconds must be a whole number of seconds",
+            )
+            .with_field("clockSkewSeconds"));
+        }
+    };
+    JwtVerifier::new(&environment_id, url, skew)
+}
+
+fn whole_u64(value: Option<f64>, field: &str) -> Result<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9e15 => Ok(Some(n as u64)),
+        Some(_) => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{field} must be a whole number"),
+        )
+        .with_field(field)),
+    }
+}
+
+fn to_u32(value: u64, field: &str) -> Result<u32> {
+    u32::try_from(value).map_err(|_| {
+        Error::new(ErrorCode::InvalidArgument, format!("{field} is too large")).with_field(field)
+    })
+}
+
+struct Server {
+    config: LinkServerConfig,
+    verifier: JwtVerifier<JsValue>,
+    platform: Platform,
+}
+
+/// The engine of `createLinkServer` (`wallet-linker/server`); use that instead.
+#[wasm_bindgen(js_name = LinkServerCore)]
+pub struct JsLinkServer {
+    inner: Rc<Server>,
+}
+
+#[wasm_bindgen(js_class = LinkServerCore)]
+impl JsLinkServer {
+    /// `config` as `createLinkServer` takes it; `store` a `NonceStore`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, store: JsValue) -> Result<JsLinkServer> {
+        let options = Options::read(&config, "createLinkServer")?;
+        let dynamic = Options::read(&options.get("dynamic")?, "createLinkServer: dynamic")?;
+        let snag = Options::read(&options.get("snag")?, "createLinkServer: snag")?;
+        let verifier = jwt_verifier(&dynamic, options.optional_number("clockSkewSeconds")?)?;
+        let mut config = LinkServerConfig::new(
+            &options.string("domain")?,
+            &snag.string("websiteId")?,
+            &snag.string("organizationId")?,
+        )?;
+        config.clock_skew_seconds = verifier.clock_skew_seconds;
+        if let Some(path) = options.optional_string("basePath")? {
+            config = config.with_base_path(&path)?;
+        }
+        if let Some(seconds) =
+            whole_u64(options.optional_number("maxAgeSeconds")?, "maxAgeSeconds")?
+        {
+            config = config.with_max_age_seconds(to_u32(seconds, "maxAgeSeconds")?)?;
+        }
+        if let Some(ms) = whole_u64(options.optional_number("nonceTtlMs")?, "nonceTtlMs")? {
+            config = config.with_nonce_ttl_ms(ms)?;
+        }
+        config.allow_move_wallet = options.optional_bool("allowMoveWallet")?.unwrap_or(false);
+        for method in ["issue", "consume"] {
+            if super::wallets::get_function(&store, method).is_none() {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("nonces must be a NonceStore (issue and consume methods); it has no {method}()"),
+                )
+                .with_field("nonces"));
+            }
+        }
+        let api_key = snag.string("apiKey")?;
+        let snag_client = SnagClient::new(
+            Some(&api_key),
+            is_browser(),
+            false,
+            snag.client_options(DEFAULT_SNAG_BASE_URL)?,
+            FetchTransport::new(None),
+            JsJson,
+        )?;
+        let user_hook = optional_function(&options, "snagUserId")?;
+        let clock = match optional_function(&options, "now")? {
+            Some(f) => Clock::Function(f),
+            None => Clock::System,
+        };
+        let jwks_options = dynamic.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
+        Ok(JsLinkServer {
+            inner: Rc::new(Server {
+                config,
+                verifier,
+                platform: Platform {
+                    store,
+                    user_hook,
+                    snag: Some(snag_client),
+                    clock,
+                    jwks_options,
+                },
+            }),
+        })
+    }
+
+    /// Largest request body the server reads; `js/server.js` stops reading past it.
+    #[wasm_bindgen(getter, js_name = maxBodyBytes)]
+    pub fn max_body_bytes(&self) -> u32 {
+        core_server::MAX_BODY_BYTES as u32
+    }
+
+    /// Serves one request; resolves to `{ status, body }` (JSON text), never rejects.
+    /// `bodyKind`: `"text"` (then `body` is the text), `"too-large"` or `"not-text"`.
+    pub fn handle(
+        &self,
+        method: String,
+        path: String,
+        authorization: Option<String>,
+        #[wasm_bindgen(js_name = bodyKind)] body_kind: String,
+        body: Option<String>,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let body = match (body_kind.as_str(), body) {
+                ("too-large", _) => RequestBody::TooLarge,
+                ("not-text", _) => RequestBody::NotText,
+                (_, text) => RequestBody::Text(text.unwrap_or_default()),
+            };
+            let request = LinkRequest {
+                method,
+                path,
+                authorization,
+                body,
+            };
+            let response =
+                core_server::handle(&inner.config, &inner.verifier, &inner.platform, request).await;
+            let object = Object::new();
+            Reflect::set(&object, &"status".into(), &response.status.into())?;
+            Reflect::set(&object, &"body".into(), &response.body.into())?;
+            Ok(object.into())
+        })
+    }
+}
+
+fn optional_function(options: &Options, key: &str) -> Result<Option<Function>> {
+    let value = options.get(key)?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.dyn_into::<Function>().map(Some).map_err(|_| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{key} must be a function"),
+        )
+        .with_field(key)
+    })
+}
+
+thread_local! {
+    /// Verifiers (and their cached JWKS) of `verifyDynamicJwt`, by environment and JWKS URL.
+    static VERIFIERS: RefCell<Vec<(String, Rc<JwtVerifier<JsValue>>)>> = const { RefCell::new(Vec::new()) };
+}
+const MAX_CACHED_VERIFIERS: usize = 16;
+
+/// Verifies a Dynamic JWT (RS256 with the environment's JWKS, through WebCrypto) and resolves to
+/// its user. Rejects with `UNAUTHENTICATED` (its `field` names the failed check) for a missing,
+/// malformed, forged, expired or not-yet-valid token, a refused `alg` (anything but RS256), an
+/// unknown `kid`, or a token of another environment; with `NETWORK`, `TIMEOUT`, `HTTP_ERROR` or
+/// `INVALID_RESPONSE` when the JWKS cannot be fetched.
+#[wasm_bindgen(js_name = verifyDynamicJwt, unchecked_return_type = "Promise<DynamicJwtUser>")]
+pub fn verify_dynamic_jwt(
+    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "VerifyDynamicJwtOptions")] options: JsValue,
+) -> Promise {
+    let prepared = (|| {
+        let token = super::input::string(&token, "token")?;
+        let options = Options::read(&options, "verifyDynamicJwt")?;
+        let fresh = jwt_verifier(&options, options.optional_number("clockSkewSeconds")?)?;
+        let clock = match options.optional_number("now")? {
+            Some(ms) if ms.is_finite() => Clock::Fixed(ms),
+            Some(_) => {
+                return Err(
+                    Error::new(ErrorCode::InvalidArgument, "now must be a finite number")
+                        .with_field("now"),
+                );
+            }
+            None => Clock::System,
+        };
+        let key = format!(
+            "{}\n{}\n{}",
+            fresh.environment_id, fresh.jwks_url, fresh.clock_skew_seconds
+        );
+        let verifier = VERIFIERS.with_borrow_mut(|cache| {
+            if let Some((_, v)) = cache.iter().find(|(k, _)| *k == key) {
+                return v.clone();
+            }
+            if cache.len() >= MAX_CACHED_VERIFIERS {
+                cache.remove(0);
+            }
+            let v = Rc::new(fresh);
+            cache.push((key, v.clone()));
+            v
+        });
+        let platform = Platform {
+            store: JsValue::UNDEFINED,
+            user_hook: None,
+            snag: None,
+            clock,
+            jwks_options: options.client_options(DEFAULT_DYNAMIC_BASE_URL)?,
+        };
+        Ok((token, verifier, platform))
+    })();
+    let (token, verifier, platform) = match prepared {
+        Ok(parts) => parts,
+        Err(e) => return Promise::reject(&e.into()),
+    };
+    future_to_promise(async move {
+        let user = verifier
+            .verify(&platform, &token, platform.now_ms())
+            .await?;
+        Ok(user_to_js(&user))
+    })
+}
