@@ -4,6 +4,8 @@
 // The crate's one error type is deliberately rich (see src/lib.rs).
 #![allow(clippy::result_large_err)]
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
@@ -19,57 +21,15 @@ use wallet_linker::api::types::{Field, FieldType, Required, Shape};
 use wallet_linker::api::{
     ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
     DynamicAdminClient, DynamicClient, GlobalWalletConnectionCreateRequest, HttpRequest,
-    HttpResponse, InternalUserFields, JsonCodec, JsonKind, Method, ModelCodec, SnagClient,
-    SnagConnectParams, Transport, TransportError, VerifyRequest, VerifyResponse,
-    VerifyUnlinkRequest, client, types,
+    HttpResponse, InternalUserFields, Method, SnagClient, SnagConnectParams, Transport,
+    TransportError, VerifyRequest, VerifyResponse, VerifyUnlinkRequest, client, types,
 };
 use wallet_linker::{Error, ErrorCode};
 
+use common::SerdeJson;
+
 // ---------------------------------------------------------------------------------------------
 // Test doubles
-
-/// serde_json as the platform codec (the wasm build uses the JS engine's JSON instead).
-struct SerdeJson;
-
-impl JsonCodec for SerdeJson {
-    type Raw = serde_json::Value;
-    fn parse(&self, text: &str) -> Result<Self::Raw, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
-    }
-    fn member(&self, value: &Self::Raw, key: &str) -> Option<Self::Raw> {
-        value.get(key).filter(|v| !v.is_null()).cloned()
-    }
-    fn kind(&self, value: &Self::Raw) -> JsonKind {
-        match value {
-            serde_json::Value::Null => JsonKind::Null,
-            serde_json::Value::Bool(_) => JsonKind::Bool,
-            serde_json::Value::Number(_) => JsonKind::Number,
-            serde_json::Value::String(_) => JsonKind::String,
-            serde_json::Value::Array(_) => JsonKind::Array,
-            serde_json::Value::Object(_) => JsonKind::Object,
-        }
-    }
-    fn as_string(&self, value: &Self::Raw) -> Option<String> {
-        value.as_str().map(str::to_owned)
-    }
-    fn as_number(&self, value: &Self::Raw) -> Option<f64> {
-        value.as_f64()
-    }
-    fn set_number(&self, object: &mut Self::Raw, key: &str, value: f64) {
-        if let Some(object) = object.as_object_mut() {
-            object.insert(key.to_owned(), value.into());
-        }
-    }
-}
-
-impl ModelCodec for SerdeJson {
-    fn encode<T: Serialize + ?Sized>(&self, value: &T) -> Result<String, String> {
-        serde_json::to_string(value).map_err(|e| e.to_string())
-    }
-    fn decode<T: DeserializeOwned>(&self, value: Self::Raw) -> Result<T, String> {
-        serde_json::from_value(value).map_err(|e| e.to_string())
-    }
-}
 
 type Reply = Result<HttpResponse, TransportError>;
 type Handler = Box<dyn FnMut(&HttpRequest) -> Reply>;

@@ -1307,3 +1307,61 @@ fn solana_sign_in_over_offchain_envelope() {
         Err(ErrorCode::MessageParse)
     );
 }
+
+#[test]
+fn max_age_bounds_the_age_of_issued_at() {
+    // SIWE issued at 12:00:00; the fixture's window is [11:59, 12:10).
+    let f = SiweFixture::new();
+    let aged = |now: &str, max_age: Option<u32>| SiweCheck {
+        now_ms: ms(now),
+        max_age_seconds: max_age,
+        ..f.check()
+    };
+    assert!(
+        f.run(&f.fields, &aged("2025-06-01T12:04:59.999Z", Some(300)))
+            .is_ok()
+    );
+    // Half-open, no skew: exactly max_age after issuedAt is too old.
+    assert_eq!(
+        f.run(&f.fields, &aged("2025-06-01T12:05:00Z", Some(300))),
+        Err(ErrorCode::Expired)
+    );
+    assert!(
+        f.run(&f.fields, &aged("2025-06-01T12:05:00Z", None))
+            .is_ok()
+    );
+    for bad in [0, 86_401] {
+        assert_eq!(
+            f.run(&f.fields, &aged("2025-06-01T12:01:00Z", Some(bad))),
+            Err(ErrorCode::InvalidArgument)
+        );
+    }
+    assert!(
+        f.run(&f.fields, &aged("2025-06-01T12:01:00Z", Some(86_400)))
+            .is_ok()
+    );
+
+    // Sign-In With Solana: issuedAt is optional in the message, required once an age is checked.
+    let s = SiwsFixture::new();
+    let run = |fields: &SolanaSignInInput, check: &SolanaSignInCheck| {
+        let text = create_solana_sign_in_message(fields).unwrap();
+        let signature = s.key.sign(text.as_bytes()).to_bytes();
+        verify_solana_sign_in(text.as_bytes(), &signature, check).map_err(|e| e.code)
+    };
+    let check = SolanaSignInCheck {
+        max_age_seconds: Some(120),
+        ..s.check()
+    };
+    assert!(run(&s.fields, &check).is_ok());
+    let no_issued_at = SolanaSignInInput {
+        issued_at: None,
+        ..s.fields.clone()
+    };
+    assert!(run(&no_issued_at, &s.check()).is_ok());
+    assert_eq!(run(&no_issued_at, &check), Err(ErrorCode::MissingField));
+    let late = SolanaSignInCheck {
+        now_ms: ms("2025-06-01T12:02:00Z"),
+        ..check.clone()
+    };
+    assert_eq!(run(&s.fields, &late), Err(ErrorCode::Expired));
+}
