@@ -16,22 +16,48 @@ const pkg = {
   module: './index.js',
   browser: './index.js',
   types: './index.d.ts',
+  // Runtime conditions, most specific first: workerd (the .wasm imported as a module), then Deno,
+  // Bun and Node (the .wasm read from disk, no top-level await so `require` works), then browsers
+  // and bundlers (the .wasm fetched next to index.js).
   exports: {
     '.': {
       types: './index.d.ts',
+      workerd: './workerd.js',
+      deno: './node.js',
+      bun: './node.js',
       node: './node.js',
       default: './index.js',
+    },
+    // The backend half. server.js imports the initialised core through `#init` (below), so it
+    // gets the entry of the runtime it runs in.
+    './server': {
+      types: './server.d.ts',
+      default: './server.js',
     },
     './wallet_linker_bg.wasm': './wallet_linker_bg.wasm',
     './package.json': './package.json',
   },
+  imports: {
+    '#init': {
+      types: './index.d.ts',
+      workerd: './workerd.js',
+      deno: './node.js',
+      bun: './node.js',
+      node: './node.js',
+      default: './index.js',
+    },
+  },
   files: [
-    'index.js', 'index.d.ts', 'node.js',
+    'index.js', 'index.d.ts', 'node.js', 'workerd.js',
+    'server.js', 'server.d.ts', 'nonce-stores.js', 'nonce-stores.d.ts',
     'wallet_linker.js', 'wallet_linker.d.ts', 'wallet_linker_bg.wasm', 'wallet_linker_bg.wasm.d.ts',
     'snippets/', 'README.md', 'LICENSE-MIT', 'LICENSE-APACHE',
   ],
-  // Importing the package instantiates the module; nothing else runs at import time.
-  sideEffects: ['./index.js', './node.js', './wallet_linker.js'],
-  engines: { node: '>=20' },
+  // Importing an entry instantiates the module; nothing else runs at import time. (A bundler drops
+  // an import kept only for its side effect unless the file is listed here.)
+  sideEffects: ['./index.js', './node.js', './workerd.js', './wallet_linker.js'],
+  // require(esm), which `require('wallet-linker')` relies on, is on by default from Node 20.19 and
+  // 22.12 (Node 21 and 22.0-22.11 need --experimental-require-module).
+  engines: { node: '^20.19.0 || >=22.12.0' },
 };
 process.stdout.write(JSON.stringify(pkg, null, 2) + '\n');
