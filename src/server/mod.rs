@@ -492,10 +492,16 @@ pub fn error_body(error: &Error) -> String {
 }
 
 /// A flat JSON object written member by member (no JSON library in the `.wasm`).
-struct JsonWriter(String);
+pub struct JsonWriter(String);
+
+impl Default for JsonWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl JsonWriter {
-    fn new() -> Self {
+    pub fn new() -> Self {
         JsonWriter(String::from("{"))
     }
 
@@ -507,18 +513,18 @@ impl JsonWriter {
         self.0.push(':');
     }
 
-    fn string(&mut self, key: &str, value: &str) {
+    pub fn string(&mut self, key: &str, value: &str) {
         self.key(key);
         push_json_string(&mut self.0, value);
     }
 
     /// `value` must already be JSON.
-    fn raw(&mut self, key: &str, value: &str) {
+    pub fn raw(&mut self, key: &str, value: &str) {
         self.key(key);
         self.0.push_str(value);
     }
 
-    fn finish(mut self) -> String {
+    pub fn finish(mut self) -> String {
         self.0.push('}');
         self.0
     }

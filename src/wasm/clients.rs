@@ -28,7 +28,7 @@ use crate::api::types::{
 };
 use crate::api::{
     Call, ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
-    DynamicAdminClient, DynamicClient, DynamicOperation, SnagClient, execute,
+    DynamicAdminClient, DynamicClient, DynamicOperation, LinkServerClient, SnagClient, execute,
 };
 use crate::error::{Error, ErrorCode, Result};
 
@@ -92,6 +92,27 @@ export interface SnagClientOptions {
   signal?: AbortSignal;
   /** Also retry `connectWallet` after a lost response or a 5xx. Default false. */
   retryStateChanging?: boolean;
+}
+
+/** Options of `new LinkServerClient(...)`: your backend running `createLinkServer`. */
+export interface LinkServerClientOptions {
+  /** The server's `basePath`: a same-origin path such as `/api/link`, or a full URL. */
+  baseUrl: string;
+  /** The signed-in user's Dynamic JWT (`linkWallet` sets the new one after a link). */
+  authToken?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  signal?: AbortSignal;
+}
+
+/** What `LinkServerClient.connectWallet` sends (it also takes a `SnagConnectParams`). */
+export interface LinkServerConnectParams {
+  walletType: "evm" | "solana";
+  walletAddress: string;
+  /** The signed message, with a nonce from `getNonce()`. */
+  message: string;
+  /** 0x-hex (EVM) or base58 (Solana). */
+  signature: string;
 }
 
 /** `createGlobalWalletConnection`'s argument: `expiresAt` as an ISO 8601 string or a `Date`. */
@@ -206,11 +227,11 @@ export type SnagWalletType = "evm" | "solana" | "imx" | "sui" | "ton" | "cosmos"
 export type SnagTonNetwork = "-239" | "-3" | (string & {});
 "#;
 
-/// True when a `window` or `document` global exists: the page's code (and any key in it) is
-/// readable by its visitors.
+/// True in a page (`window`, `document`) or a browser's web worker (`importScripts`): code served
+/// to visitors, with any key in it. Servers (Node, Deno, Bun, workerd) have none of the three.
 pub(super) fn is_browser() -> bool {
     let global = js_sys::global();
-    ["window", "document"].iter().any(|name| {
+    ["window", "document", "importScripts"].iter().any(|name| {
         Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
     })
 }
@@ -715,5 +736,86 @@ impl JsSnagClient {
         let prepared = request_json(&params, "params", SNAG_CONNECT_PARAMS_FIELDS)
             .map(|body| self.inner.prepare_connect_wallet(body));
         send(self.inner.transport(), prepared, Finish::Value)
+    }
+}
+
+/// A client of your backend's `createLinkServer` routes (`wallet-linker/server`): the page takes
+/// its nonce there and posts the signed proof with the user's Dynamic JWT; the backend checks it
+/// and calls Snag with its key. Works as `linkWallet`'s `snag.client`.
+#[wasm_bindgen(js_name = LinkServerClient)]
+pub struct JsLinkServerClient {
+    inner: Rc<LinkServerClient<FetchTransport>>,
+}
+
+#[wasm_bindgen(js_class = LinkServerClient)]
+impl JsLinkServerClient {
+    /// `baseUrl` is the server's `basePath` (same origin, e.g. `/api/link`, or a full URL).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "LinkServerClientOptions")] options: JsValue,
+    ) -> Result<JsLinkServerClient> {
+        let options = Options::read(&options, "LinkServerClient")?;
+        let base_url = options.string("baseUrl")?;
+        let client_options = options.client_options(&base_url)?;
+        let auth_token = options.optional_string("authToken")?;
+        let transport = FetchTransport::new(options.signal()?);
+        let inner = LinkServerClient::new(client_options, auth_token.as_deref(), transport)?;
+        Ok(JsLinkServerClient {
+            inner: Rc::new(inner),
+        })
+    }
+
+    /// `GET {baseUrl}/nonce`: a nonce issued by your server.
+    #[wasm_bindgen(js_name = getNonce, unchecked_return_type = "Promise<string>")]
+    pub fn get_nonce(&self) -> Promise {
+        send(
+            self.inner.transport(),
+            Ok(self.inner.prepare_get_nonce()),
+            Finish::Nonce,
+        )
+    }
+
+    /// `POST {baseUrl}/snag/connect` with `walletType`, `walletAddress` and the proof (`message`
+    /// and `signature`, flat or in `verificationData` as in `SnagConnectParams`). Other members
+    /// are not sent: the server takes the Snag ids from its own configuration.
+    #[wasm_bindgen(js_name = connectWallet, unchecked_return_type = "Promise<SnagConnectResponse>")]
+    pub fn connect_wallet(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LinkServerConnectParams | SnagConnectParams")]
+        params: JsValue,
+    ) -> Promise {
+        let prepared = (|| {
+            let params =
+                Options::read(&params, "connectWallet").map_err(|e| e.with_field("params"))?;
+            let proof = params.get("verificationData")?;
+            let proof_field = |key: &str| -> Result<String> {
+                match params.optional_string(key)? {
+                    Some(value) => Ok(value),
+                    None => input::string(&super::wallets::get(&proof, key), key),
+                }
+            };
+            self.inner.prepare_connect(
+                &params.string("walletType")?,
+                &params.string("walletAddress")?,
+                &proof_field("message")?,
+                &proof_field("signature")?,
+            )
+        })();
+        send(self.inner.transport(), prepared, Finish::Value)
+    }
+
+    #[wasm_bindgen(getter, js_name = authToken)]
+    pub fn auth_token(&self) -> Option<String> {
+        self.inner.auth_token()
+    }
+
+    /// The signed-in user's Dynamic JWT (`undefined` forgets it).
+    #[wasm_bindgen(setter, js_name = authToken)]
+    pub fn set_auth_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | undefined")] token: JsValue,
+    ) -> Result<()> {
+        let token = input::optional_string(&token, "authToken")?;
+        self.inner.set_auth_token(token.as_deref())
     }
 }

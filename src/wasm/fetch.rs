@@ -194,7 +194,12 @@ async fn fetch_response(
         controller.abort();
         return Ok(reply);
     }
-    let body = JsFuture::from(response.text()?).await?;
+    let body = JsFuture::from(read_bounded(
+        &response,
+        MAX_RESPONSE_BYTES as f64,
+        controller,
+    )?)
+    .await?;
     reply.body = body.as_string().unwrap_or_default();
     Ok(reply)
 }
@@ -277,10 +282,42 @@ export function parseJson(text) {
   drop(value, 0);
   return value;
 }
+// The body as text, read chunk by chunk: past `limit` bytes reading stops (the connection is
+// aborted) and what arrived so far, already longer than the limit, is returned for the core to
+// refuse. A chunked or compressed body is bounded too, not only one that declares its length.
+export async function readBounded(response, limit, controller) {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > limit) {
+      controller.abort();
+      break;
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(catch, js_name = parseJson)]
     fn parse_json(text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = readBounded)]
+    fn read_bounded(
+        response: &Response,
+        limit: f64,
+        controller: &AbortController,
+    ) -> Result<Promise, JsValue>;
 }
 
 /// The engine's `JSON.parse`; a parsed document stays a JS value (handed to the caller as it is).

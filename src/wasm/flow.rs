@@ -155,12 +155,18 @@ pub enum SnagProof {
 #[derive(Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct LinkSnagOptions {
-    /// A `SnagClient` (in a browser: without a key, pointed at your backend's proxy route).
+    /// A `LinkServerClient` (in a page: your backend checks the proof and calls Snag with its
+    /// key), or a `SnagClient` (on a server, with the key).
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(type = "SnagClientLike")]
+    #[tsify(type = "SnagClientLike | LinkServerClient")]
     pub client: JsValue,
-    pub website_id: String,
-    pub organization_id: String,
+    /// Required with a `SnagClient`; a `LinkServerClient`'s server uses its own configuration.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub website_id: Option<String>,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub organization_id: Option<String>,
     /// The Snag user to connect the wallet to.
     #[serde(default)]
     #[tsify(optional)]
@@ -744,83 +750,24 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
     abort.check().map_err(|e| e.with_step("message"))?;
     report_step(&on_step, LinkStep::Message);
     let issued_at = iso_now();
-    let statement = options.statement.clone();
-    let app_name = options
-        .app_name
-        .clone()
-        .unwrap_or_else(|| plan.domain.clone());
     let message = match (&address, plan.format) {
-        (Some(address), LinkMessageFormat::Dynamic) => {
-            crate::message::create_dynamic_sign_in_message(&DynamicSignInParams {
-                chain: plan.chain.clone(),
-                domain: Some(plan.domain.clone()),
-                address: address.clone(),
-                statement,
-                app_name: Some(app_name),
-                uri: Some(plan.uri.clone()),
-                chain_id,
-                nonce: nonce.clone(),
-                issued_at: Some(issued_at.clone()),
-                environment_id: plan.environment_id.clone().unwrap_or_default(),
-                resources: None,
-            })
-            .map(Some)
-        }
-        (Some(address), LinkMessageFormat::Siwe) => {
-            crate::message::create_siwe_message(&SiweMessage {
-                scheme: None,
-                domain: plan.domain.clone(),
-                address: address.clone(),
-                statement: Some(
-                    statement
-                        .unwrap_or_else(|| crate::message::dynamic::default_statement(&app_name)),
-                ),
-                uri: plan.uri.clone(),
-                version: "1".to_owned(),
-                chain_id: chain_id.unwrap_or(1),
-                nonce: nonce.clone(),
-                issued_at: issued_at.clone(),
-                expiration_time: None,
-                not_before: None,
-                request_id: plan.environment_id.clone(),
-                resources: None,
-            })
-            .map(Some)
-        }
-        (address, LinkMessageFormat::Siws) => {
-            let input = SolanaSignInInput {
-                domain: plan.domain.clone(),
-                address: address.clone().unwrap_or_default(),
-                statement,
-                uri: Some(plan.uri.clone()),
-                version: Some("1".to_owned()),
-                chain_id: options.chain_id.as_string(),
-                nonce: Some(nonce.clone()),
-                issued_at: Some(issued_at.clone()),
-                request_id: plan.environment_id.clone(),
-                ..SolanaSignInInput::default()
-            };
-            match address {
-                Some(_) => crate::message::create_solana_sign_in_message(&input).map(Some),
-                // The wallet builds the text itself; keep the input for it.
-                None => {
-                    let js = input::to_js(&input).map_err(|e| e.with_step("message"))?;
-                    // The wallet writes its own address.
-                    let _ = Reflect::delete_property(
-                        js.unchecked_ref::<Object>(),
-                        &JsValue::from_str("address"),
-                    );
-                    return sign_in_with_wallet(&options, &plan, &abort, &on_step, js, nonce).await;
-                }
-            }
+        (Some(address), _) => build_message(&options, &plan, address, chain_id, &nonce, &issued_at),
+        (None, LinkMessageFormat::Siws) => {
+            let input = siws_input(&options, &plan, String::new(), &nonce, &issued_at);
+            // The wallet builds the text itself, writing its own address.
+            let js = input::to_js(&input).map_err(|e| e.with_step("message"))?;
+            let _ = Reflect::delete_property(
+                js.unchecked_ref::<Object>(),
+                &JsValue::from_str("address"),
+            );
+            return sign_in_with_wallet(&options, &plan, &abort, &on_step, js, nonce).await;
         }
         (None, _) => Err(Error::new(
             ErrorCode::Internal,
             "no address to write in the message",
         )),
     }
-    .map_err(|e| e.with_step("message"))?
-    .unwrap_or_default();
+    .map_err(|e| e.with_step("message"))?;
     let address = address.unwrap_or_default();
 
     // 4. The wallet signs.
@@ -843,6 +790,146 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
         chain_id,
     )
     .await
+}
+
+/// Snag through your backend's link server (a `LinkServerClient`): it only accepts a proof with a
+/// nonce it issued, so the wallet signs a second message with that nonce, which is checked here
+/// first like the first one; the user's new Dynamic JWT authenticates the call.
+async fn connect_link_server(
+    options: &LinkWalletOptions,
+    snag: &LinkSnagOptions,
+    plan: &Plan,
+    abort: &Abort,
+    address: &str,
+    jwt: Option<String>,
+    chain_id: Option<u64>,
+) -> Result<JsValue> {
+    let nonce = call_service(
+        abort,
+        &snag.client,
+        "getNonce",
+        &[],
+        ErrorCode::InvalidResponse,
+    )
+    .await?
+    .as_string()
+    .filter(|n| !n.is_empty())
+    .ok_or_else(|| Error::new(ErrorCode::InvalidResponse, "getNonce() gave no nonce"))?;
+    let message = build_message(options, plan, address, chain_id, &nonce, &iso_now())?;
+    abort.check()?;
+    let signature_value = sign(plan, abort, &message).await?;
+    let (signature, bytes) = normalize_signature(plan.family, &signature_value)?;
+    verify_locally(plan, &message, &bytes, address, &nonce, chain_id)?;
+    if let Some(jwt) = jwt {
+        Reflect::set(
+            &snag.client,
+            &JsValue::from_str("authToken"),
+            &JsValue::from_str(&jwt),
+        )
+        .map_err(|e| from_js(&e, ErrorCode::InvalidArgument))?;
+    }
+    let params = Object::new();
+    for (key, value) in [
+        ("walletType", wallet_type(plan.family)),
+        ("walletAddress", address),
+        ("message", message.as_str()),
+        ("signature", signature.as_str()),
+    ] {
+        let _ = Reflect::set(&params, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    call_service(
+        abort,
+        &snag.client,
+        "connectWallet",
+        &[params.into()],
+        ErrorCode::InvalidResponse,
+    )
+    .await
+}
+
+fn wallet_type(family: Family) -> &'static str {
+    match family {
+        Family::Evm => "evm",
+        Family::Solana => "solana",
+    }
+}
+
+fn siws_input(
+    options: &LinkWalletOptions,
+    plan: &Plan,
+    address: String,
+    nonce: &str,
+    issued_at: &str,
+) -> SolanaSignInInput {
+    SolanaSignInInput {
+        domain: plan.domain.clone(),
+        address,
+        statement: options.statement.clone(),
+        uri: Some(plan.uri.clone()),
+        version: Some("1".to_owned()),
+        chain_id: options.chain_id.as_string(),
+        nonce: Some(nonce.to_owned()),
+        issued_at: Some(issued_at.to_owned()),
+        request_id: plan.environment_id.clone(),
+        ..SolanaSignInInput::default()
+    }
+}
+
+/// The text the wallet signs for `address` and `nonce`, in the plan's format.
+fn build_message(
+    options: &LinkWalletOptions,
+    plan: &Plan,
+    address: &str,
+    chain_id: Option<u64>,
+    nonce: &str,
+    issued_at: &str,
+) -> Result<String> {
+    let statement = options.statement.clone();
+    let app_name = options
+        .app_name
+        .clone()
+        .unwrap_or_else(|| plan.domain.clone());
+    match plan.format {
+        LinkMessageFormat::Dynamic => {
+            crate::message::create_dynamic_sign_in_message(&DynamicSignInParams {
+                chain: plan.chain.clone(),
+                domain: Some(plan.domain.clone()),
+                address: address.to_owned(),
+                statement,
+                app_name: Some(app_name),
+                uri: Some(plan.uri.clone()),
+                chain_id,
+                nonce: nonce.to_owned(),
+                issued_at: Some(issued_at.to_owned()),
+                environment_id: plan.environment_id.clone().unwrap_or_default(),
+                resources: None,
+            })
+        }
+        LinkMessageFormat::Siwe => crate::message::create_siwe_message(&SiweMessage {
+            scheme: None,
+            domain: plan.domain.clone(),
+            address: address.to_owned(),
+            statement: Some(
+                statement.unwrap_or_else(|| crate::message::dynamic::default_statement(&app_name)),
+            ),
+            uri: plan.uri.clone(),
+            version: "1".to_owned(),
+            chain_id: chain_id.unwrap_or(1),
+            nonce: nonce.to_owned(),
+            issued_at: issued_at.to_owned(),
+            expiration_time: None,
+            not_before: None,
+            request_id: plan.environment_id.clone(),
+            resources: None,
+        }),
+        LinkMessageFormat::Siws => crate::message::create_solana_sign_in_message(&siws_input(
+            options,
+            plan,
+            address.to_owned(),
+            nonce,
+            issued_at,
+        )),
+    }
 }
 
 async fn sign(plan: &Plan, abort: &Abort, message: &str) -> Result<JsValue> {
@@ -1004,6 +1091,7 @@ async fn finish(
             report_step(on_step, LinkStep::Snag);
             Some(
                 connect_snag(
+                    options,
                     snag,
                     plan,
                     abort,
@@ -1011,6 +1099,7 @@ async fn finish(
                     &message,
                     &signature,
                     jwt.clone(),
+                    chain_id,
                 )
                 .await
                 .map_err(|e| e.with_step("snag"))?,
@@ -1060,7 +1149,9 @@ async fn finish(
     Ok(result.into())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn connect_snag(
+    options: &LinkWalletOptions,
     snag: &LinkSnagOptions,
     plan: &Plan,
     abort: &Abort,
@@ -1068,7 +1159,11 @@ async fn connect_snag(
     message: &str,
     signature: &str,
     jwt: Option<String>,
+    chain_id: Option<u64>,
 ) -> Result<JsValue> {
+    if get_function(&snag.client, "getNonce").is_some() {
+        return connect_link_server(options, snag, plan, abort, address, jwt, chain_id).await;
+    }
     let verification_data = match snag.proof.unwrap_or(SnagProof::Signature) {
         SnagProof::Signature => SnagVerificationData {
             access_token: None,
@@ -1095,15 +1190,19 @@ async fn connect_snag(
             }
         }
     };
+    let required = |value: &Option<String>, field: &str| {
+        value.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
+            invalid(
+                field,
+                format!("{field} is required when snag.client is a SnagClient"),
+            )
+        })
+    };
     let params = SnagConnectParams {
-        organization_id: snag.organization_id.clone(),
+        organization_id: required(&snag.organization_id, "snag.organizationId")?,
         wallet_address: address.to_owned(),
-        wallet_type: match plan.family {
-            Family::Evm => "evm",
-            Family::Solana => "solana",
-        }
-        .to_owned(),
-        website_id: snag.website_id.clone(),
+        wallet_type: wallet_type(plan.family).to_owned(),
+        website_id: required(&snag.website_id, "snag.websiteId")?,
         confirm_disconnect: snag.confirm_disconnect,
         user_id: snag.user_id.clone(),
         verification_data: Some(verification_data),

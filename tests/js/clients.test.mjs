@@ -390,6 +390,18 @@ test('an oversized response is INVALID_RESPONSE, not read into memory', async ()
   });
 });
 
+test('an oversized response without Content-Length (chunked) is refused while reading', async () => {
+  await withFaults([{ kind: 'oversized', path: '/nonce', sizeBytes: 12 * 1024 * 1024, chunked: true }], async () => {
+    await assert.rejects(dynamic().getNonce(), (e) => {
+      assert.equal(e.code, 'INVALID_RESPONSE');
+      // Reading stopped just past the 8 MiB limit: the size reported is not the whole body's.
+      const size = Number(e.message.match(/\((\d+) bytes\)/)?.[1]);
+      assert.ok(size > 8 * 1024 * 1024 && size < 9 * 1024 * 1024, e.message);
+      return true;
+    });
+  });
+});
+
 test('a link whose response is lost is not retried and links once', async () => {
   const session = await newSession();
   const client = dynamic({ authToken: session.jwt });
@@ -452,6 +464,23 @@ test('a browser refuses server keys unless dangerouslyAllowBrowser', async () =>
     assert.ok(new SnagClient({ apiKey: SNAG_API_KEY, dangerouslyAllowBrowser: true }));
     assert.ok(new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN, dangerouslyAllowBrowser: true }));
   });
+  // A web worker's code is served to visitors too.
+  if (platform === 'node') {
+    globalThis.importScripts = () => {};
+    try {
+      assert.throws(() => new SnagClient({ apiKey: SNAG_API_KEY }), { code: 'BROWSER_SECRET' });
+    } finally {
+      delete globalThis.importScripts;
+    }
+  } else {
+    const source = `import(${JSON.stringify(new URL('/pkg/index.js', location.href).href)}).then((wl) => {
+      try { new wl.SnagClient({ apiKey: 'k' }); postMessage('accepted'); } catch (e) { postMessage(e.code); }
+    }, (e) => postMessage('import failed: ' + e));`;
+    const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
+    const answer = await new Promise((resolve) => { worker.onmessage = (m) => resolve(m.data); });
+    worker.terminate();
+    assert.equal(answer, 'BROWSER_SECRET');
+  }
   if (platform === 'node') {
     assert.ok(new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN }), 'a server may hold the token');
     assert.ok(new SnagClient({ apiKey: SNAG_API_KEY }));

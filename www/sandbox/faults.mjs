@@ -20,7 +20,8 @@
 // html                 no             an HTML error page with `status` (default 502)
 // truncated            yes            Content-Length larger than the body sent, then the
 //                                     connection closed
-// oversized            yes            a valid JSON body padded to `sizeBytes` (default 20 MiB)
+// oversized            yes            a valid JSON body padded to `sizeBytes` (default 20 MiB);
+//                                     `chunked: true` sends it without a Content-Length
 // wrong-content-type   yes            the normal JSON body labelled text/plain
 // lost-response        yes            nothing: the request is carried out, then the connection is
 //                                     destroyed without a response (a retried link must not link
@@ -86,6 +87,7 @@ export function normalizeFault(spec) {
     retryAfter,
     retryAfterMs,
     sizeBytes,
+    chunked: spec.chunked === true,
     body: spec.body,
   };
 }
@@ -204,7 +206,8 @@ export function deliverWithFault(req, res, fault, result, baseHeaders) {
         ...baseHeaders,
         ...result.headers,
         'Content-Type': 'application/json; charset=utf-8',
-        'Content-Length': length,
+        // `chunked: true` leaves the length out, so only a limit applied while reading catches it.
+        ...(fault.chunked ? {} : { 'Content-Length': length }),
       });
       res.write(head);
       const chunk = 'x'.repeat(64 * 1024);

@@ -1,0 +1,91 @@
+//! Client of a dapp backend that runs `createLinkServer` (see [`crate::server`]): the page gets
+//! its nonce there and posts the signed proof with the user's Dynamic JWT; the backend checks it
+//! and calls Snag with its key.
+
+use core::cell::RefCell;
+
+use super::client::{Call, ClientOptions, validate_credential};
+use super::transport::Method;
+use super::types::{NONCE_RESPONSE_REQUIRED, SNAG_CONNECT_RESPONSE_REQUIRED};
+use crate::error::{Error, ErrorCode, Result};
+use crate::server::JsonWriter;
+
+pub struct LinkServerClient<T> {
+    options: ClientOptions,
+    auth_token: RefCell<Option<String>>,
+    transport: T,
+}
+
+impl<T> LinkServerClient<T> {
+    /// `options.base_url` is the server's base path, e.g. `/api/link` or `https://app.example/api/link`.
+    pub fn new(options: ClientOptions, auth_token: Option<&str>, transport: T) -> Result<Self> {
+        let auth_token = auth_token
+            .map(|t| validate_credential(t, "authToken"))
+            .transpose()?;
+        Ok(LinkServerClient {
+            options,
+            auth_token: RefCell::new(auth_token),
+            transport,
+        })
+    }
+
+    pub fn auth_token(&self) -> Option<String> {
+        self.auth_token.borrow().clone()
+    }
+
+    pub fn set_auth_token(&self, token: Option<&str>) -> Result<()> {
+        let token = token
+            .map(|t| validate_credential(t, "authToken"))
+            .transpose()?;
+        *self.auth_token.borrow_mut() = token;
+        Ok(())
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// `GET {base}/nonce`: a nonce the server issued (response `{ nonce, expiresAt }`).
+    pub fn prepare_get_nonce(&self) -> Call {
+        Call::new(
+            ("LinkServer", "getNonce"),
+            &self.options,
+            Method::Get,
+            format!("{}/nonce", self.options.base_url),
+            None,
+            None,
+            NONCE_RESPONSE_REQUIRED,
+        )
+    }
+
+    /// `POST {base}/snag/connect` with the proof and the user's JWT (required).
+    pub fn prepare_connect(
+        &self,
+        wallet_type: &str,
+        wallet_address: &str,
+        message: &str,
+        signature: &str,
+    ) -> Result<Call> {
+        let token = self.auth_token.borrow().clone().ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                "LinkServer connectWallet needs the signed-in user's Dynamic JWT (authToken)",
+            )
+            .with_field("authToken")
+        })?;
+        let mut body = JsonWriter::new();
+        body.string("walletType", wallet_type);
+        body.string("walletAddress", wallet_address);
+        body.string("message", message);
+        body.string("signature", signature);
+        Ok(Call::new(
+            ("LinkServer", "connectWallet"),
+            &self.options,
+            Method::Post,
+            format!("{}/snag/connect", self.options.base_url),
+            Some(("Authorization", format!("Bearer {token}"))),
+            Some(body.finish()),
+            SNAG_CONNECT_RESPONSE_REQUIRED,
+        ))
+    }
+}
