@@ -81,6 +81,9 @@ import {
   verifySolanaSignature,
 } from './signature.mjs';
 
+// For tests that build their own tokens (foreign keys, other algorithms, forged headers).
+export { decodeJwtClaims, decodeJwtHeader, generateRsaSigningKey, signJwt } from './jwt.mjs';
+
 /** The sandbox's own environment id (any UUID works; this one is fixed so URLs are stable). */
 export const DEFAULT_ENVIRONMENT_ID = '5a1d0b0c-0e5e-4a7d-9c3b-5a4db0c0ffee';
 export const DEFAULT_SNAG_API_KEY = 'sandbox-snag-key';
@@ -155,7 +158,9 @@ function contentTypeOf(result) {
  * loopback host), authMode ('header' | 'cookie'), now (clock in epoch ms), logErrors (default true).
  *
  * Besides `handle`/`listen`, the instance offers tests: `issueJwt`, `rotateJwtKey`, `jwks`, `jwtKey`
- * (the signing key material), `verifyJwt` and `snagRequests` (see their comments below).
+ * (the signing key material), `verifyJwt` and `snagRequests` (see their comments below). The RSA
+ * key is drawn on first use (~0.1-0.3 s, synchronously); a test that times its first JWKS fetch can
+ * call `jwks()` beforehand to keep the draw out of it.
  */
 export function createSandbox(options = {}) {
   const environmentId = options.environmentId ?? DEFAULT_ENVIRONMENT_ID;
