@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The demo server: the repository's www/ at `/`, the built package pkg/ at `/pkg/`, and the
-// sandbox API (Dynamic + Snag + the Snag proxy, see sandbox/server.mjs) on the same origin.
+// The demo server: the repository's www/ at `/`, the built package pkg/ at `/pkg/`, the sandbox
+// API (Dynamic + Snag, see sandbox/server.mjs), and the dapp's own backend at `/api/link/`: the
+// package's `createLinkServer`, which checks each proof and calls Snag with the key it alone holds.
 //
 //   node www/serve.mjs [--port 8080] [--host 127.0.0.1]     (PORT in the environment also works)
 //
@@ -14,7 +15,12 @@ import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { createLinkServer, toNodeHandler } from '../pkg/server.js';
 import { createSandbox } from './sandbox/server.mjs';
+
+/** Where the demo's backend routes live, and the Snag ids it (not the page) decides. */
+export const LINK_BASE_PATH = '/api/link';
+export const DEMO_SNAG_IDS = { websiteId: 'demo-website', organizationId: 'demo-organization' };
 
 const WWW_ROOT = fileURLToPath(new URL('.', import.meta.url));
 const PKG_ROOT = fileURLToPath(new URL('../pkg/', import.meta.url));
@@ -140,8 +146,8 @@ export function createStaticHandler(mounts) {
 
 /**
  * Starts the demo server. Options: port (default PORT or 8080; 0 picks a free one), host
- * (default 127.0.0.1), wwwRoot, pkgRoot, sandbox (createSandbox options).
- * Resolves to { url, port, server, sandbox, close() }.
+ * (default 127.0.0.1), wwwRoot, pkgRoot, sandbox (createSandbox options), linkServer (overrides of
+ * the createLinkServer config). Resolves to { url, port, server, sandbox, linkServer, close() }.
  */
 export async function startDemoServer(options = {}) {
   const sandbox = createSandbox(options.sandbox);
@@ -151,7 +157,9 @@ export async function startDemoServer(options = {}) {
     { prefix: '/node_modules/@noble/hashes/', root: join(NOBLE_ROOT, 'hashes') },
     { prefix: '/', root: options.wwwRoot ?? WWW_ROOT, hidden: ['sandbox/', 'serve.mjs'] },
   ]);
+  let linkHandler = null;
   const server = createServer((req, res) => {
+    if (linkHandler && (req.url ?? '').startsWith(`${LINK_BASE_PATH}/`)) return linkHandler(req, res);
     if (sandbox.handle(req, res)) return;
     serveStatic(req, res).catch(() => {
       if (!res.headersSent) sendText(res, 500, 'Internal error\n');
@@ -167,11 +175,21 @@ export async function startDemoServer(options = {}) {
   const address = server.address();
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostPart}:${address.port}`;
+  // The backend half: proofs must name this server's host, and the Snag key stays here.
+  const linkServer = createLinkServer({
+    domain: `${hostPart}:${address.port}`,
+    basePath: LINK_BASE_PATH,
+    dynamic: { environmentId: sandbox.environmentId, baseUrl: `${url}/api/v0` },
+    snag: { apiKey: sandbox.snagApiKey, baseUrl: `${url}/snag`, ...DEMO_SNAG_IDS },
+    ...options.linkServer,
+  });
+  linkHandler = toNodeHandler(linkServer);
   return {
     url,
     port: address.port,
     server,
     sandbox,
+    linkServer,
     close: () =>
       new Promise((resolvePromise) => {
         sandbox.dispose();
@@ -218,7 +236,7 @@ async function main() {
   const { url, sandbox } = await startDemoServer({ port, host: args.host ?? '127.0.0.1' });
   console.log(`wallet-linker demo: ${url}/`);
   console.log(`  sandbox Dynamic API: ${url}/api/v0 (environment ${sandbox.environmentId})`);
-  console.log(`  sandbox Snag proxy:  ${url}/proxy/snag`);
+  console.log(`  link server:         ${url}${LINK_BASE_PATH}/ (nonce, snag/connect)`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

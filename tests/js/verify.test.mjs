@@ -403,6 +403,15 @@ test('SIWE: sign-in with viem signatures, every expectation and the time boundar
     assert.equal(mismatch({ nonce: undefined }), 'INVALID_ARGUMENT');
     assert.equal(mismatch({ now: 'yesterday' }), 'INVALID_FIELD');
     assert.equal(mismatch({ now: Number.NaN }), 'INVALID_ARGUMENT');
+    // maxAgeSeconds bounds the age of issuedAt (no skew: it bounds replays).
+    const aged = (now, maxAgeSeconds) => codeOf(() => wl.verifySiweSignIn({ ...base, now, maxAgeSeconds }));
+    assert.equal(aged(issuedAt + 299_999, 300), 'NO_ERROR');
+    assert.equal(aged(issuedAt + 300_000, 300), 'EXPIRED');
+    assert.equal(aged(issuedAt + 1, 0), 'INVALID_ARGUMENT');
+    // The message is read like every other string argument.
+    assert.equal(mismatch({ message: `${message}\ud800` }), 'INVALID_ARGUMENT');
+    assert.equal(mismatch({ message: 'a'.repeat(1024 * 1024 + 1) }), 'INPUT_TOO_LARGE');
+    assert.equal(mismatch({ message: 42 }), 'INVALID_ARGUMENT');
   }
   let error;
   try {
@@ -444,6 +453,19 @@ test('Sign-In With Solana: wallet-standard outputs verified by ours and by @sola
     assert.equal(code({ nonce: wl.generateNonce() }), 'NONCE_MISMATCH');
     assert.equal(code({ chainId: 'solana:devnet' }), 'CHAIN_ID_MISMATCH');
     assert.equal(code({ now: now + 300_000 + 60_000 }), 'EXPIRED');
+    // The nonce is required (a message without one would verify forever), and so is issuedAt
+    // once its age is checked.
+    assert.equal(code({ nonce: undefined }), 'INVALID_ARGUMENT');
+    const bare = { ...input, nonce: undefined, issuedAt: undefined, expirationTime: undefined };
+    const bareMessage = createSignInMessage(bare);
+    const bareSigned = { ...options, message: bareMessage, signature: nacl.sign.detached(bareMessage, keypair.secretKey) };
+    assert.equal(codeOf(() => wl.verifySolanaSignIn(bareSigned)), 'NONCE_MISMATCH');
+    const undated = createSignInMessage({ ...input, issuedAt: undefined });
+    const undatedSigned = { ...options, message: undated, signature: nacl.sign.detached(undated, keypair.secretKey) };
+    assert.equal(wl.verifySolanaSignIn(undatedSigned).nonce, input.nonce);
+    assert.equal(codeOf(() => wl.verifySolanaSignIn({ ...undatedSigned, maxAgeSeconds: 300 })), 'MISSING_FIELD');
+    assert.equal(code({ maxAgeSeconds: 300 }), 'NO_ERROR');
+    assert.equal(code({ now: now - 1000 + 300_000, maxAgeSeconds: 300 }), 'EXPIRED');
     assert.ok(['SIGNATURE_MISMATCH', 'INVALID_SIGNATURE'].includes(code({ signature: flipBit(signature, rng) })));
     // The same text inside a Solana off-chain message envelope (version 0, format 1, u16 LE length).
     const envelope = new Uint8Array(20 + signedMessage.length);
