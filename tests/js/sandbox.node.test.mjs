@@ -827,7 +827,7 @@ test('snag: users/connect refuses a connect without a proof (422) or with a proo
     const r = await call(url, { method: 'POST', headers: key, json: body });
     assert.equal(r.status, 422, JSON.stringify(body.verificationData));
     assert.deepEqual(Object.keys(r.data), ['error']);
-    assert.match(r.data.error, /verificationData\.message and verificationData\.signature are required/);
+    assert.match(r.data.error, /verificationData\.message and verificationData\.signature are required \(or verificationData\.dynamicAuthToken\)/);
   }
   // The official Snag SDK sees the refusal as its UnprocessableEntityError.
   const sdk = new SnagSolutions({ apiKey: DEFAULT_SNAG_API_KEY, baseURL: `${s.url}/snag`, maxRetries: 0 });
@@ -872,6 +872,96 @@ test('snag: users/connect refuses a connect without a proof (422) or with a proo
   const st = await state(s);
   assert.deepEqual(st.snag.connections.map((c) => c.walletAddress), [sol.address]);
   assert.equal(st.snag.users.length, 1);
+});
+
+test('snag: verificationData.dynamicAuthToken proves a wallet its token lists (RS256 of this sandbox, unexpired)', async (t) => {
+  const s = await startSandbox(t);
+  const url = `${s.url}/snag/api/users/connect`;
+  const key = { 'x-api-key': DEFAULT_SNAG_API_KEY };
+  const connect = (walletType, walletAddress, verificationData, extra = {}) =>
+    call(url, { method: 'POST', headers: key, json: { ...SNAG_IDS, walletType, walletAddress, verificationData, ...extra } });
+
+  // A real sign-in: the full `jwt` lists the wallet among its verified_credentials.
+  const wallet = evmAccount('5a');
+  const signIn = await call(s.sdk('verify'), { method: 'POST', json: await evmProof(s, wallet) });
+  assert.equal(signIn.status, 200, signIn.text);
+  const { jwt, minifiedJwt } = signIn.data;
+  assert.ok(decodeJwtClaims(jwt).verified_credentials.some((c) => c.address?.toLowerCase() === wallet.address.toLowerCase()));
+  const accepted = await connect('evm', wallet.address, { dynamicAuthToken: jwt });
+  assert.equal(accepted.status, 200, accepted.text);
+  assert.equal(accepted.data.walletAddress, wallet.address);
+  // An EVM address in any case is the same wallet (and the same Snag user).
+  const lower = await connect('evm', wallet.address.toLowerCase(), { dynamicAuthToken: jwt });
+  assert.equal(lower.status, 200, lower.text);
+  assert.equal(lower.data.id, accepted.data.id);
+  // With a signature as well, both proofs are checked.
+  const both = await snagParams(wallet);
+  assert.equal((await connect('evm', wallet.address, { ...both.verificationData, dynamicAuthToken: jwt })).status, 200);
+  // The official Snag SDK sends it as its model names it.
+  const sdk = new SnagSolutions({ apiKey: DEFAULT_SNAG_API_KEY, baseURL: `${s.url}/snag`, maxRetries: 0 });
+  const viaSdk = await sdk.users.connect({ ...SNAG_IDS, walletType: 'evm', walletAddress: wallet.address, verificationData: { dynamicAuthToken: jwt } });
+  assert.equal(viaSdk.id, accepted.data.id);
+
+  // Solana: a minted token listing the key (base58 compared exactly).
+  const sol = solanaWallet(21);
+  const solToken = s.sandbox.issueJwt({ verified_credentials: [{ id: 'c1', format: 'blockchain', address: sol.address, chain: 'solana' }] });
+  const solAccepted = await connect('solana', sol.address, { dynamicAuthToken: solToken });
+  assert.equal(solAccepted.status, 200, solAccepted.text);
+  const connectedBefore = (await state(s)).snag.connections.map((c) => c.walletAddress).sort();
+  assert.deepEqual(connectedBefore, [wallet.address, sol.address].sort());
+
+  // Refused with 400, and nothing connected.
+  const other = evmAccount('5b');
+  const stranger = generateRsaSigningKey();
+  const { kid } = s.sandbox.jwtKey();
+  const listing = (address, claims = {}) => ({ verified_credentials: [{ id: 'c', format: 'blockchain', address, chain: 'eip155' }], ...claims });
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const refused = [
+    ['a token that does not list the wallet', 'evm', other.address, jwt, /does not list walletAddress/],
+    ['the minified token (no verified_credentials)', 'evm', wallet.address, minifiedJwt, /does not list walletAddress/],
+    ['a token of no wallet at all', 'evm', wallet.address, s.sandbox.issueJwt(), /does not list walletAddress/],
+    ['a solana key in another case', 'solana', sol.address.toLowerCase(), solToken, /not a valid solana address|does not list walletAddress/],
+    ['an expired token', 'evm', wallet.address, s.sandbox.issueJwt(listing(wallet.address), { ttlSeconds: 0 }), /Token expired/],
+    ['a token not valid yet', 'evm', wallet.address, s.sandbox.issueJwt(listing(wallet.address, { nbf: nowSeconds + 3600 })), /not yet valid/],
+    ['a token without exp', 'evm', wallet.address, s.sandbox.issueJwt(listing(wallet.address, { exp: undefined })), /Token expired/],
+    ['another environment', 'evm', wallet.address, s.sandbox.issueJwt(listing(wallet.address, { environment_id: '00000000-0000-4000-8000-000000000000' })), /another environment/],
+    ['a foreign key under the sandbox kid', 'evm', wallet.address,
+      signJwt({ ...decodeJwtClaims(jwt) }, { key: stranger.privateKey, kid }), /Invalid token signature/],
+    ['a foreign key and kid', 'evm', wallet.address, signJwt({ ...decodeJwtClaims(jwt) }, { key: stranger.privateKey, kid: stranger.kid }), /Unknown token key/],
+    ['HS256 keyed with the public JWK', 'evm', wallet.address,
+      signJwt({ ...decodeJwtClaims(jwt) }, { alg: 'HS256', key: s.sandbox.jwks().keys[0], kid }), /Unsupported token algorithm/],
+    ['alg none', 'evm', wallet.address, signJwt({ ...decodeJwtClaims(jwt) }, { alg: 'none', kid }), /Unsupported token algorithm/],
+    ['not a JWT', 'evm', wallet.address, 'not.a.jwt', /Invalid dynamicAuthToken/],
+    ['an invalid address', 'evm', '0x1234', s.sandbox.issueJwt(listing('0x1234')), /not a valid evm address/],
+  ];
+  for (const [what, walletType, address, token, pattern] of refused) {
+    const r = await connect(walletType, address, { dynamicAuthToken: token });
+    assert.equal(r.status, 400, `${what}: ${r.text}`);
+    assert.deepEqual(Object.keys(r.data), ['error'], what);
+    assert.match(r.data.error, pattern, what);
+  }
+  // A good token does not rescue a bad signature given with it.
+  const badSignature = { message: both.verificationData.message, signature: `0x${'11'.repeat(65)}`, dynamicAuthToken: jwt };
+  const mixed = await connect('evm', wallet.address, badSignature);
+  assert.equal(mixed.status, 400);
+  assert.deepEqual(mixed.data, { error: 'Invalid wallet signature' });
+  // Other wallet types are not checked here, with a token either.
+  const sui = await connect('sui', wallet.address, { dynamicAuthToken: jwt });
+  assert.equal(sui.status, 422);
+
+  // A key rotated out of the JWKS stops proving anything.
+  const oldToken = s.sandbox.issueJwt(listing(other.address));
+  assert.equal((await connect('evm', other.address, { dynamicAuthToken: oldToken })).status, 200);
+  s.sandbox.rotateJwtKey({ keepOld: false });
+  const rotated = await connect('evm', other.address, { dynamicAuthToken: oldToken });
+  assert.equal(rotated.status, 400);
+  assert.match(rotated.data.error, /Unknown token key/);
+
+  const st = await state(s);
+  assert.deepEqual(st.snag.connections.map((c) => c.walletAddress).sort(), [...connectedBefore, other.address].sort());
+  // Snag's record keeps the token as it arrived.
+  const last200 = st.snag.requests.filter((r) => r.status === 200).at(-1);
+  assert.equal(last200.body.verificationData.dynamicAuthToken, oldToken);
 });
 
 test('snag: every call is recorded, accepted or refused, faulted or not, in arrival order', async (t) => {

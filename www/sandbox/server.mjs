@@ -16,7 +16,9 @@
 //   Snag (base URL `${url}/snag`, X-API-KEY required: missing -> 401, wrong -> 403)
 //     POST /snag/api/users/connect -> 200 {walletAddress, id, createdAt, updatedAt}
 //          needs a wallet proof: verificationData {message, signature} signed by walletAddress
-//          (evm: viem, solana: tweetnacl); without one -> 422, with a bad one -> 400 (see snagConnect)
+//          (evm: viem, solana: tweetnacl), or verificationData.dynamicAuthToken, a JWT of this
+//          sandbox whose verified_credentials list walletAddress; without one -> 422, with a bad
+//          one -> 400 (see snagConnect)
 //   There is no key-adding proxy: a browser never reaches Snag; the demo's backend
 //   (`createLinkServer` of wallet-linker/server) checks the proof and calls Snag with the key.
 //
@@ -699,32 +701,69 @@ export function createSandbox(options = {}) {
 
   // ----- Snag -----
 
+  /**
+   * `verificationData.dynamicAuthToken`: a token this sandbox signed (RS256, a key of its own
+   * JWKS: a rotated-out key or any other signer is refused), unexpired (and past its `nbf`), of
+   * this environment, whose `verified_credentials` list `walletAddress` (a well-formed evm address
+   * in any case, a base58 solana key exactly). Fails with 400 otherwise.
+   */
+  function snagTokenProof(token, walletType, walletAddress) {
+    const wellFormed = walletType === 'evm' ? normalizeEvmAddress(walletAddress) : decodeSolanaAddress(walletAddress);
+    if (!wellFormed) fail(error(400, `walletAddress is not a valid ${walletType} address`));
+    const checked = jwt.verify(token, Math.floor(now() / 1000));
+    if (!checked.ok) fail(error(400, `Invalid dynamicAuthToken: ${checked.error}`));
+    if (checked.claims.environment_id !== environmentId) {
+      fail(error(400, 'Invalid dynamicAuthToken: issued for another environment'));
+    }
+    const credentials = Array.isArray(checked.claims.verified_credentials) ? checked.claims.verified_credentials : [];
+    const same = (address) =>
+      typeof address === 'string' &&
+      (walletType === 'evm' ? address.toLowerCase() === walletAddress.toLowerCase() : address === walletAddress);
+    if (!credentials.some((c) => c !== null && typeof c === 'object' && same(c.address))) {
+      fail(error(400, 'The dynamicAuthToken does not list walletAddress among its verified credentials'));
+    }
+  }
+
   // Snag documents `verificationData`, and its `message` and `signature`, as optional
-  // (UserConnectParams.verificationData?: { message?, signature?, ... }): a body without them is a
-  // valid request by the model, so its absence is not a 400 (a body that breaks the model, such as a
-  // number as `message`, is: the contract check answers those). This sandbox plays a Snag website that
-  // requires a wallet proof, so it refuses a connect without one as 422 Unprocessable Entity: the
-  // request is well-formed and understood, and refused on its content. A proof that is present but
-  // does not verify stays a 400 `Invalid wallet signature`, as this sandbox has always answered it.
-  // Only evm and solana proofs can be checked here (viem, tweetnacl): other wallet types get a 422.
+  // (UserConnectParams.verificationData?: { message?, signature?, dynamicAuthToken?, ... }): a body
+  // without them is a valid request by the model, so its absence is not a 400 (a body that breaks
+  // the model, such as a number as `message`, is: the contract check answers those). This sandbox
+  // plays a Snag website that requires a wallet proof, so it refuses a connect without one as 422
+  // Unprocessable Entity: the request is well-formed and understood, and refused on its content.
+  // Two proofs count, as in Snag's SDK model: a signed message (`message` and `signature`, both
+  // non-empty), and a Dynamic JWT (`dynamicAuthToken`, see snagTokenProof). Every proof given must
+  // hold; one that does not stays a 400 (`Invalid wallet signature` for a signature, as this sandbox
+  // has always answered it). Only evm and solana wallets are checked here (viem, tweetnacl, the
+  // address forms of Dynamic's credentials): other wallet types get a 422.
   async function snagConnect(ctx, apiKey) {
     if (apiKey === undefined) fail(error(401, 'Missing X-API-KEY header'));
     if (apiKey !== snagApiKey) fail(error(403, 'Invalid API key'));
     const params = parse.snagUserConnectParams(ctx.body());
-    const { message, signature } = params.verificationData ?? {};
-    if (typeof message !== 'string' || message === '' || typeof signature !== 'string' || signature === '') {
-      fail(error(422, 'verificationData.message and verificationData.signature are required: a signed message proving walletAddress'));
+    const { message, signature, dynamicAuthToken } = params.verificationData ?? {};
+    const signed = typeof message === 'string' && message !== '' && typeof signature === 'string' && signature !== '';
+    const tokened = typeof dynamicAuthToken === 'string' && dynamicAuthToken !== '';
+    if (!signed && !tokened) {
+      fail(
+        error(
+          422,
+          'verificationData.message and verificationData.signature are required (or verificationData.dynamicAuthToken): a proof of walletAddress',
+        ),
+      );
     }
-    let valid;
-    if (params.walletType === 'evm') {
-      const address = normalizeEvmAddress(params.walletAddress);
-      valid = Boolean(address) && (await verifyEvmSignature({ address, message, signature }));
-    } else if (params.walletType === 'solana') {
-      valid = verifySolanaSignature({ address: params.walletAddress, message, signature });
-    } else {
+    if (params.walletType !== 'evm' && params.walletType !== 'solana') {
       fail(error(422, `The sandbox verifies evm and solana wallet proofs only, not ${params.walletType}`));
     }
-    if (!valid) fail(error(400, 'Invalid wallet signature'));
+    if (signed) {
+      let valid;
+      if (params.walletType === 'evm') {
+        const address = normalizeEvmAddress(params.walletAddress);
+        valid = Boolean(address) && (await verifyEvmSignature({ address, message, signature }));
+      } else {
+        valid = verifySolanaSignature({ address: params.walletAddress, message, signature });
+      }
+      if (!valid) fail(error(400, 'Invalid wallet signature'));
+    }
+    if (tokened) snagTokenProof(dynamicAuthToken, params.walletType, params.walletAddress);
 
     const addressKey = params.walletType === 'evm' ? params.walletAddress.toLowerCase() : params.walletAddress;
     const key = `${params.walletType}:${addressKey}`;
