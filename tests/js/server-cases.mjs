@@ -567,6 +567,8 @@ export const cases = [
         if (reuse.connection === 'close') assert.equal(reuse.second, 'closed', seen);
         else assert.equal(reuse.second, 200, `after a chunked 413 on a keep-alive connection, the next request on it got: ${reuse.second} (${seen})`);
       }
+      // A body within the limit whose message is over 16 KiB.
+      await refused(ctx, { jwt, body: { ...proof, message: `${proof.message}\n${'r'.repeat(17 * 1024)}` } }, 413, 'INPUT_TOO_LARGE', 'message');
       // Just under the limit (64 KiB of padding in total) is read and checked as usual.
       const fits = JSON.stringify({ ...proof, padding: '' });
       const padded = JSON.stringify({ ...proof, padding: 'x'.repeat(64 * 1024 - fits.length) });
