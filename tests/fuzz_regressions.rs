@@ -319,6 +319,68 @@ fn response_seeds() -> Vec<Seed> {
     .collect()
 }
 
+/// `server_requests`: lines method, path, authorization, then the body. Its mock accepts the
+/// RS256 "signature" `ok` and issues the nonce `fuzzNonce1234`.
+fn server_seeds() -> Vec<Seed> {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let b64 = |text: &str| Base64UrlUnpadded::encode_string(text.as_bytes());
+    let token = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"RS256","kid":"k1"}"#),
+        b64(
+            r#"{"sub":"u1","environment_id":"env","iss":"app.dynamicauth.com/env","exp":4000000000}"#
+        ),
+        Base64UrlUnpadded::encode_string(b"ok"),
+    );
+    let key = evm_key();
+    let address = evm_address(&key);
+    let message = create_siwe_message(&SiweMessage {
+        scheme: None,
+        domain: "app.example.com".into(),
+        address: address.clone(),
+        statement: None,
+        uri: "https://app.example.com".into(),
+        version: "1".into(),
+        chain_id: 1,
+        nonce: "fuzzNonce1234".into(),
+        issued_at: "2026-01-01T00:00:00.000Z".into(),
+        expiration_time: None,
+        not_before: None,
+        request_id: None,
+        resources: None,
+    })
+    .expect("a valid message");
+    let signature = format!("0x{}", hex(&personal_sign(&key, message.as_bytes())));
+    let body = serde_json::json!({
+        "walletType": "evm", "walletAddress": address, "message": message, "signature": signature,
+    })
+    .to_string();
+    let connect = format!("POST\n/snag/connect\nBearer {token}\n{body}");
+    [
+        ("nonce", "GET\n/nonce\n\n".to_owned()),
+        ("connect", connect.clone()),
+        ("connect_no_token", format!("POST\n/snag/connect\n\n{body}")),
+        (
+            "connect_none_alg",
+            connect.replace(
+                &b64(r#"{"alg":"RS256","kid":"k1"}"#),
+                &b64(r#"{"alg":"none"}"#),
+            ),
+        ),
+        (
+            "connect_bad_json",
+            format!("POST\n/snag/connect\nBearer {token}\n{{\"walletType\":"),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, text)| Seed {
+        target: "server_requests",
+        name,
+        bytes: text.into_bytes(),
+    })
+    .collect()
+}
+
 #[test]
 fn fuzz_seeds_are_valid_inputs() {
     let seeds: Vec<Seed> = [
@@ -326,6 +388,7 @@ fn fuzz_seeds_are_valid_inputs() {
         solana_seeds(),
         sign_in_seeds(),
         response_seeds(),
+        server_seeds(),
     ]
     .into_iter()
     .flatten()

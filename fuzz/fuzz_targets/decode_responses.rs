@@ -16,6 +16,10 @@ use std::sync::LazyLock;
 use std::task::{Context, Poll, Waker};
 
 use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/common/mod.rs"]
+mod common;
+use common::{SerdeJson, ready};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wallet_linker::api::json::MAX_VALUE_DEPTH;
@@ -90,48 +94,6 @@ fn fnv1a(data: &[u8]) -> usize {
     }) as usize
 }
 
-struct SerdeJson;
-
-impl JsonCodec for SerdeJson {
-    type Raw = serde_json::Value;
-    fn parse(&self, text: &str) -> Result<Self::Raw, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
-    }
-    fn member(&self, value: &Self::Raw, key: &str) -> Option<Self::Raw> {
-        value.get(key).filter(|v| !v.is_null()).cloned()
-    }
-    fn kind(&self, value: &Self::Raw) -> JsonKind {
-        match value {
-            serde_json::Value::Null => JsonKind::Null,
-            serde_json::Value::Bool(_) => JsonKind::Bool,
-            serde_json::Value::Number(_) => JsonKind::Number,
-            serde_json::Value::String(_) => JsonKind::String,
-            serde_json::Value::Array(_) => JsonKind::Array,
-            serde_json::Value::Object(_) => JsonKind::Object,
-        }
-    }
-    fn as_string(&self, value: &Self::Raw) -> Option<String> {
-        value.as_str().map(str::to_owned)
-    }
-    fn as_number(&self, value: &Self::Raw) -> Option<f64> {
-        value.as_f64()
-    }
-    fn set_number(&self, object: &mut Self::Raw, key: &str, value: f64) {
-        if let Some(object) = object.as_object_mut() {
-            object.insert(key.to_owned(), value.into());
-        }
-    }
-}
-
-impl ModelCodec for SerdeJson {
-    fn encode<T: Serialize + ?Sized>(&self, value: &T) -> Result<String, String> {
-        serde_json::to_string(value).map_err(|e| e.to_string())
-    }
-    fn decode<T: DeserializeOwned>(&self, value: Self::Raw) -> Result<T, String> {
-        serde_json::from_value(value).map_err(|e| e.to_string())
-    }
-}
-
 /// Answers every request with the same response, counting them; never waits.
 struct Replay<'a> {
     response: &'a HttpResponse,
@@ -151,18 +113,6 @@ impl Transport for &Replay<'_> {
     }
     fn random(&self) -> f64 {
         0.5
-    }
-}
-
-/// Runs a future that never waits (the transport above answers at once).
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("the replaying transport never waits"),
     }
 }
 

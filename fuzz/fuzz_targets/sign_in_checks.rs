@@ -243,8 +243,7 @@ fn solana_sign_in(input: &Input<'_>) {
     });
     // A Sign-In With Solana without a nonce never passes: the nonce is required.
     let has_nonce = parsed.as_ref().is_some_and(|m| m.nonce.is_some());
-    let matching =
-        names_signer && input.has(EXPECT_DOMAIN) && input.has(EXPECT_NONCE) && has_nonce;
+    let matching = names_signer && input.has(EXPECT_DOMAIN) && input.has(EXPECT_NONCE) && has_nonce;
     check_outcome(input, result.map(|_| ()), names_signer, matching, time);
 }
 

@@ -1,6 +1,10 @@
 //! Test doubles shared by the integration tests.
 #![allow(dead_code)]
 
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wallet_linker::api::{JsonCodec, JsonKind, ModelCodec};
@@ -48,5 +52,17 @@ impl ModelCodec for SerdeJson {
     }
     fn decode<T: DeserializeOwned>(&self, value: Self::Raw) -> Result<T, String> {
         serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+}
+
+/// Runs a future that never waits (every test double here answers at once).
+pub fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("a test double waited"),
     }
 }
