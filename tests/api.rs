@@ -21,8 +21,8 @@ use wallet_linker::api::types::{Field, FieldType, Required, Shape};
 use wallet_linker::api::{
     ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
     DynamicAdminClient, DynamicClient, GlobalWalletConnectionCreateRequest, HttpRequest,
-    HttpResponse, InternalUserFields, Method, SnagClient, SnagConnectParams, Transport,
-    TransportError, VerifyRequest, VerifyResponse, VerifyUnlinkRequest, client, types,
+    HttpResponse, InternalUserFields, LinkServerClient, Method, SnagClient, SnagConnectParams,
+    Transport, TransportError, VerifyRequest, VerifyResponse, VerifyUnlinkRequest, client, types,
 };
 use wallet_linker::{Error, ErrorCode};
 
@@ -524,6 +524,56 @@ fn snag_connect_sends_the_key_only_when_given() {
         body_json(&requests[0]),
         json!({"organizationId": "org", "walletAddress": "0xabc", "walletType": "evm", "websiteId": "site",
                "verificationData": {"dynamicAuthToken": "jwt", "message": "m", "signature": "0xsig"}})
+    );
+}
+
+#[test]
+fn link_server_client_gets_nonces_and_posts_proofs_with_the_jwt() {
+    let mock = Mock::scripted(vec![
+        respond(
+            200,
+            json!({"nonce": "abcDEF123456", "expiresAt": "2026-01-01T00:05:00.000Z"}),
+        ),
+        respond(
+            200,
+            json!({"id": "s1", "walletAddress": "0xabc", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}),
+        ),
+    ]);
+    let client = LinkServerClient::new(ClientOptions::new("/api/link/"), None, &mock).unwrap();
+    let call = client.prepare_get_nonce();
+    assert_eq!(
+        (call.request.method, call.request.url.as_str()),
+        (Method::Get, "/api/link/nonce")
+    );
+    let nonce = block(client::execute(&&mock, &SerdeJson, &call))
+        .unwrap()
+        .value;
+    assert_eq!(nonce["nonce"], "abcDEF123456");
+    // Without the user's JWT nothing is sent.
+    let error = client
+        .prepare_connect("evm", "0xabc", "m", "0xsig")
+        .unwrap_err();
+    assert_eq!(
+        (error.code, error.field.as_deref()),
+        (ErrorCode::InvalidArgument, Some("authToken"))
+    );
+    client.set_auth_token(Some("jwt-1")).unwrap();
+    let call = client
+        .prepare_connect("evm", "0xabc", "line 1\n\"quoted\"", "0xsig")
+        .unwrap();
+    block(client::execute(&&mock, &SerdeJson, &call)).unwrap();
+    let requests = mock.requests();
+    assert_eq!(requests[1].url, "/api/link/snag/connect");
+    assert_eq!(header(&requests[1], "authorization"), Some("Bearer jwt-1"));
+    assert_eq!(
+        body_json(&requests[1]),
+        json!({"walletType": "evm", "walletAddress": "0xabc", "message": "line 1\n\"quoted\"", "signature": "0xsig"})
+    );
+    assert_eq!(
+        LinkServerClient::new(ClientOptions::new("/x"), Some("a\nb"), &mock)
+            .err()
+            .map(|e| e.code),
+        Some(ErrorCode::InvalidArgument)
     );
 }
 

@@ -1,7 +1,8 @@
 //! Client of the Snag Solutions API (`POST /api/users/connect`).
 //!
-//! Snag authenticates with a server-side `X-API-KEY`. In a browser, give no key and point
-//! `base_url` at your own backend, which checks the user and forwards the call with the key.
+//! Snag authenticates with a server-side `X-API-KEY`, so this client belongs on a server. A page
+//! talks to the dapp's backend instead ([`super::LinkServerClient`] and [`crate::server`]), which
+//! checks the caller and the proof before calling Snag with the key.
 
 use super::client::{
     Call, ClientOptions, check_secret_placement, decode_reply, encode_body, execute,
@@ -38,8 +39,8 @@ impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
             // Snag refuses every keyless call: without a key the client must go through a proxy.
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
-                "SnagClient needs an apiKey (on a server) or the baseUrl of your backend proxy \
-                 that adds the key (in a browser)",
+                "SnagClient needs an apiKey (on a server); in a browser, use LinkServerClient \
+                 with your backend's createLinkServer, or the baseUrl of your own backend route",
             )
             .with_field("apiKey"));
         }
