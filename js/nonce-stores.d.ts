@@ -36,8 +36,9 @@ export interface RedisNonceStoreOptions {
  */
 export declare class RedisNonceStore implements NonceStore {
   /**
-   * @param client a connected `redis` (node-redis v4+) client or an `ioredis` client; commands are
-   * sent raw through `sendCommand` (node-redis) or `call` (ioredis).
+   * @param client a connected `redis` (node-redis v4+) client, pool, cluster or sentinel, or an
+   * `ioredis` client or cluster; commands are sent raw through `sendCommand` (node-redis) or
+   * `call` (ioredis).
    */
   constructor(client: unknown, options?: RedisNonceStoreOptions);
   issue(ttlMs: number): Promise<string>;

@@ -117,8 +117,9 @@ export class MemoryNonceStore {
  * `SET prefix+nonce 1 NX PX ttl` to issue, `GETDEL prefix+nonce` to consume (atomic, so one of
  * several racing requests wins; Redis >= 6.2). Keys expire in Redis itself.
  *
- * `client`: a connected node-redis (`redis` v4+) client or an ioredis client. Commands are sent
- * raw (ioredis `call`, node-redis `sendCommand`), so no command helper or client version matters.
+ * `client`: a connected node-redis (`redis` v4+) client, pool, cluster or sentinel, or an ioredis
+ * client or cluster. Commands are sent raw (ioredis `call`, node-redis `sendCommand`), so no
+ * command helper or client version matters.
  * Errors of the client (Redis down, connection closed, an error reply) reject the promise: a store
  * that cannot answer never says `false`.
  */
@@ -131,11 +132,17 @@ export class RedisNonceStore {
       throw argumentError('RedisNonceStore needs a connected node-redis or ioredis client');
     }
     if (typeof client.call === 'function') {
-      // ioredis (it also has a `sendCommand`, which takes a Command object: test `call` first).
+      // ioredis, Redis or Cluster (it also has a `sendCommand`, which takes a Command object:
+      // test `call` first).
       this.#send = (args) => client.call(...args);
     } else if (typeof client.sendCommand === 'function') {
-      // node-redis v4, v5: sendCommand(['SET', ...]).
-      this.#send = (args) => client.sendCommand(args);
+      // node-redis. Its three kinds of client take raw commands differently; tell them apart by
+      // the arity of sendCommand: cluster (firstKey, isReadonly, args, options) routes by key,
+      // sentinel (isReadonly, args, options), client and pool (args, options).
+      const arity = client.sendCommand.length;
+      if (arity === 4) this.#send = (args) => client.sendCommand(args[1], false, args);
+      else if (arity === 3) this.#send = (args) => client.sendCommand(false, args);
+      else this.#send = (args) => client.sendCommand(args);
     } else {
       throw argumentError('RedisNonceStore: the client has neither `call` (ioredis) nor `sendCommand` (node-redis)');
     }

@@ -3,12 +3,17 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient } from 'redis';
-import { Redis } from 'ioredis';
+import { createClient, createCluster } from 'redis';
+import { Redis, Cluster } from 'ioredis';
 import { MemoryNonceStore, RedisNonceStore } from 'wallet-linker/server';
-import { startRedis } from './redis-harness.mjs';
+import { startRedis, redisCommand } from './redis-harness.mjs';
 
 const NONCE = /^[0-9A-Za-z]{22}$/;
+
+// A one-node Redis Cluster takes about 2 s to accept writes (CLUSTER_WRITABLE_DELAY): start it now,
+// while the other suites run.
+const clusterStarting = startRedis({ cluster: true });
+clusterStarting.catch(() => {}); // reported by the cluster suite
 const BAD_TTLS = [0, -1, 1.5, 86_400_001, Number.NaN, Infinity, '1000', undefined, null, 10n];
 const UNISSUABLE = [undefined, null, 42, {}, ['x'], '', 'x'.repeat(129)];
 
@@ -135,6 +140,24 @@ describe('RedisNonceStore without a server', () => {
     }
   });
 
+  test('node-redis cluster and sentinel clients get their own sendCommand shapes', async () => {
+    const calls = [];
+    const cluster = { sendCommand(firstKey, isReadonly, args, options) { calls.push(['cluster', firstKey, isReadonly, args, options]); return args[0] === 'SET' ? 'OK' : '1'; } };
+    const sentinel = { sendCommand(isReadonly, args, options) { calls.push(['sentinel', isReadonly, args, options]); return args[0] === 'SET' ? 'OK' : '1'; } };
+    const a = await new RedisNonceStore(cluster).issue(500);
+    assert.equal(await new RedisNonceStore(cluster).consume(a), true);
+    const b = await new RedisNonceStore(sentinel).issue(500);
+    assert.equal(await new RedisNonceStore(sentinel).consume(b), true);
+    const ka = `wallet-linker:nonce:${a}`;
+    const kb = `wallet-linker:nonce:${b}`;
+    assert.deepEqual(calls, [
+      ['cluster', ka, false, ['SET', ka, '1', 'NX', 'PX', '500'], undefined],
+      ['cluster', ka, false, ['GETDEL', ka], undefined],
+      ['sentinel', false, ['SET', kb, '1', 'NX', 'PX', '500'], undefined],
+      ['sentinel', false, ['GETDEL', kb], undefined],
+    ]);
+  });
+
   test('a custom prefix names the keys', async () => {
     const { client, calls } = recordingClient('node-redis', () => 'OK');
     const nonce = await new RedisNonceStore(client, { prefix: 'app:n:' }).issue(1000);
@@ -241,6 +264,46 @@ describe('RedisNonceStore against redis-server', () => {
       wins[ra ? 'a' : 'b'] += 1;
     }
     assert.equal(wins.a + wins.b, 200);
+  });
+});
+
+describe('RedisNonceStore against a one-node Redis Cluster (node-redis createCluster, ioredis Cluster)', () => {
+  let redis;
+  const clients = {};
+  before(async () => {
+    redis = await clusterStarting;
+    clients['node-redis'] = createCluster({ rootNodes: [{ url: redis.url }] });
+    clients['node-redis'].on('error', () => {});
+    await clients['node-redis'].connect();
+    clients.ioredis = new Cluster([{ host: redis.host, port: redis.port }], { lazyConnect: true, redisOptions: { disconnectTimeout: 50 } });
+    await clients.ioredis.connect();
+  });
+  after(async () => {
+    await clients['node-redis']?.close();
+    clients.ioredis?.disconnect();
+    await (redis ?? (await clusterStarting.catch(() => undefined)))?.stop();
+  });
+
+  for (const kind of ['node-redis', 'ioredis']) {
+    test(`[${kind}] single use, PX ttl, unknown nonces refused`, async () => {
+      const store = new RedisNonceStore(clients[kind]);
+      const nonce = await store.issue(60_000);
+      const pttl = Number(await redisCommand(redis.port, 'PTTL', `wallet-linker:nonce:${nonce}`));
+      assert.ok(pttl > 59_000 && pttl <= 60_000, `PTTL ${pttl}`);
+      assert.equal(await store.consume(nonce), true);
+      assert.equal(await store.consume(nonce), false);
+      assert.equal(await store.consume('0'.repeat(22)), false);
+    });
+  }
+
+  test('the two cluster clients race 50 times for one nonce: exactly one wins each time', async () => {
+    const a = new RedisNonceStore(clients['node-redis']);
+    const b = new RedisNonceStore(clients.ioredis);
+    for (let round = 0; round < 50; round += 1) {
+      const nonce = await (round % 2 ? a : b).issue(60_000);
+      const [ra, rb] = await Promise.all([a.consume(nonce), b.consume(nonce)]);
+      assert.equal(Number(ra) + Number(rb), 1, `round ${round}: ${ra} ${rb}`);
+    }
   });
 });
 
