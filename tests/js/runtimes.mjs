@@ -38,6 +38,12 @@ export function runtimeVersion(runtime) {
  */
 export const WORKERD_NETWORK = ['local', 'private'];
 
+/**
+ * Deno's permissions: read files (node.js reads the .wasm from disk; node_modules), and the network
+ * on 127.0.0.1 only (the listening socket and outbound requests to local stand-ins).
+ */
+export const DENO_PERMISSIONS = ['--allow-read', '--allow-net=127.0.0.1'];
+
 // The Node host: http.createServer → Request → module.fetch → Response → http.ServerResponse.
 const NODE_HOST = `import http from 'node:http';
 import mod from './handler.mjs';
@@ -193,9 +199,13 @@ process.once('exit', () => {
  * process printed so far, `metafile` (workerd only) is esbuild's record of the bundle.
  *
  * Options: `env` (extra environment variables), `startTimeoutMs` (default 30000),
- * `compatibilityFlags` (workerd).
+ * `compatibilityFlags` (workerd), `denoPermissions` (default DENO_PERMISSIONS).
  */
-export async function serveModule(runtime, source, { env = {}, startTimeoutMs = 30_000, compatibilityFlags } = {}) {
+export async function serveModule(
+  runtime,
+  source,
+  { env = {}, startTimeoutMs = 30_000, compatibilityFlags, denoPermissions = DENO_PERMISSIONS } = {},
+) {
   const dir = workspace(source);
   let command;
   let args;
@@ -210,9 +220,7 @@ export async function serveModule(runtime, source, { env = {}, startTimeoutMs = 
     case 'deno':
       writeFileSync(path.join(dir, 'host.mjs'), DENO_HOST);
       command = bin('deno');
-      // Reads: the package's .wasm (node.js reads it from disk) and node_modules. Network: the
-      // listening socket and outbound requests, loopback only. No lockfile in the scratch directory.
-      args = ['run', '--no-prompt', '--no-lock', '--allow-read', '--allow-net=127.0.0.1', 'host.mjs'];
+      args = ['run', '--no-prompt', '--no-lock', ...denoPermissions, 'host.mjs'];
       break;
     case 'bun':
       writeFileSync(path.join(dir, 'host.mjs'), BUN_HOST);
