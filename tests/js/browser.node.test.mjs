@@ -1,5 +1,7 @@
-// Runs the portable JS suite (every tests/js/*.test.mjs that is not *.node.test.mjs) inside headless
-// Debian Chromium against the built package, and reports each browser-side test here.
+// Runs the portable JS suite (every tests/js/*.test.mjs that is not Node-only, see NODE_ONLY) inside
+// headless Debian Chromium against the built package, and reports each browser-side test here. The
+// page gets a sandbox (SANDBOX_URL) and, next to it, the dapp's link server (LINK_SERVER_URL:
+// createLinkServer for the page's host, see harness-link-server.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -7,11 +9,15 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { launchChromium, serveStatic } from './browser-tools.mjs';
+import { startLinkServer } from './harness-link-server.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = path.join(root, 'tests/js');
+// Node-only suites: *.node.test.mjs, and the backend's *.runtimes.test.mjs / *.readme.test.mjs
+// (child processes, redis-server, workerd/Deno/Bun), which no page can run.
+const NODE_ONLY = /\.(?:node|runtimes|readme)\.test\.mjs$/;
 const suiteFiles = readdirSync(here)
-  .filter((f) => f.endsWith('.test.mjs') && !f.endsWith('.node.test.mjs'))
+  .filter((f) => f.endsWith('.test.mjs') && !NODE_ONLY.test(f))
   .sort();
 
 async function bundleSuite() {
@@ -47,12 +53,24 @@ async function bundleSuite() {
 test(`portable JS suite in headless Chromium (${suiteFiles.join(', ')})`, { timeout: 15 * 60_000 }, async (t) => {
   const bundle = await bundleSuite();
   const { createSandbox } = await import('../../www/sandbox/server.mjs');
-  const sandbox = await createSandbox().listen(0);
-  const page = `<!doctype html><meta charset="utf-8"><title>wallet-linker suite</title>
+  const instance = createSandbox();
+  const sandbox = await instance.listen(0);
+  // The page is served first: the link server's domain is the page's host (what linkWallet signs).
+  const routes = { '/__suite__.js': ['text/javascript', bundle] };
+  const server = await serveStatic(root, routes);
+  const link = await startLinkServer({
+    sandboxUrl: sandbox.url,
+    environmentId: instance.environmentId,
+    snagApiKey: instance.snagApiKey,
+    domain: new URL(server.url).host,
+  });
+  routes['/__suite__.html'] = [
+    'text/html',
+    `<!doctype html><meta charset="utf-8"><title>wallet-linker suite</title>
 <script type="importmap">{"imports":{"wallet-linker":"/pkg/index.js"}}</script>
-<script>globalThis.SANDBOX_URL = ${JSON.stringify(sandbox.url)};</script>
-<script type="module" src="/__suite__.js"></script>`;
-  const server = await serveStatic(root, { '/__suite__.html': ['text/html', page], '/__suite__.js': ['text/javascript', bundle] });
+<script>globalThis.SANDBOX_URL = ${JSON.stringify(sandbox.url)}; globalThis.LINK_SERVER_URL = ${JSON.stringify(link.url)};</script>
+<script type="module" src="/__suite__.js"></script>`,
+  ];
   const browser = await launchChromium();
   const problems = [];
   try {
@@ -73,6 +91,7 @@ test(`portable JS suite in headless Chromium (${suiteFiles.join(', ')})`, { time
   } finally {
     await browser.close();
     await server.close();
+    await link.close();
     await sandbox.close();
   }
   assert.deepEqual(problems.filter((p) => !/Failed to load resource/.test(p)), [], 'the page logged errors');

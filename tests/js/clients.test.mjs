@@ -1,10 +1,13 @@
 // The service clients against the sandbox server (real HTTP): every call's happy path, and the
 // failures a caller must be able to tell apart (HTTP_ERROR with status/apiCode, INVALID_RESPONSE,
-// TIMEOUT, NETWORK, ABORTED, BROWSER_SECRET, INVALID_ARGUMENT), plus the retry rules.
-// Portable: runs in Node and, bundled, in headless Chromium (which sets globalThis.SANDBOX_URL).
+// TIMEOUT, NETWORK, ABORTED, BROWSER_SECRET, INVALID_ARGUMENT), plus the retry rules. The
+// LinkServerClient talks to the dapp's link server (createLinkServer) the harness starts next to
+// the sandbox, which checks each proof and calls the sandbox's Snag with the key.
+// Portable: runs in Node and, bundled, in headless Chromium (which sets globalThis.SANDBOX_URL and
+// globalThis.LINK_SERVER_URL).
 import { test, assert, platform } from './harness.mjs';
-import { DynamicAdminClient, DynamicClient, SnagClient } from 'wallet-linker';
-import { sandboxUrl, closeSandbox } from './sandbox-url.mjs';
+import { createDynamicSignInMessage, DynamicAdminClient, DynamicClient, LinkServerClient, SnagClient } from 'wallet-linker';
+import { sandboxUrl, closeSandbox, linkServerUrl, linkDomain, LINK_SNAG_IDS } from './sandbox-url.mjs';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 
 // The sandbox's default credentials (createSandbox() without options).
@@ -83,6 +86,29 @@ async function signedRequest(client, account = privateKeyToAccount(generatePriva
 }
 
 const walletCredentials = (user) => user.verifiedCredentials.filter((c) => c.format === 'blockchain');
+
+/** What Snag received after the sandbox's request number `since`. */
+async function snagRequestsSince(since) {
+  return (await sandboxState()).snag.requests.filter((r) => r.seq > since);
+}
+
+/**
+ * A proof for the link server: Dynamic's EVM template over a nonce it issued (or `nonce`), for
+ * the domain it accepts (or `domain`), signed by `account`. { message, signature }.
+ */
+async function linkServerProof(link, account, { nonce, domain = linkDomain } = {}) {
+  const message = createDynamicSignInMessage({
+    chain: 'EVM',
+    domain,
+    address: account.address,
+    appName: 'wallet-linker clients test',
+    uri: `http://${domain}/`,
+    chainId: 1,
+    nonce: nonce ?? (await link.getNonce()),
+    environmentId,
+  });
+  return { message, signature: await account.signMessage({ message }) };
+}
 
 /** Defines `window` for the duration of `body` when not in a real browser. */
 async function asIfInBrowser(body) {
@@ -190,7 +216,7 @@ test('DynamicAdminClient.bulkCreateUsers creates and upserts users', async () =>
   await assert.rejects(wrong.bulkCreateUsers([{ email: 'x@example.com' }]), { code: 'HTTP_ERROR', status: 401 });
 });
 
-test('SnagClient.connectWallet with a key, and through the key-adding proxy', async () => {
+test('SnagClient.connectWallet with a key; LinkServerClient through the link server, which uses its own ids', async () => {
   const account = privateKeyToAccount(generatePrivateKey());
   const message = `Connect ${account.address} to Snag`;
   const params = {
@@ -205,14 +231,126 @@ test('SnagClient.connectWallet with a key, and through the key-adding proxy', as
   assert.equal(connected.walletAddress.toLowerCase(), account.address.toLowerCase());
   assert.equal(typeof connected.id, 'string');
 
-  const proxied = await new SnagClient({ baseUrl: `${sandboxUrl}/proxy/snag` }).connectWallet(params);
-  assert.equal(proxied.id, connected.id, 'the same wallet maps to the same Snag user');
+  // The page's way: a proof over the link server's nonce, with the user's JWT. The server ignores
+  // the ids the page sends (SnagConnectParams are accepted, only the proof is posted).
+  const link = new LinkServerClient({ baseUrl: linkServerUrl, authToken: (await newSession()).jwt });
+  const since = await logLength();
+  const linkProof = await linkServerProof(link, account);
+  const viaServer = await link.connectWallet({ ...params, verificationData: { message: linkProof.message, signature: linkProof.signature } });
+  assert.equal(viaServer.id, connected.id, 'the same wallet maps to the same Snag user');
+  const [record, ...more] = await snagRequestsSince(since);
+  assert.deepEqual(more, []);
+  assert.deepEqual(record.body, {
+    walletAddress: account.address,
+    walletType: 'evm',
+    ...LINK_SNAG_IDS,
+    verificationData: { message: linkProof.message, signature: linkProof.signature },
+  });
 
   await assert.rejects(new SnagClient({ baseUrl: `${sandboxUrl}/snag` }).connectWallet(params), { code: 'HTTP_ERROR', status: 401 });
   const wrongKey = new SnagClient({ baseUrl: `${sandboxUrl}/snag`, apiKey: 'wrong', dangerouslyAllowBrowser: true });
   await assert.rejects(wrongKey.connectWallet(params), { code: 'HTTP_ERROR', status: 403 });
   const badSignature = { ...params, verificationData: { message, signature: `0x${'11'.repeat(65)}` } };
   await assert.rejects(direct.connectWallet(badSignature), { code: 'HTTP_ERROR', status: 400 });
+});
+
+test("LinkServerClient.getNonce gives the server's single-use nonces; connectWallet posts only the proof, with the JWT", async () => {
+  const link = new LinkServerClient({ baseUrl: linkServerUrl });
+  const [a, b] = [await link.getNonce(), await link.getNonce()];
+  for (const nonce of [a, b]) assert.match(nonce, /^[0-9A-Za-z]{22}$/);
+  assert.notEqual(a, b);
+  const { nonces } = await sandboxState();
+  assert.ok(!nonces.some((n) => n.nonce === a), 'issued by the link server, not by Dynamic');
+
+  // Exactly what goes over the wire (a stubbed fetch answers here).
+  const sent = [];
+  const original = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    sent.push({ method: request.method, url: request.url, authorization: request.headers.get('authorization'), contentType: request.headers.get('content-type'), body: request.method === 'GET' ? undefined : JSON.parse(await request.text()) });
+    const answer = request.method === 'GET' ? { nonce: 'N'.repeat(22), expiresAt: new Date().toISOString() } : { walletAddress: '0xabc', id: 'snag-user', createdAt: 'c', updatedAt: 'u' };
+    return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  let outcome;
+  try {
+    const stub = new LinkServerClient({ baseUrl: 'http://127.0.0.1:9/api/link/', authToken: 'the.user.jwt', maxRetries: 0 });
+    assert.equal(await stub.getNonce(), 'N'.repeat(22));
+    outcome = await stub.connectWallet({
+      walletType: 'evm', walletAddress: '0xabc', message: 'm', signature: '0xsig',
+      userId: 'someone-else', websiteId: 'w', organizationId: 'o', confirmDisconnect: true,
+    });
+    await stub.connectWallet({ walletType: 'solana', walletAddress: 'So1', verificationData: { message: 'm2', signature: 's2' } });
+  } finally {
+    globalThis.fetch = original;
+  }
+  assert.deepEqual(outcome, { walletAddress: '0xabc', id: 'snag-user', createdAt: 'c', updatedAt: 'u' });
+  assert.deepEqual(sent[0], { method: 'GET', url: 'http://127.0.0.1:9/api/link/nonce', authorization: null, contentType: null, body: undefined });
+  assert.equal(sent[1].url, 'http://127.0.0.1:9/api/link/snag/connect');
+  assert.equal(sent[1].authorization, 'Bearer the.user.jwt');
+  assert.match(sent[1].contentType, /^application\/json/);
+  assert.deepEqual(sent[1].body, { walletType: 'evm', walletAddress: '0xabc', message: 'm', signature: '0xsig' }, 'nothing but the proof is sent');
+  assert.deepEqual(sent[2].body, { walletType: 'solana', walletAddress: 'So1', message: 'm2', signature: 's2' });
+});
+
+test('LinkServerClient without a JWT: connectWallet is INVALID_ARGUMENT before any request', async () => {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const link = new LinkServerClient({ baseUrl: linkServerUrl });
+  const proof = await linkServerProof(link, account);
+  const params = { walletType: 'evm', walletAddress: account.address, ...proof };
+  const since = await logLength();
+  const { calls } = await countingFetches(async () => {
+    await assert.rejects(link.connectWallet(params), { name: 'WalletLinkerError', code: 'INVALID_ARGUMENT', field: 'authToken' });
+  });
+  assert.equal(calls, 0, 'nothing was sent');
+  // The JWT set afterwards (as linkWallet does) is used; forgetting it refuses again.
+  link.authToken = (await newSession()).jwt;
+  const connected = await link.connectWallet(params);
+  assert.equal(connected.walletAddress, account.address);
+  link.authToken = undefined;
+  assert.equal(link.authToken, undefined);
+  const again = await countingFetches(() => assert.rejects(link.connectWallet(params), { code: 'INVALID_ARGUMENT', field: 'authToken' }));
+  assert.equal(again.calls, 0);
+  assert.deepEqual((await snagRequestsSince(since)).map((r) => r.status), [200], 'Snag saw the one authenticated call');
+});
+
+test("the link server's refusals are HTTP_ERROR with its status and its code as apiCode (401, 409, 422); Snag is never called", async () => {
+  const account = privateKeyToAccount(generatePrivateKey());
+  const session = await newSession();
+  const link = new LinkServerClient({ baseUrl: linkServerUrl, authToken: session.jwt, maxRetries: 0 });
+  const since = await logLength();
+  const refused = async (params, status, apiCode, client = link) => {
+    await assert.rejects(client.connectWallet(params), (e) => {
+      assert.equal(e.name, 'WalletLinkerError');
+      assert.equal(e.code, 'HTTP_ERROR', e.message);
+      assert.equal(e.status, status, e.message);
+      assert.equal(e.apiCode, apiCode, e.message);
+      assert.equal(JSON.parse(e.body).code, apiCode, 'the server answers { code, message }');
+      assert.match(e.message, /LinkServer connectWallet failed with HTTP/);
+      return true;
+    });
+  };
+  const evm = (proof, walletAddress = account.address) => ({ walletType: 'evm', walletAddress, ...proof });
+
+  // 401: no JWT the server can verify.
+  const proof = await linkServerProof(link, account);
+  await refused(evm(proof), 401, 'UNAUTHENTICATED', new LinkServerClient({ baseUrl: linkServerUrl, authToken: 'not.a.jwt' }));
+  // (Expired beyond the server's 60 s clock skew.)
+  const expired = await control('session', { method: 'POST', body: { ttlSeconds: -600 } });
+  await refused(evm(proof), 401, 'UNAUTHENTICATED', new LinkServerClient({ baseUrl: linkServerUrl, authToken: expired.jwt }));
+  // 422: another site's domain, another wallet's address, another key's signature.
+  await refused(evm(await linkServerProof(link, account, { domain: 'evil.example' })), 422, 'DOMAIN_MISMATCH');
+  const other = privateKeyToAccount(generatePrivateKey());
+  await refused(evm(await linkServerProof(link, account), other.address), 422, 'ADDRESS_MISMATCH');
+  const forged = await linkServerProof(link, account);
+  await refused(evm({ message: forged.message, signature: await other.signMessage({ message: forged.message }) }), 422, 'SIGNATURE_MISMATCH');
+  // 409: a nonce the server never issued; a proof used once already.
+  await refused(evm(await linkServerProof(link, account, { nonce: 'Z'.repeat(22) })), 409, 'NONCE_UNKNOWN');
+  const connected = await link.connectWallet(evm(proof));
+  assert.equal(connected.walletAddress, account.address);
+  await refused(evm(proof), 409, 'NONCE_UNKNOWN');
+
+  const records = await snagRequestsSince(since);
+  assert.deepEqual(records.map((r) => [r.status, r.body.verificationData.message]), [[200, proof.message]], 'only the one good proof reached Snag');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -457,9 +595,10 @@ test('a browser refuses server keys unless dangerouslyAllowBrowser', async () =>
     });
     assert.throws(() => new SnagClient({ apiKey: SNAG_API_KEY }), { code: 'BROWSER_SECRET', field: 'apiKey' });
     assert.throws(() => new SnagClient({ apiKey: SNAG_API_KEY, baseUrl: `${sandboxUrl}/snag` }), { code: 'BROWSER_SECRET' });
-    // Without a key, Snag goes through the dapp's proxy: allowed.
-    const proxy = new SnagClient({ baseUrl: `${sandboxUrl}/proxy/snag` });
-    assert.ok(proxy instanceof SnagClient);
+    // Without a key there is nothing to expose: the page reaches Snag through its backend's link
+    // server, which holds the key.
+    assert.ok(new LinkServerClient({ baseUrl: linkServerUrl }) instanceof LinkServerClient);
+    assert.ok(new LinkServerClient({ baseUrl: '/api/link', authToken: 'user.jwt' }) instanceof LinkServerClient);
     // Opting in works (for private tools).
     assert.ok(new SnagClient({ apiKey: SNAG_API_KEY, dangerouslyAllowBrowser: true }));
     assert.ok(new DynamicAdminClient({ environmentId, apiToken: ADMIN_TOKEN, dangerouslyAllowBrowser: true }));
@@ -516,6 +655,15 @@ test('constructors reject bad options with INVALID_ARGUMENT', () => {
   invalid(() => new SnagClient({}), 'apiKey'); // keyless calls to Snag itself always fail
   invalid(() => new SnagClient({ apiKey: 7 }), 'apiKey');
   invalid(() => new SnagClient({ dangerouslyAllowBrowser: 'true' }), 'dangerouslyAllowBrowser');
+  invalid(() => new LinkServerClient(), 'options');
+  invalid(() => new LinkServerClient({}), 'baseUrl');
+  invalid(() => new LinkServerClient({ baseUrl: 'app.example/api/link' }), 'baseUrl');
+  invalid(() => new LinkServerClient({ baseUrl: linkServerUrl, authToken: 1 }), 'authToken');
+  invalid(() => new LinkServerClient({ baseUrl: linkServerUrl, authToken: 'two words' }), 'authToken');
+  invalid(() => new LinkServerClient({ baseUrl: linkServerUrl, timeoutMs: 0 }), 'timeoutMs');
+  invalid(() => {
+    new LinkServerClient({ baseUrl: linkServerUrl }).authToken = 5;
+  }, 'authToken');
   const throwing = { get environmentId() { throw new Error('boom'); } };
   invalid(() => new DynamicClient(throwing), 'environmentId');
 });
@@ -539,9 +687,24 @@ test('methods reject bad arguments (never throw synchronously)', async () => {
   await assert.rejects(admin.bulkCreateUsers([{ email: 5 }]), { code: 'INVALID_ARGUMENT', field: 'users' });
   await assert.rejects(admin.bulkCreateUsers([], { upsert: 'yes' }), { code: 'INVALID_ARGUMENT', field: 'upsert' });
 
-  const snag = new SnagClient({ baseUrl: `${sandboxUrl}/proxy/snag` });
+  const snag = new SnagClient({ baseUrl: `${sandboxUrl}/snag` });
   await assert.rejects(snag.connectWallet(undefined), { code: 'INVALID_ARGUMENT', field: 'params' });
   await assert.rejects(snag.connectWallet({ walletType: 'evm' }), { code: 'INVALID_ARGUMENT', field: 'params' });
+
+  const link = new LinkServerClient({ baseUrl: linkServerUrl, authToken: 'x' });
+  const proof = { walletType: 'evm', walletAddress: '0xabc', message: 'm', signature: '0xsig' };
+  const { calls } = await countingFetches(async () => {
+    for (const bad of [undefined, null, 'params', 7]) {
+      const pending = link.connectWallet(bad);
+      assert.ok(pending instanceof Promise);
+      await assert.rejects(pending, { code: 'INVALID_ARGUMENT', field: 'params' });
+    }
+    await assert.rejects(link.connectWallet({ walletType: 'evm' }), { code: 'INVALID_ARGUMENT', field: 'walletAddress' });
+    await assert.rejects(link.connectWallet({ ...proof, walletType: 1 }), { code: 'INVALID_ARGUMENT', field: 'walletType' });
+    await assert.rejects(link.connectWallet({ ...proof, message: undefined }), { code: 'INVALID_ARGUMENT', field: 'message' });
+    await assert.rejects(link.connectWallet({ ...proof, signature: undefined, verificationData: { message: 'm' } }), { code: 'INVALID_ARGUMENT', field: 'signature' });
+  });
+  assert.equal(calls, 0, 'no bad argument was sent');
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,15 +1,20 @@
 // linkWallet: the whole flow against the sandbox (real HTTP), and each step's failure with its
-// code and step, using duck-typed clients and wallets. Portable: runs in Node and, bundled, in
-// headless Chromium (which sets globalThis.SANDBOX_URL).
-import { test, assert } from './harness.mjs';
+// code and step, using duck-typed clients and wallets. Snag is reached as a page reaches it,
+// through the dapp's link server (createLinkServer, started next to the sandbox by the harness,
+// with a LinkServerClient), and as a server reaches it (a SnagClient holding the key).
+// Portable: runs in Node and, bundled, in headless Chromium (which sets globalThis.SANDBOX_URL and
+// globalThis.LINK_SERVER_URL).
+import { test, assert, platform } from './harness.mjs';
 import * as wl from 'wallet-linker';
-import { sandboxUrl, closeSandbox } from './sandbox-url.mjs';
+import { sandboxUrl, closeSandbox, linkServerUrl, linkDomain, LINK_SNAG_IDS } from './sandbox-url.mjs';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { parseSiweMessage } from 'viem/siwe';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { parseSignInMessageText } from '@solana/wallet-standard-util';
 import bs58 from 'bs58';
 
+// The sandbox's default Snag key (createSandbox() without options).
+const SNAG_API_KEY = 'sandbox-snag-key';
 
 async function control(path, init = {}) {
   const response = await fetch(`${sandboxUrl}/__sandbox/${path}`, {
@@ -24,34 +29,50 @@ const { environmentId } = await sandboxState();
 const apiBase = `${sandboxUrl}/api/v0`;
 
 // The message's domain and URI: the page's in a browser (the sandbox compares the domain with the
-// Origin header), a loopback host in Node (no Origin header, no location to default from).
+// Origin header), a loopback host in Node (no Origin header, no location to default from). The
+// link server accepts proofs for this domain only.
 const inPage = typeof location !== 'undefined' && Boolean(location.host);
-const domain = inPage ? location.host : 'localhost:5173';
-const uri = inPage ? `${location.origin}/` : 'http://localhost:5173/';
+const domain = linkDomain;
+const uri = inPage ? `${location.origin}/` : `http://${domain}/`;
 const where = { domain, uri, environmentId };
 
 const dynamic = (options = {}) => new wl.DynamicClient({ environmentId, baseUrl: apiBase, ...options });
-const snag = () => new wl.SnagClient({ baseUrl: `${sandboxUrl}/proxy/snag` });
+/** The page's way to Snag: the dapp's link server, which holds the key and decides the Snag ids. */
+const linkClient = (options = {}) => new wl.LinkServerClient({ baseUrl: linkServerUrl, ...options });
+/** The server's way to Snag: a SnagClient with the key. (In the Chromium run the explicit opt-in
+ * stands in for a server; a page never holds this key.) */
+const serverSnag = () => new wl.SnagClient({ apiKey: SNAG_API_KEY, baseUrl: `${sandboxUrl}/snag`, dangerouslyAllowBrowser: platform === 'browser' });
+
+/** What Snag received after the sandbox's request number `since` (see sandboxSeq). */
+async function snagRequestsSince(since) {
+  return (await sandboxState()).snag.requests.filter((r) => r.seq > since);
+}
+const sandboxSeq = async () => (await sandboxState()).requestSeq;
+const nonceOf = (message) => /\nNonce: (\S+)\n/.exec(message)?.[1];
 
 function evmSigner() {
   const account = privateKeyToAccount(generatePrivateKey());
-  return { account, address: account.address, sign: (message) => account.signMessage({ message }) };
+  const signed = [];
+  return { account, address: account.address, signed, sign: (message) => (signed.push(message), account.signMessage({ message })) };
 }
 
 function solanaSigner() {
   const secretKey = ed25519.utils.randomSecretKey();
   const publicKey = ed25519.getPublicKey(secretKey);
+  const signed = [];
   return {
     address: bs58.encode(publicKey),
-    sign: (message) => ed25519.sign(new TextEncoder().encode(message), secretKey),
+    publicKey,
+    signed,
+    sign: (message) => (signed.push(message), ed25519.sign(new TextEncoder().encode(message), secretKey)),
   };
 }
 
-/** A Dynamic client stand-in that records calls and answers like the service. */
-function mockDynamic({ nonce = 'abcdef0123456789', authToken } = {}) {
+/** A Dynamic client stand-in that records calls and answers like the service (`jwt: null`: no JWT). */
+function mockDynamic({ nonce = 'abcdef0123456789', authToken, jwt = 'new.jwt.token' } = {}) {
   const calls = [];
   const answer = (request) => ({
-    jwt: 'new.jwt.token',
+    ...(jwt === null ? {} : { jwt }),
     expiresAt: 1,
     user: { id: 'user-1', projectEnvironmentId: environmentId, verifiedCredentials: [{ id: 'c1', format: 'blockchain', address: request.publicWalletAddress, signInEnabled: true }] },
   });
@@ -80,12 +101,15 @@ function assertCoded(error, code, step) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Through the sandbox
+// Through the sandbox and the link server
 
-test('linkWallet signs in with an EVM wallet, links a Solana wallet, connects Snag both ways', async () => {
+test('linkWallet signs in with an EVM wallet and links a Solana wallet, each connected to Snag through the link server', async () => {
   const client = dynamic();
+  const link = linkClient();
+  assert.equal(link.authToken, undefined);
   const evm = evmSigner();
   const steps = [];
+  const since = await sandboxSeq();
   const signedIn = await wl.linkWallet({
     ...where,
     dynamic: client,
@@ -94,12 +118,14 @@ test('linkWallet signs in with an EVM wallet, links a Solana wallet, connects Sn
     walletName: 'metamask',
     signMessage: evm.sign,
     onStep: (step) => steps.push(step),
-    snag: { client: snag(), websiteId: 'site-1', organizationId: 'org-1' },
+    // What the page says about Snag ids and users is not the link server's concern.
+    snag: { client: link, websiteId: 'page-website', organizationId: 'page-organization', userId: 'page-chosen-user', confirmDisconnect: true },
   });
   assert.deepEqual(steps, ['connect', 'nonce', 'message', 'sign', 'verify', 'link', 'snag']);
   assert.equal(signedIn.mode, 'signIn', 'no JWT yet: the flow signs in');
   assert.equal(signedIn.address, evm.address, 'the EIP-55 form is sent');
   assert.equal(client.authToken, signedIn.jwt, 'the client keeps the new JWT');
+  assert.equal(link.authToken, signedIn.jwt, 'the link server client is given the new JWT');
   assert.equal(signedIn.localCheck.ok, true);
   assert.equal(signedIn.localCheck.address, evm.address);
   assert.ok(Number.isFinite(signedIn.localCheck.micros) && signedIn.localCheck.micros >= 0);
@@ -108,7 +134,30 @@ test('linkWallet signs in with an EVM wallet, links a Solana wallet, connects Sn
   assert.match(signedIn.message, new RegExp(`\\nRequest ID: ${environmentId}$`));
   assert.equal(signedIn.snag.walletAddress, evm.address);
 
+  // The wallet signed twice: the proof for Dynamic, then one with the link server's nonce.
+  assert.equal(evm.signed.length, 2);
+  assert.equal(evm.signed[0], signedIn.message);
+  const snagMessage = evm.signed[1];
+  assert.notEqual(nonceOf(snagMessage), nonceOf(signedIn.message));
+  assert.match(nonceOf(snagMessage), /^[0-9A-Za-z]{22}$/, "a nonce of the link server's store");
+  assert.equal(snagMessage.replace(/\nNonce: .*\nIssued At: .*\n/, '\n'), signedIn.message.replace(/\nNonce: .*\nIssued At: .*\n/, '\n'), 'the same message format and fields');
+  const { nonces } = await sandboxState();
+  assert.ok(!nonces.some((n) => n.nonce === nonceOf(snagMessage)), 'not a Dynamic nonce');
+
+  // What Snag received: the link server's ids, no user or move chosen by the page, the wallet's own proof.
+  const [record, ...more] = await snagRequestsSince(since);
+  assert.deepEqual(more, [], 'one call to Snag');
+  assert.deepEqual([record.method, record.path, record.status, record.apiKey], ['POST', '/snag/api/users/connect', 200, 'valid']);
+  assert.deepEqual(record.body, {
+    walletAddress: evm.address,
+    walletType: 'evm',
+    ...LINK_SNAG_IDS,
+    verificationData: { message: snagMessage, signature: await evm.account.signMessage({ message: snagMessage }) },
+  });
+  assert.equal(record.response.id, signedIn.snag.id);
+
   const sol = solanaSigner();
+  const solSince = await sandboxSeq();
   const linked = await wl.linkWallet({
     ...where,
     dynamic: client,
@@ -116,44 +165,202 @@ test('linkWallet signs in with an EVM wallet, links a Solana wallet, connects Sn
     address: sol.address,
     walletName: 'phantom',
     signMessage: sol.sign,
-    snag: { client: snag(), websiteId: 'site-1', organizationId: 'org-1', proof: 'dynamicAuthToken' },
+    snag: { client: link },
   });
   assert.equal(linked.mode, 'link');
   assert.equal(linked.user.id, signedIn.user.id);
+  assert.equal(link.authToken, linked.jwt, 'the newest JWT authenticates the Snag call');
   assert.deepEqual(
     linked.verifiedCredentials.filter((c) => c.format === 'blockchain').map((c) => c.address).sort(),
     [evm.address, sol.address].sort(),
   );
   assert.equal(bs58.decode(linked.signature).length, 64, 'a Solana signature is sent as base58');
   assert.ok(!/\nChain ID:/.test(linked.message), "Dynamic's Solana template has no Chain ID");
+  assert.equal(linked.snag.walletAddress, sol.address);
+  assert.equal(sol.signed.length, 2);
+  const [solRecord, ...solMore] = await snagRequestsSince(solSince);
+  assert.deepEqual(solMore, []);
+  assert.equal(solRecord.status, 200);
+  assert.deepEqual(
+    [solRecord.body.walletType, solRecord.body.walletAddress, solRecord.body.websiteId, solRecord.body.organizationId, solRecord.body.verificationData.message],
+    ['solana', sol.address, LINK_SNAG_IDS.websiteId, LINK_SNAG_IDS.organizationId, sol.signed[1]],
+  );
+  const solSignature = bs58.decode(solRecord.body.verificationData.signature);
+  assert.ok(ed25519.verify(solSignature, new TextEncoder().encode(sol.signed[1]), sol.publicKey), 'the key signed what Snag got');
 
   const state = await sandboxState();
   const user = state.users.find((u) => u.id === signedIn.user.id);
   assert.deepEqual(user.verifiedCredentials.filter((c) => c.format === 'blockchain').map((c) => c.address).sort(), [evm.address, sol.address].sort());
   const connections = state.snag.connections.filter((c) => [evm.address, sol.address].includes(c.walletAddress));
-  assert.deepEqual(connections.map((c) => c.walletType).sort(), ['evm', 'solana']);
+  assert.deepEqual(
+    connections.map((c) => [c.walletType, c.websiteId, c.organizationId]).sort(),
+    [['evm', LINK_SNAG_IDS.websiteId, LINK_SNAG_IDS.organizationId], ['solana', LINK_SNAG_IDS.websiteId, LINK_SNAG_IDS.organizationId]],
+  );
 });
 
-test('linkWallet with SIWE and SIWS messages that independent parsers read back', async () => {
+test('server-side: linkWallet with a SnagClient holding the key proves the wallet by its signature or by the new Dynamic JWT', async () => {
   const client = dynamic();
   const evm = evmSigner();
-  const siwe = await wl.linkWallet({ ...where, dynamic: client, chain: 'EVM', address: evm.address, walletName: 'metamask', signMessage: evm.sign, messageFormat: 'siwe', chainId: 10, appName: 'Test App' });
-  const fields = parseSiweMessage(siwe.message);
-  assert.equal(fields.address, evm.address);
-  assert.equal(fields.domain, domain);
-  assert.equal(fields.chainId, 10);
-  assert.equal(fields.requestId, environmentId);
-  assert.match(fields.statement, /^Welcome to Test App\. /);
+  const since = await sandboxSeq();
+  const signedIn = await wl.linkWallet({
+    ...where,
+    dynamic: client,
+    chain: 'EVM',
+    address: evm.address,
+    walletName: 'metamask',
+    signMessage: evm.sign,
+    snag: { client: serverSnag(), websiteId: 'site-1', organizationId: 'org-1' },
+  });
+  assert.equal(evm.signed.length, 1, 'the same proof serves Dynamic and Snag');
+  const [record] = await snagRequestsSince(since);
+  assert.deepEqual(record.body, {
+    organizationId: 'org-1',
+    walletAddress: evm.address,
+    walletType: 'evm',
+    websiteId: 'site-1',
+    verificationData: { message: signedIn.message, signature: signedIn.signature },
+  });
+  assert.equal(signedIn.snag.id, record.response.id);
 
   const sol = solanaSigner();
-  const siws = await wl.linkWallet({ ...where, dynamic: client, chain: 'SOL', address: sol.address, walletName: 'phantom', signMessage: sol.sign, messageFormat: 'siws', chainId: 'devnet' });
+  const solSince = await sandboxSeq();
+  const linked = await wl.linkWallet({
+    ...where,
+    dynamic: client,
+    chain: 'SOL',
+    address: sol.address,
+    walletName: 'phantom',
+    signMessage: sol.sign,
+    snag: { client: serverSnag(), websiteId: 'site-1', organizationId: 'org-1', proof: 'dynamicAuthToken' },
+  });
+  assert.equal(linked.snag.walletAddress, sol.address);
+  const [tokenRecord] = await snagRequestsSince(solSince);
+  assert.equal(tokenRecord.status, 200);
+  assert.deepEqual(tokenRecord.body.verificationData, { dynamicAuthToken: linked.jwt }, 'the JWT that lists the new wallet');
+
+  // A JWT that does not list the wallet proves nothing: Snag refuses it (step "snag").
+  const stale = { ...mockDynamic({ jwt: signedIn.jwt }), authToken: signedIn.jwt };
+  const other = solanaSigner();
+  const refused = await rejection(
+    wl.linkWallet({ ...where, dynamic: stale, chain: 'SOL', address: other.address, walletName: 'phantom', signMessage: other.sign, snag: { client: serverSnag(), websiteId: 'site-1', organizationId: 'org-1', proof: 'dynamicAuthToken' } }),
+  );
+  assertCoded(refused, 'HTTP_ERROR', 'snag');
+  assert.equal(refused.status, 400);
+  assert.match(refused.body, /does not list walletAddress/);
+
+  // A SnagClient needs the ids from the caller (a LinkServerClient's server has its own).
+  const noIds = await rejection(
+    wl.linkWallet({ ...where, dynamic: mockDynamic({ authToken: 'jwt' }), chain: 'EVM', address: evm.address, walletName: 'm', signMessage: evm.sign, snag: { client: serverSnag(), organizationId: 'org-1' } }),
+  );
+  assertCoded(noIds, 'INVALID_ARGUMENT', 'snag');
+  assert.equal(noIds.field, 'snag.websiteId');
+});
+
+test("the link server's refusals reach linkWallet as HTTP_ERROR at step \"snag\" with its status and code; Snag is never called", async () => {
+  const evm = evmSigner();
+  const since = await sandboxSeq();
+  const base = { ...where, chain: 'EVM', walletName: 'metamask', signMessage: evm.sign, address: evm.address };
+
+  // 401: a JWT the server cannot verify (the mock's "new.jwt.token").
+  const unauthenticated = await rejection(wl.linkWallet({ ...base, dynamic: mockDynamic({ authToken: 'jwt' }), snag: { client: linkClient() } }));
+  assertCoded(unauthenticated, 'HTTP_ERROR', 'snag');
+  assert.equal(unauthenticated.status, 401);
+  assert.equal(unauthenticated.apiCode, 'UNAUTHENTICATED');
+
+  // A real JWT of the sandbox from here on.
+  const { jwt } = await control('session', { method: 'POST', body: {} });
+  const withJwt = () => mockDynamic({ authToken: jwt, jwt });
+
+  // 422: a proof for another site's domain.
+  const foreign = await rejection(wl.linkWallet({ ...base, domain: 'evil.example', uri: 'https://evil.example/', dynamic: withJwt(), snag: { client: linkClient() } }));
+  assertCoded(foreign, 'HTTP_ERROR', 'snag');
+  assert.equal(foreign.status, 422);
+  assert.equal(foreign.apiCode, 'DOMAIN_MISMATCH');
+
+  // 409: a nonce the server never issued, and one it issued but already took.
+  const real = linkClient();
+  const pinnedTo = (nonce) => ({
+    getNonce: async () => nonce,
+    connectWallet: (params) => real.connectWallet(params),
+    get authToken() {
+      return real.authToken;
+    },
+    set authToken(token) {
+      real.authToken = token;
+    },
+  });
+  const invented = await rejection(wl.linkWallet({ ...base, dynamic: withJwt(), snag: { client: pinnedTo('A'.repeat(22)) } }));
+  assertCoded(invented, 'HTTP_ERROR', 'snag');
+  assert.equal(invented.status, 409);
+  assert.equal(invented.apiCode, 'NONCE_UNKNOWN');
+  assert.equal(real.authToken, jwt, 'linkWallet gave the JWT to the client it was handed');
+  assert.equal((await snagRequestsSince(since)).length, 0, 'no refused proof reached Snag');
+
+  const nonce = await real.getNonce();
+  const first = await wl.linkWallet({ ...base, dynamic: withJwt(), snag: { client: pinnedTo(nonce) } });
+  assert.equal(first.snag.walletAddress, evm.address);
+  const replayed = await rejection(wl.linkWallet({ ...base, dynamic: withJwt(), snag: { client: pinnedTo(nonce) } }));
+  assertCoded(replayed, 'HTTP_ERROR', 'snag');
+  assert.equal(replayed.status, 409);
+  assert.equal(replayed.apiCode, 'NONCE_UNKNOWN');
+  const records = await snagRequestsSince(since);
+  assert.deepEqual(records.map((r) => [r.status, r.body.walletAddress, nonceOf(r.body.verificationData.message)]), [[200, evm.address, nonce]], 'only the first proof reached Snag');
+});
+
+test('a LinkServerClient without a JWT: INVALID_ARGUMENT at step "snag", and nothing is posted', async () => {
+  const evm = evmSigner();
+  const since = await sandboxSeq();
+  const original = globalThis.fetch;
+  const requests = [];
+  globalThis.fetch = function (input, init) {
+    const request = new Request(input, init);
+    requests.push(`${request.method} ${request.url}`);
+    return original.call(this, input, init);
+  };
+  let error;
+  try {
+    // Cookie mode: Dynamic's answer carries no JWT, so there is none to give the link server.
+    error = await rejection(
+      wl.linkWallet({ ...where, dynamic: mockDynamic({ authToken: 'cookie', jwt: null }), chain: 'EVM', address: evm.address, walletName: 'm', signMessage: evm.sign, snag: { client: linkClient() } }),
+    );
+  } finally {
+    globalThis.fetch = original;
+  }
+  assertCoded(error, 'INVALID_ARGUMENT', 'snag');
+  assert.equal(error.field, 'authToken');
+  assert.deepEqual(requests, [`GET ${linkServerUrl}/nonce`], 'only the nonce was fetched');
+  assert.equal((await snagRequestsSince(since)).length, 0);
+});
+
+test('linkWallet with SIWE and SIWS messages that independent parsers read back, the link server included', async () => {
+  const client = dynamic();
+  const evm = evmSigner();
+  const siwe = await wl.linkWallet({ ...where, dynamic: client, chain: 'EVM', address: evm.address, walletName: 'metamask', signMessage: evm.sign, messageFormat: 'siwe', chainId: 10, appName: 'Test App', snag: { client: linkClient() } });
+  for (const message of evm.signed) {
+    const fields = parseSiweMessage(message);
+    assert.equal(fields.address, evm.address);
+    assert.equal(fields.domain, domain);
+    assert.equal(fields.chainId, 10);
+    assert.equal(fields.requestId, environmentId);
+    assert.match(fields.statement, /^Welcome to Test App\. /);
+  }
+  assert.equal(evm.signed[0], siwe.message);
+  assert.notEqual(parseSiweMessage(evm.signed[1]).nonce, parseSiweMessage(siwe.message).nonce);
+  assert.equal(siwe.snag.walletAddress, evm.address);
+
+  const sol = solanaSigner();
+  const siws = await wl.linkWallet({ ...where, dynamic: client, chain: 'SOL', address: sol.address, walletName: 'phantom', signMessage: sol.sign, messageFormat: 'siws', chainId: 'devnet', snag: { client: linkClient() } });
   assert.equal(siws.mode, 'link');
-  const input = parseSignInMessageText(siws.message);
-  assert.equal(input.address, sol.address);
-  assert.equal(input.domain, domain);
-  assert.equal(input.chainId, 'devnet');
-  assert.equal(input.version, '1');
-  assert.ok(input.nonce && input.issuedAt);
+  for (const message of sol.signed) {
+    const input = parseSignInMessageText(message);
+    assert.equal(input.address, sol.address);
+    assert.equal(input.domain, domain);
+    assert.equal(input.chainId, 'devnet');
+    assert.equal(input.version, '1');
+    assert.ok(input.nonce && input.issuedAt);
+  }
+  assert.equal(sol.signed[0], siws.message);
+  assert.equal(siws.snag.walletAddress, sol.address);
 });
 
 test('a replayed nonce reaches the server and is refused there (HTTP 422 at step "link")', async () => {
