@@ -1,11 +1,17 @@
 // The demo page: wallet discovery, sign-in, linking, Snag and global wallet connections, all
 // through the wallet-linker package (pkg/, mapped as "wallet-linker" by the page's import map).
+// Snag is reached through this site's backend only (`/api/link`, the package's createLinkServer,
+// mounted by www/serve.mjs): it issues a nonce, checks the signed proof and the user's Dynamic JWT,
+// and calls Snag with the API key and the Snag ids it alone holds. The page never sees them.
 import * as wl from 'wallet-linker';
 import { DemoEvmWallet, DemoSolanaWallet } from './demo-wallets.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS_KEY = 'wallet-linker-demo:settings';
+const SETTINGS_FIELDS = ['environmentId', 'baseUrl', 'appName'];
 const DISCOVERY_MS = 150;
+/** This site's backend routes (createLinkServer's basePath). */
+const LINK_PATH = '/api/link';
 
 const STEPS = [
   ['connect', 'Connect the wallet'],
@@ -14,7 +20,7 @@ const STEPS = [
   ['sign', 'Sign in the wallet'],
   ['verify', 'Verify the signature in this page'],
   ['link', 'Send the proof to Dynamic'],
-  ['snag', 'Connect the wallet to Snag'],
+  ['snag', 'Sign again for Snag; this site’s backend checks it and connects the wallet'],
 ];
 
 // TEST-ONLY wallets with in-page keys. They announce themselves the way extensions do, so the
@@ -31,6 +37,7 @@ const state = {
   settings: null,
   rawDynamic: null,
   dynamic: null,
+  link: null,
   snag: null,
   wallets: [],
   selectedProvider: null,
@@ -89,9 +96,6 @@ function sandboxDefaults() {
   return {
     environmentId: state.sandbox?.environmentId ?? '',
     baseUrl: `${location.origin}/api/v0`,
-    snagBaseUrl: `${location.origin}/proxy/snag`,
-    websiteId: 'demo-website',
-    organizationId: 'demo-organization',
     appName: 'wallet-linker demo',
   };
 }
@@ -100,7 +104,11 @@ function loadSettings() {
   const defaults = sandboxDefaults();
   try {
     const saved = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? 'null');
-    if (saved && typeof saved === 'object') return { ...defaults, ...saved };
+    // Only the settings the page still has (older versions also kept Snag ids here).
+    if (saved && typeof saved === 'object') {
+      const known = SETTINGS_FIELDS.filter((k) => typeof saved[k] === 'string').map((k) => [k, saved[k]]);
+      return { ...defaults, ...Object.fromEntries(known) };
+    }
   } catch {
     // Unreadable settings: fall back to the defaults.
   }
@@ -118,6 +126,7 @@ function fillSettingsForm() {
     ? `Local sandbox · ${short(state.settings.environmentId, 4)}`
     : `Dynamic · ${short(state.settings.environmentId, 4) || 'no environment'}`;
   $('env-badge').classList.toggle('badge-live', !inSandbox);
+  $('snag-backend-url').textContent = `${location.origin}${LINK_PATH}`;
   $('settings-summary').textContent = inSandbox ? 'local sandbox' : new URL(state.settings.baseUrl).host;
 }
 
@@ -125,7 +134,8 @@ function makeClients() {
   const s = state.settings;
   state.rawDynamic = new wl.DynamicClient({ environmentId: s.environmentId, baseUrl: s.baseUrl });
   state.dynamic = loggedDynamic(state.rawDynamic, s.environmentId);
-  state.snag = s.snagBaseUrl ? loggedSnag(new wl.SnagClient({ baseUrl: s.snagBaseUrl })) : null;
+  state.link = new wl.LinkServerClient({ baseUrl: `${location.origin}${LINK_PATH}` });
+  state.snag = loggedLinkServer(state.link);
   state.user = null;
   state.lastVerify = null;
 }
@@ -168,9 +178,20 @@ function loggedDynamic(client, environmentId) {
   };
 }
 
-function loggedSnag(client) {
+/**
+ * The link server client, logged. linkWallet recognises a link server by `getNonce` and hands it
+ * the new Dynamic JWT through `authToken`, so the wrapper passes that property through.
+ */
+function loggedLinkServer(client) {
   return {
-    connectWallet: (params) => logCall('POST', '/api/users/connect (Snag, via /proxy/snag)', params, () => client.connectWallet(params)),
+    get authToken() {
+      return client.authToken;
+    },
+    set authToken(token) {
+      client.authToken = token;
+    },
+    getNonce: () => logCall('GET', `${LINK_PATH}/nonce`, undefined, () => client.getNonce()),
+    connectWallet: (params) => logCall('POST', `${LINK_PATH}/snag/connect`, params, () => client.connectWallet(params)),
   };
 }
 
@@ -359,6 +380,13 @@ const PLAIN_WORDS = {
 
 const API_CODES = {
   invalid_verification: 'the proof is not valid — its nonce was already used or has expired, or its signature or message was refused.',
+  // This site's backend (createLinkServer)
+  UNAUTHENTICATED: 'this site’s backend could not verify your Dynamic session. Sign in again.',
+  NONCE_UNKNOWN: 'this site’s backend did not issue this nonce, or it has expired or was already used.',
+  DOMAIN_MISMATCH: 'the signed message names another site.',
+  ADDRESS_MISMATCH: 'the signed message names another wallet.',
+  SIGNATURE_MISMATCH: 'the signature does not match the wallet.',
+  EXPIRED: 'the signed message is too old.',
   merge_accounts_confirmation: 'this wallet already belongs to another user (the two accounts would have to be merged).',
   reassign_wallet_confirm: 'this wallet belongs to another user who has other credentials (it would have to be transferred).',
 };
@@ -478,13 +506,14 @@ async function signInOrLink(mode) {
     onStep: setStep,
   };
   if (withSnag) {
-    options.snag = { client: state.snag, websiteId: state.settings.websiteId, organizationId: state.settings.organizationId };
+    // The backend decides the Snag ids and user; the wallet signs a second message with its nonce.
+    options.snag = { client: state.snag };
   }
   try {
     const result = await wl.linkWallet(options);
     finishSteps();
     state.user = result.user;
-    state.lastProof = result;
+    state.lastProof = { ...result, format: options.messageFormat, adapter: wallet.adapter };
     renderResult(result);
     renderCredentials(result.verifiedCredentials);
     renderWallets();
@@ -503,23 +532,56 @@ async function signInOrLink(mode) {
   }
 }
 
+/**
+ * A new message like the last proof's (its format and fields) for the backend's `nonce`, issued now.
+ */
+function snagMessage(proof, nonce) {
+  const issuedAt = new Date().toISOString();
+  switch (proof.format) {
+    case 'siwe': {
+      const { expirationTime, notBefore, ...fields } = wl.parseSiweMessage(proof.message);
+      return wl.createSiweMessage({ ...fields, nonce, issuedAt });
+    }
+    case 'siws': {
+      const { expirationTime, notBefore, ...input } = wl.parseSolanaSignInMessage(proof.message);
+      return wl.createSolanaSignInMessage({ ...input, nonce, issuedAt });
+    }
+    default:
+      return wl.createDynamicSignInMessage({ ...wl.parseDynamicSignInMessage(proof.message), nonce, issuedAt });
+  }
+}
+
+/** The page's own check of the new proof (the backend checks it again): throws a coded error. */
+function checkSnagProof(proof, message, signature, nonce) {
+  const common = { message, signature, domain: location.host, nonce };
+  if (proof.chain === 'SOL') wl.verifySolanaSignIn({ ...common, publicKey: proof.address });
+  else wl.verifySiweSignIn({ ...common, address: proof.address });
+}
+
 async function connectSnag() {
   const proof = state.lastProof;
   if (!proof || !state.snag) return;
   clearError();
   setBusy(true);
+  setStatus(`Connecting ${short(proof.address, 6)} to Snag: sign the message in the wallet…`);
   try {
+    // The backend only takes a proof over a nonce it issued, from a signed-in user.
+    state.snag.authToken = state.rawDynamic.authToken;
+    const nonce = await state.snag.getNonce();
+    const message = snagMessage(proof, nonce);
+    const signature = await proof.adapter.signMessage(message);
+    checkSnagProof(proof, message, signature, nonce);
     const response = await state.snag.connectWallet({
-      organizationId: state.settings.organizationId,
-      websiteId: state.settings.websiteId,
-      walletAddress: proof.address,
       walletType: proof.chain === 'SOL' ? 'solana' : 'evm',
-      verificationData: { message: proof.message, signature: proof.signature },
+      walletAddress: proof.address,
+      message,
+      signature,
     });
     showMore('Snag connection', response);
-    setStatus(`Connected ${short(proof.address, 6)} to Snag.`);
+    setStatus(`Connected ${short(proof.address, 6)} to Snag user ${short(response.id, 4)}.`);
   } catch (error) {
     showError(error, 'more-error');
+    setStatus('');
   } finally {
     setBusy(false);
   }
@@ -569,7 +631,6 @@ function saveSettings(event) {
   const next = Object.fromEntries(new FormData(form).entries());
   try {
     new URL(next.baseUrl);
-    if (next.snagBaseUrl) new URL(next.snagBaseUrl);
     state.settings = { ...state.settings, ...next };
     makeClients();
     localStorage.setItem(SETTINGS_KEY, JSON.stringify(state.settings));
