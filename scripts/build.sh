@@ -18,9 +18,10 @@ wasm-opt -O3 --strip-debug --strip-producers \
 # The glue's classes declare [Symbol.dispose]; this reference lets consumers whose `lib` predates
 # it (e.g. es2022 with skipLibCheck off) type-check the package without changing their config.
 sed -i '1i /// <reference lib="esnext.disposable" />' pkg/wallet_linker.d.ts
-cp js/index.js js/index.d.ts js/node.js js/workerd.js js/nonce-stores.js js/nonce-stores.d.ts js/server.js js/server.d.ts pkg/
-# The server subpath (js/server.js, js/server.d.ts) when present.
-for f in js/server.js js/server.d.ts; do [ -f "$f" ] && cp "$f" pkg/; done
+# Entries: index.js (browsers, bundlers), node.js (Node, Deno, Bun), workerd.js (Cloudflare Workers);
+# the server subpath (server.js, with nonce-stores.js) reaches the right one through `#init`.
+cp js/index.js js/index.d.ts js/node.js js/workerd.js \
+  js/server.js js/server.d.ts js/nonce-stores.js js/nonce-stores.d.ts pkg/
 cp README.md pkg/
 [ -f LICENSE-MIT ] && cp LICENSE-MIT LICENSE-APACHE pkg/
 node scripts/package-json.mjs > pkg/package.json
