@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: one wasm build (wasm-bindgen --target web) with two entry
-# points, index.js (browsers and bundlers: fetches the .wasm next to it) and node.js (reads it
-# from disk), selected by conditional exports.
+# Builds the npm package into pkg/: one wasm build (wasm-bindgen --target web) with three entry
+# points, index.js (browsers and bundlers: fetches the .wasm next to it), node.js (Node, Deno, Bun:
+# reads it from disk, no top-level await so `require` works) and workerd.js (imports it as a
+# module), selected by conditional exports; plus the `./server` subpath.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
