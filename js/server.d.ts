@@ -38,6 +38,12 @@ export interface LinkServerConfig {
   };
   /** Where issued nonces live; default a new `MemoryNonceStore` (one process). */
   nonces?: NonceStore;
+  /**
+   * Longest wait for the nonce store, in ms (1 to 60000; default 5000). A store that does not
+   * answer in time (e.g. a Redis client queueing commands while disconnected) fails the request
+   * with 503 `NONCE_STORE`.
+   */
+  nonceStoreTimeoutMs?: number;
   /** Lifetime of an issued nonce in ms (1000 to 86400000; default 300000). */
   nonceTtlMs?: number;
   /** Oldest accepted proof, in seconds since its `issuedAt` (1 to 86400; default 300). */

@@ -21,14 +21,14 @@ export function createLinkServer(config) {
     async fetch(request) {
       const { pathname } = new URL(request.url);
       const [kind, text] = await readBody(request, limit);
-      const { status, body } = await core.handle(
+      const { status, body, allow } = await core.handle(
         request.method,
         pathname,
         request.headers.get('authorization') ?? undefined,
         kind,
         text,
       );
-      return new Response(body, { status, headers: JSON_HEADERS });
+      return new Response(body, { status, headers: allow ? { ...JSON_HEADERS, allow } : JSON_HEADERS });
     },
   };
 }

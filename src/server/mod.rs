@@ -147,6 +147,8 @@ pub enum RequestBody {
 pub struct LinkResponse {
     pub status: u16,
     pub body: String,
+    /// The `Allow` header of a 405 (RFC 9110 requires it).
+    pub allow: Option<&'static str>,
 }
 
 /// What the runtime provides besides RSA: the clock, the nonce store, the user mapping and Snag.
@@ -233,9 +235,17 @@ pub async fn handle<P: LinkPlatform>(
         Ok(Route::SnagConnect) => connect(config, verifier, platform, request).await,
         Err(e) => Err(e),
     };
-    result.unwrap_or_else(|error| LinkResponse {
-        status: status_for(&error),
-        body: error_body(&error),
+    result.unwrap_or_else(|error| {
+        let status = status_for(&error);
+        LinkResponse {
+            status,
+            body: error_body(&error),
+            allow: match (status, error.expected.as_deref()) {
+                (405, Some("GET")) => Some("GET"),
+                (405, Some("POST")) => Some("POST"),
+                _ => None,
+            },
+        }
     })
 }
 
@@ -257,6 +267,7 @@ async fn issue<P: LinkPlatform>(config: &LinkServerConfig, platform: &P) -> Resu
     Ok(LinkResponse {
         status: 200,
         body: body.finish(),
+        allow: None,
     })
 }
 
@@ -453,6 +464,7 @@ async fn connect<P: LinkPlatform>(
     Ok(LinkResponse {
         status: 200,
         body: response,
+        allow: None,
     })
 }
 

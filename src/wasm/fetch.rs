@@ -24,9 +24,9 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(request: &Request) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
+    pub(super) fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
+    pub(super) fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
     /// Any `EventTarget` (here an `AbortSignal`), without web-sys's `EventTarget` feature.
     type Listenable;
     #[wasm_bindgen(method, js_name = addEventListener)]

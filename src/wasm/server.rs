@@ -7,11 +7,11 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
 use super::clients::{Options, is_browser};
 use super::error::from_js;
-use super::fetch::{FetchTransport, JsJson};
+use super::fetch::{FetchTransport, JsJson, clear_timeout, set_timeout};
 use super::wallets::{call_method, get};
 use crate::api::client::{Call, ClientOptions, execute};
 use crate::api::{DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL, Method, SnagClient};
@@ -54,6 +54,9 @@ export interface VerifyDynamicJwtOptions {
 
 static JSON: JsJson = JsJson;
 
+/// How long a nonce store may take to answer before the request fails with 503.
+const DEFAULT_STORE_TIMEOUT_MS: u64 = 5_000;
+
 /// The runtime's I/O for the core.
 struct Platform {
     store: JsValue,
@@ -61,6 +64,7 @@ struct Platform {
     snag: Option<SnagClient<FetchTransport, JsJson>>,
     clock: Clock,
     jwks_options: ClientOptions,
+    store_timeout_ms: u64,
 }
 
 enum Clock {
@@ -165,10 +169,10 @@ impl LinkPlatform for Platform {
     }
 
     async fn issue_nonce(&self, ttl_ms: u64) -> Result<String> {
-        let issued = call_method(&self.store, "issue", &[JsValue::from_f64(ttl_ms as f64)])
-            .await
-            .map_err(|e| from_js(&e, ErrorCode::NonceStore))?;
-        issued.and_then(|v| v.as_string()).ok_or_else(|| {
+        let issued = self
+            .store_call("issue", JsValue::from_f64(ttl_ms as f64))
+            .await?;
+        issued.as_string().ok_or_else(|| {
             Error::new(
                 ErrorCode::NonceStore,
                 "the nonce store's issue() gave no string",
@@ -177,10 +181,8 @@ impl LinkPlatform for Platform {
     }
 
     async fn consume_nonce(&self, nonce: &str) -> Result<bool> {
-        let consumed = call_method(&self.store, "consume", &[nonce.into()])
-            .await
-            .map_err(|e| from_js(&e, ErrorCode::NonceStore))?;
-        consumed.and_then(|v| v.as_bool()).ok_or_else(|| {
+        let consumed = self.store_call("consume", nonce.into()).await?;
+        consumed.as_bool().ok_or_else(|| {
             Error::new(
                 ErrorCode::NonceStore,
                 "the nonce store's consume() gave no boolean",
@@ -219,6 +221,46 @@ impl LinkPlatform for Platform {
             .ok_or_else(|| Error::new(ErrorCode::Internal, "no Snag client is configured"))?;
         let call = snag.prepare_connect_wallet(body);
         Ok(execute(snag.transport(), &JSON, &call).await?.body)
+    }
+}
+
+/// What a timed-out store call rejects with (never a value a store could throw).
+const STORE_TIMEOUT: &str = "wallet-linker: nonce store timeout";
+
+impl Platform {
+    /// `store[method](argument)`, awaited for at most `store_timeout_ms`: a store that hangs (a
+    /// Redis client queueing commands while disconnected) is a `NONCE_STORE` failure, not a wait.
+    async fn store_call(&self, method: &str, argument: JsValue) -> Result<JsValue> {
+        let failed = |e: JsValue| from_js(&e, ErrorCode::NonceStore);
+        let function = super::wallets::get_function(&self.store, method).ok_or_else(|| {
+            Error::new(
+                ErrorCode::NonceStore,
+                format!("the nonce store has no {method}()"),
+            )
+        })?;
+        let started = function.call1(&self.store, &argument).map_err(failed)?;
+        let mut timer = JsValue::UNDEFINED;
+        let timeout = Promise::new(&mut |_resolve, reject: Function| {
+            let fire: Function =
+                JsValue::from(reject.bind1(&JsValue::NULL, &STORE_TIMEOUT.into())).unchecked_into();
+            timer = set_timeout(&fire, self.store_timeout_ms as f64).unwrap_or_default();
+        });
+        let race = Promise::race(&Array::of2(&Promise::resolve(&started), &timeout));
+        let outcome = JsFuture::from(race).await;
+        let _ = clear_timeout(&timer);
+        outcome.map_err(|e| {
+            if e.as_string().as_deref() == Some(STORE_TIMEOUT) {
+                Error::new(
+                    ErrorCode::NonceStore,
+                    format!(
+                        "the nonce store's {method}() did not answer within {} ms",
+                        self.store_timeout_ms
+                    ),
+                )
+            } else {
+                failed(e)
+            }
+        })
     }
 }
 
@@ -348,6 +390,20 @@ impl JsLinkServer {
             None => Clock::System,
         };
         let jwks_options = dynamic.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
+        let store_timeout_ms = match whole_u64(
+            options.optional_number("nonceStoreTimeoutMs")?,
+            "nonceStoreTimeoutMs",
+        )? {
+            None => DEFAULT_STORE_TIMEOUT_MS,
+            Some(ms) if (1..=60_000).contains(&ms) => ms,
+            Some(_) => {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    "nonceStoreTimeoutMs is from 1 to 60000",
+                )
+                .with_field("nonceStoreTimeoutMs"));
+            }
+        };
         Ok(JsLinkServer {
             inner: Rc::new(Server {
                 config,
@@ -358,6 +414,7 @@ impl JsLinkServer {
                     snag: Some(snag_client),
                     clock,
                     jwks_options,
+                    store_timeout_ms,
                 },
             }),
         })
@@ -397,6 +454,9 @@ impl JsLinkServer {
             let object = Object::new();
             Reflect::set(&object, &"status".into(), &response.status.into())?;
             Reflect::set(&object, &"body".into(), &response.body.into())?;
+            if let Some(allow) = response.allow {
+                Reflect::set(&object, &"allow".into(), &allow.into())?;
+            }
             Ok(object.into())
         })
     }
@@ -467,6 +527,7 @@ pub fn verify_dynamic_jwt(
             snag: None,
             clock,
             jwks_options: options.client_options(DEFAULT_DYNAMIC_BASE_URL)?,
+            store_timeout_ms: DEFAULT_STORE_TIMEOUT_MS,
         };
         Ok((token, verifier, platform))
     })();
