@@ -25,8 +25,8 @@ pub struct SnagClient<T, C> {
 
 impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
     /// With an `api_key`, refuses to be built in a browser (`is_browser`) unless
-    /// `dangerously_allow_browser`. Without one, `options.base_url` must be a proxy (not Snag's
-    /// own API, which would refuse every call).
+    /// `dangerously_allow_browser`. Without one, `options.base_url` must be a backend route that
+    /// adds the key (not Snag's own API, which would refuse every call).
     pub fn new(
         api_key: Option<&str>,
         is_browser: bool,
@@ -36,7 +36,7 @@ impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
         codec: C,
     ) -> Result<Self> {
         if api_key.is_none() && options.base_url == DEFAULT_SNAG_BASE_URL {
-            // Snag refuses every keyless call: without a key the client must go through a proxy.
+            // Snag refuses every keyless call: without a key the client must go through a backend.
             return Err(Error::new(
                 ErrorCode::InvalidArgument,
                 "SnagClient needs an apiKey (on a server); in a browser, use LinkServerClient \

@@ -79,8 +79,9 @@ export interface BulkCreateUsersOptions {
   upsert?: boolean;
 }
 
-/** Options of `new SnagClient(...)`: an `apiKey` (on a server), or in a browser no key and the
- * `baseUrl` of your own backend, which forwards `POST /api/users/connect` to Snag with the key. */
+/** Options of `new SnagClient(...)`: for servers, with the `apiKey`. A page uses
+ * `LinkServerClient` with your backend's `createLinkServer` (`wallet-linker/server`) instead,
+ * which checks the caller and the proof before it calls Snag with the key. */
 export interface SnagClientOptions {
   /** API root; default `https://admin.snagsolutions.io` (which needs `apiKey`). */
   baseUrl?: string;
@@ -701,7 +702,8 @@ pub struct JsSnagClient {
 #[wasm_bindgen(js_class = SnagClient)]
 impl JsSnagClient {
     /// With an `apiKey`, throws `BROWSER_SECRET` in a browser unless `dangerouslyAllowBrowser`.
-    /// Without one, `baseUrl` must name your proxy.
+    /// Without one, `baseUrl` must name a backend route of yours that adds the key after its own
+    /// checks (in a page, prefer `LinkServerClient`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "SnagClientOptions")] options: JsValue,
@@ -785,8 +787,10 @@ impl JsLinkServerClient {
         params: JsValue,
     ) -> Promise {
         let prepared = (|| {
-            let params =
-                Options::read(&params, "connectWallet").map_err(|e| e.with_field("params"))?;
+            if !params.is_object() || Array::is_array(&params) {
+                return Err(wrong_type("params", "an object", &params));
+            }
+            let params = Options::read(&params, "connectWallet")?;
             let proof = params.get("verificationData")?;
             let proof_field = |key: &str| -> Result<String> {
                 match params.optional_string(key)? {
