@@ -140,7 +140,7 @@ function flipSignatureBit(token) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// The cases. `portable` ones need nothing but HTTP and the sandbox; all of them are.
+// The cases: each needs nothing but HTTP to the server under test and the sandbox in this process.
 
 export const cases = [
   // ----- happy paths -----
@@ -672,13 +672,4 @@ export const cases = [
       await refused(ctx, { server: 'jwks-down', jwt: flipSignatureBit(validJwt(ctx)), body: proof }, 503, 'NETWORK');
     },
   },
-];
-
-/** The cases run where the harness offers only a few (happy paths and three attacks). */
-export const smokeCaseNames = [
-  'happy path EVM: SIWE made and signed by viem; Snag receives exactly the five members',
-  'happy path Solana: Sign-In With Solana (createSolanaSignInMessage) signed by tweetnacl, and by @noble/curves',
-  'HS256 keyed with the public key (PEM, DER, JWK bytes, modulus) — made with jose and by hand → 401 alg',
-  'identical requests in parallel (8): exactly one 200, seven 409, exactly one reaches Snag',
-  'a 1 MiB body → 413 INPUT_TOO_LARGE, with Content-Length and chunked without it (the connection stays usable)',
 ];
