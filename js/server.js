@@ -49,7 +49,7 @@ async function readBody(request, limit) {
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      await discardRest(reader);
       return ['too-large'];
     }
     chunks.push(value);
@@ -65,6 +65,31 @@ async function readBody(request, limit) {
   } catch {
     return ['not-text'];
   }
+}
+
+/**
+ * Reads and drops what is left of a refused body (at most 1 MiB, for at most 1 s) before
+ * cancelling: a runtime that closes a connection with the upload unread may reset it and lose the
+ * 413 on its way out (seen in workerd).
+ */
+async function discardRest(reader, maxBytes = 1 << 20, maxMs = 1000) {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, maxMs, { late: true });
+  });
+  try {
+    for (let dropped = 0; dropped <= maxBytes; ) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next.late) break;
+      if (next.done) return;
+      dropped += next.value.byteLength;
+    }
+  } catch {
+    return;
+  } finally {
+    clearTimeout(timer);
+  }
+  await reader.cancel().catch(() => {});
 }
 
 /**
@@ -86,21 +111,33 @@ async function serveNode(server, req, res) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  // Pulled chunk by chunk, so nothing past the server's limit is buffered; the rest is drained
-  // (not destroyed: the refusal still has to reach the client).
-  const chunks = req[Symbol.asyncIterator]();
-  const body = hasBody
-    ? new ReadableStream({
-        async pull(controller) {
-          const { done, value } = await chunks.next();
-          if (done) controller.close();
-          else controller.enqueue(new Uint8Array(value));
+  // Chunks flow from `req` into the stream with backpressure (paused while a chunk waits); when
+  // the server stops reading (a body over its limit), the rest is drained and dropped, not
+  // destroyed: the refusal still has to reach the client, and the connection stays usable.
+  let body;
+  if (hasBody) {
+    body = new ReadableStream(
+      {
+        start(controller) {
+          req.on('data', (chunk) => {
+            controller.enqueue(new Uint8Array(chunk));
+            if (controller.desiredSize <= 0) req.pause();
+          });
+          req.on('end', () => controller.close());
+          req.on('error', (error) => controller.error(error));
         },
-        cancel() {
+        pull() {
           req.resume();
         },
-      })
-    : undefined;
+        cancel() {
+          for (const event of ['data', 'end', 'error']) req.removeAllListeners(event);
+          req.on('error', () => {});
+          req.resume();
+        },
+      },
+      { highWaterMark: 1 },
+    );
+  }
   const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, {
     method: req.method,
     headers,

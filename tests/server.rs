@@ -1050,3 +1050,124 @@ fn json_strings_are_escaped() {
     let back: String = serde_json::from_str(&out).unwrap();
     assert_eq!(back, "a\"b\\c\n\r\t\u{1}\u{1f}é😀");
 }
+
+/// A JWKS endpoint that answers only once the test opens the gate.
+struct Gated {
+    open: std::cell::Cell<bool>,
+    fetches: std::cell::Cell<u32>,
+    answer: Result<Value>,
+}
+
+impl JwtPlatform for Gated {
+    type Json = SerdeJson;
+    type Key = String;
+    fn json(&self) -> &SerdeJson {
+        &SerdeJson
+    }
+    async fn fetch_jwks(&self, _url: &str) -> Result<Value> {
+        self.fetches.set(self.fetches.get() + 1);
+        std::future::poll_fn(|_| {
+            if self.open.get() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        self.answer.clone()
+    }
+    async fn import_key(&self, jwk: &Value) -> Result<String> {
+        Ok(jwk["kid"].as_str().unwrap_or_default().to_owned())
+    }
+    async fn verify_rs256(&self, key: &String, data: &[u8], signature: &[u8]) -> Result<bool> {
+        Ok(signature == mock_signature(key, data))
+    }
+}
+
+/// Polls every future until all are done, opening the gate once all have started.
+fn run_concurrently<T>(
+    gate: &Gated,
+    futures: Vec<std::pin::Pin<Box<dyn Future<Output = T> + '_>>>,
+) -> Vec<T> {
+    use std::task::{Context, Poll, Waker};
+    let mut futures: Vec<_> = futures.into_iter().map(Some).collect();
+    let mut results: Vec<Option<T>> = futures.iter().map(|_| None).collect();
+    let mut context = Context::from_waker(Waker::noop());
+    for round in 0..100 {
+        for (slot, result) in futures.iter_mut().zip(results.iter_mut()) {
+            if let Some(future) = slot
+                && let Poll::Ready(value) = future.as_mut().poll(&mut context)
+            {
+                *result = Some(value);
+                *slot = None;
+            }
+        }
+        if round == 0 {
+            gate.open.set(true);
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.expect("every verification ends"))
+        .collect()
+}
+
+use std::future::Future;
+
+#[test]
+fn concurrent_verifications_share_one_jwks_fetch() {
+    let gate = Gated {
+        open: std::cell::Cell::new(false),
+        fetches: std::cell::Cell::new(0),
+        answer: Ok(jwks(&["k1"])),
+    };
+    let verifier = verifier();
+    let token = token();
+    let forged = token_with(json!({ "alg": "RS256", "kid": "zz" }), claims(), "zz");
+    let mut futures: Vec<
+        std::pin::Pin<Box<dyn Future<Output = Result<DynamicJwtUser<Value>>> + '_>>,
+    > = (0..20)
+        .map(|_| Box::pin(verifier.verify(&gate, &token, NOW)) as _)
+        .collect();
+    futures.push(Box::pin(verifier.verify(&gate, &forged, NOW)));
+    let results = run_concurrently(&gate, futures);
+    assert_eq!(
+        gate.fetches.get(),
+        1,
+        "one fetch for a cold cache hit by 21 tokens"
+    );
+    assert!(
+        results[..20]
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|u| u.user_id == "user-1"))
+    );
+    assert_eq!(
+        results[20].as_ref().unwrap_err().field.as_deref(),
+        Some("kid")
+    );
+
+    // A failed fetch fails every waiter with its error, and the next request may fetch again.
+    let down = Gated {
+        open: std::cell::Cell::new(false),
+        fetches: std::cell::Cell::new(0),
+        answer: Err(Error::new(ErrorCode::Network, "down")),
+    };
+    let verifier = self::verifier();
+    let futures: Vec<std::pin::Pin<Box<dyn Future<Output = Result<DynamicJwtUser<Value>>> + '_>>> =
+        (0..5)
+            .map(|_| Box::pin(verifier.verify(&down, &token, NOW)) as _)
+            .collect();
+    let results = run_concurrently(&down, futures);
+    assert_eq!(down.fetches.get(), 1);
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().unwrap_err().code == ErrorCode::Network)
+    );
+    assert!(pollster::block_on(verifier.verify(&down, &token, NOW + 1)).is_err());
+    assert_eq!(
+        down.fetches.get(),
+        2,
+        "a cold cache is fetched again after a failure"
+    );
+}

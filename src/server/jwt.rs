@@ -6,12 +6,16 @@
 //!
 //! Order of checks: size and shape → header (`alg` must be `RS256`) → key by `kid` (the JWKS is
 //! fetched when none is cached, when it is older than [`JWKS_MAX_AGE_MS`], and at most once per
-//! [`JWKS_REFETCH_INTERVAL_MS`] for an unknown `kid`) → signature → claims (`exp`, `nbf`,
+//! [`JWKS_REFETCH_INTERVAL_MS`] for an unknown `kid`; verifications that need it while a fetch is
+//! under way wait for that one fetch) → signature → claims (`exp`, `nbf`,
 //! `environment_id`, `iss`, `sub`). Every refusal is `UNAUTHENTICATED` with `field` naming the
 //! check; a JWKS that cannot be fetched is the client's error (`NETWORK`, `TIMEOUT`, `HTTP_ERROR`,
 //! `INVALID_RESPONSE`), never a refusal of the token and never an acceptance.
 
 use core::cell::RefCell;
+use core::future::Future;
+use core::task::{Poll, Waker};
+use std::rc::Rc;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 
@@ -299,6 +303,42 @@ struct CachedKeys<K> {
     keys: Vec<(Option<String>, K)>,
     fetched_at: Option<i64>,
     last_attempt: Option<i64>,
+    /// The fetch in progress: concurrent verifications wait for it instead of fetching too.
+    inflight: Option<Rc<Inflight>>,
+}
+
+/// The outcome of one JWKS fetch, awaited by every verification that needs it.
+#[derive(Default)]
+struct Inflight {
+    outcome: RefCell<Option<Result<()>>>,
+    waiters: RefCell<Vec<Waker>>,
+}
+
+impl Inflight {
+    fn finish(&self, outcome: Result<()>) {
+        *self.outcome.borrow_mut() = Some(outcome);
+        for waker in self.waiters.borrow_mut().drain(..) {
+            waker.wake();
+        }
+    }
+
+    fn wait(self: Rc<Self>) -> impl Future<Output = Result<()>> {
+        core::future::poll_fn(move |context| match self.outcome.borrow().as_ref() {
+            Some(outcome) => Poll::Ready(outcome.clone()),
+            None => {
+                self.waiters.borrow_mut().push(context.waker().clone());
+                Poll::Pending
+            }
+        })
+    }
+}
+
+/// What a verification does about its key.
+enum KeyStep<K> {
+    Found(K),
+    Wait(Rc<Inflight>),
+    Fetch,
+    Refuse,
 }
 
 /// Verifies one environment's tokens, with its JWKS cached between calls.
@@ -327,6 +367,7 @@ impl<K: Clone> JwtVerifier<K> {
                 keys: Vec::new(),
                 fetched_at: None,
                 last_attempt: None,
+                inflight: None,
             }),
         })
     }
@@ -368,33 +409,37 @@ impl<K: Clone> JwtVerifier<K> {
         kid: Option<&str>,
         now: i64,
     ) -> Result<K> {
-        let (found, fetch) = {
+        let step = {
             let cache = self.cache.borrow();
             let stale = cache
                 .fetched_at
                 .is_none_or(|at| now.saturating_sub(at) >= JWKS_MAX_AGE_MS);
-            let found = if stale { None } else { pick(&cache.keys, kid) };
             let may_refetch = cache
                 .last_attempt
                 .is_none_or(|at| now.saturating_sub(at) >= JWKS_REFETCH_INTERVAL_MS);
-            (found, stale || may_refetch)
-        };
-        if let Some(key) = found {
-            return Ok(key);
-        }
-        if fetch {
-            self.cache.borrow_mut().last_attempt = Some(now);
-            let document = platform.fetch_jwks(&self.jwks_url).await?;
-            let mut keys = Vec::new();
-            for jwk in read_jwks(platform.json(), &document)? {
-                // A key the platform cannot import is skipped, not fatal to its neighbours.
-                if let Ok(key) = platform.import_key(&jwk.jwk).await {
-                    keys.push((jwk.kid, key));
-                }
+            match (pick(&cache.keys, kid), &cache.inflight) {
+                (Some(key), _) if !stale => KeyStep::Found(key),
+                (_, Some(inflight)) => KeyStep::Wait(inflight.clone()),
+                _ if stale || may_refetch => KeyStep::Fetch,
+                _ => KeyStep::Refuse,
             }
-            let mut cache = self.cache.borrow_mut();
-            cache.keys = keys;
-            cache.fetched_at = Some(now);
+        };
+        match step {
+            KeyStep::Found(key) => return Ok(key),
+            KeyStep::Wait(inflight) => inflight.wait().await?,
+            KeyStep::Fetch => {
+                let inflight = Rc::new(Inflight::default());
+                {
+                    let mut cache = self.cache.borrow_mut();
+                    cache.last_attempt = Some(now);
+                    cache.inflight = Some(inflight.clone());
+                }
+                let outcome = self.fetch_keys(platform, now).await;
+                self.cache.borrow_mut().inflight = None;
+                inflight.finish(outcome.clone());
+                outcome?;
+            }
+            KeyStep::Refuse => {}
         }
         pick(&self.cache.borrow().keys, kid).ok_or_else(|| {
             refuse(
@@ -403,6 +448,21 @@ impl<K: Clone> JwtVerifier<K> {
             )
             .with_received(kid.unwrap_or("(absent)"))
         })
+    }
+
+    async fn fetch_keys<P: JwtPlatform<Key = K>>(&self, platform: &P, now: i64) -> Result<()> {
+        let document = platform.fetch_jwks(&self.jwks_url).await?;
+        let mut keys = Vec::new();
+        for jwk in read_jwks(platform.json(), &document)? {
+            // A key the platform cannot import is skipped, not fatal to its neighbours.
+            if let Ok(key) = platform.import_key(&jwk.jwk).await {
+                keys.push((jwk.kid, key));
+            }
+        }
+        let mut cache = self.cache.borrow_mut();
+        cache.keys = keys;
+        cache.fetched_at = Some(now);
+        Ok(())
     }
 }
 
