@@ -13,11 +13,8 @@ import { startLinkServer } from './harness-link-server.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = path.join(root, 'tests/js');
-// Node-only suites: *.node.test.mjs, and the backend's *.runtimes.test.mjs / *.readme.test.mjs
-// (child processes, redis-server, workerd/Deno/Bun), which no page can run.
-const NODE_ONLY = /\.(?:node|runtimes|readme)\.test\.mjs$/;
 const suiteFiles = readdirSync(here)
-  .filter((f) => f.endsWith('.test.mjs') && !NODE_ONLY.test(f))
+  .filter((f) => f.endsWith('.test.mjs') && !f.endsWith('.node.test.mjs'))
   .sort();
 
 async function bundleSuite() {

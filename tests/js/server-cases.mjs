@@ -1,6 +1,6 @@
 // The attack list of `wallet-linker/server`, as cases that run against any base URL serving
 // server-app.mjs's link servers: in Node through toNodeHandler (server.node.test.mjs) and in
-// workerd, Deno and Bun through tests/js/runtimes.mjs (server.runtimes.test.mjs). The cases run in
+// workerd, Deno and Bun through tests/js/runtimes.mjs (server-runtimes.node.test.mjs). The cases run in
 // Node; only the server under test moves between runtimes.
 //
 // Every refusal is checked for its HTTP status, its JSON `{ code, field? }`, its JSON content type,
