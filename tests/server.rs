@@ -1114,6 +1114,9 @@ fn run_concurrently<T>(
 
 use std::future::Future;
 
+/// A verification in flight, boxed so several can be polled side by side.
+type Verifying<'a> = std::pin::Pin<Box<dyn Future<Output = Result<DynamicJwtUser<Value>>> + 'a>>;
+
 #[test]
 fn concurrent_verifications_share_one_jwks_fetch() {
     let gate = Gated {
@@ -1124,9 +1127,7 @@ fn concurrent_verifications_share_one_jwks_fetch() {
     let verifier = verifier();
     let token = token();
     let forged = token_with(json!({ "alg": "RS256", "kid": "zz" }), claims(), "zz");
-    let mut futures: Vec<
-        std::pin::Pin<Box<dyn Future<Output = Result<DynamicJwtUser<Value>>> + '_>>,
-    > = (0..20)
+    let mut futures: Vec<Verifying<'_>> = (0..20)
         .map(|_| Box::pin(verifier.verify(&gate, &token, NOW)) as _)
         .collect();
     futures.push(Box::pin(verifier.verify(&gate, &forged, NOW)));
@@ -1153,10 +1154,9 @@ fn concurrent_verifications_share_one_jwks_fetch() {
         answer: Err(Error::new(ErrorCode::Network, "down")),
     };
     let verifier = self::verifier();
-    let futures: Vec<std::pin::Pin<Box<dyn Future<Output = Result<DynamicJwtUser<Value>>> + '_>>> =
-        (0..5)
-            .map(|_| Box::pin(verifier.verify(&down, &token, NOW)) as _)
-            .collect();
+    let futures: Vec<Verifying<'_>> = (0..5)
+        .map(|_| Box::pin(verifier.verify(&down, &token, NOW)) as _)
+        .collect();
     let results = run_concurrently(&down, futures);
     assert_eq!(down.fetches.get(), 1);
     assert!(
