@@ -4,6 +4,18 @@ import { readFileSync } from 'node:fs';
 const cargo = readFileSync(new URL('../Cargo.toml', import.meta.url), 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, 'm'))?.[1];
 
+// Runtime conditions, most specific first: workerd (the .wasm imported as a module), then Deno,
+// Bun and Node (the .wasm read from disk, no top-level await so `require` works), then browsers
+// and bundlers (the .wasm fetched next to index.js).
+const runtimeEntries = {
+  types: './index.d.ts',
+  workerd: './workerd.js',
+  deno: './node.js',
+  bun: './node.js',
+  node: './node.js',
+  default: './index.js',
+};
+
 const pkg = {
   name: 'wallet-linker',
   version: field('version'),
@@ -16,18 +28,8 @@ const pkg = {
   module: './index.js',
   browser: './index.js',
   types: './index.d.ts',
-  // Runtime conditions, most specific first: workerd (the .wasm imported as a module), then Deno,
-  // Bun and Node (the .wasm read from disk, no top-level await so `require` works), then browsers
-  // and bundlers (the .wasm fetched next to index.js).
   exports: {
-    '.': {
-      types: './index.d.ts',
-      workerd: './workerd.js',
-      deno: './node.js',
-      bun: './node.js',
-      node: './node.js',
-      default: './index.js',
-    },
+    '.': runtimeEntries,
     // The backend half. server.js imports the initialised core through `#init` (below), so it
     // gets the entry of the runtime it runs in.
     './server': {
@@ -37,16 +39,7 @@ const pkg = {
     './wallet_linker_bg.wasm': './wallet_linker_bg.wasm',
     './package.json': './package.json',
   },
-  imports: {
-    '#init': {
-      types: './index.d.ts',
-      workerd: './workerd.js',
-      deno: './node.js',
-      bun: './node.js',
-      node: './node.js',
-      default: './index.js',
-    },
-  },
+  imports: { '#init': runtimeEntries },
   files: [
     'index.js', 'index.d.ts', 'node.js', 'workerd.js',
     'server.js', 'server.d.ts', 'nonce-stores.js', 'nonce-stores.d.ts',

@@ -187,6 +187,37 @@ pub fn check_secret_placement(
     Ok(())
 }
 
+/// The signed-in user's JWT a client sends as `Authorization: Bearer`, validated when set and
+/// replaceable (by a response's new JWT, or by the caller).
+#[derive(Debug, Default)]
+pub struct AuthToken(core::cell::RefCell<Option<String>>);
+
+impl AuthToken {
+    pub fn new(token: Option<&str>) -> Result<Self> {
+        let holder = AuthToken::default();
+        holder.set(token)?;
+        Ok(holder)
+    }
+
+    pub fn get(&self) -> Option<String> {
+        self.0.borrow().clone()
+    }
+
+    /// Replaces (or, with `None`, forgets) the token; a malformed one is `INVALID_ARGUMENT`.
+    pub fn set(&self, token: Option<&str>) -> Result<()> {
+        let token = token
+            .map(|t| validate_credential(t, "authToken"))
+            .transpose()?;
+        *self.0.borrow_mut() = token;
+        Ok(())
+    }
+
+    /// Keeps a token a service returned (already checked as a non-empty string).
+    pub(crate) fn keep(&self, token: String) {
+        *self.0.borrow_mut() = Some(token);
+    }
+}
+
 /// Percent-encodes a path segment as `encodeURIComponent` does.
 pub fn encode_path_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());

@@ -1,11 +1,9 @@
 //! Clients of Dynamic's SDK API (`/sdk/{environmentId}/...`, user-facing, JWT auth) and admin API
 //! (`/environments/{environmentId}/...`, server-side API token).
 
-use core::cell::RefCell;
-
 use super::client::{
-    Call, ClientOptions, check_secret_placement, decode_reply, encode_body, encode_path_segment,
-    execute, validate_credential,
+    AuthToken, Call, ClientOptions, check_secret_placement, decode_reply, encode_body,
+    encode_path_segment, execute, validate_credential,
 };
 use super::json::{JsonCodec, ModelCodec};
 use super::transport::{Credentials, Method, Transport};
@@ -83,7 +81,7 @@ pub struct DynamicClient<T, C> {
     /// `environment_id` percent-encoded for the path.
     environment: String,
     options: ClientOptions,
-    auth_token: RefCell<Option<String>>,
+    auth_token: AuthToken,
     transport: T,
     codec: C,
 }
@@ -99,14 +97,12 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
         codec: C,
     ) -> Result<Self> {
         let environment_id = validate_credential(environment_id, "environmentId")?;
-        let auth_token = auth_token
-            .map(|t| validate_credential(t, "authToken"))
-            .transpose()?;
+        let auth_token = AuthToken::new(auth_token)?;
         Ok(DynamicClient {
             environment: encode_path_segment(&environment_id),
             environment_id,
             options,
-            auth_token: RefCell::new(auth_token),
+            auth_token,
             transport,
             codec,
         })
@@ -119,16 +115,12 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
 
     /// The JWT used for authenticated calls: the one given, or the newest a response returned.
     pub fn auth_token(&self) -> Option<String> {
-        self.auth_token.borrow().clone()
+        self.auth_token.get()
     }
 
     /// Replaces (or, with `None`, forgets) the JWT.
     pub fn set_auth_token(&self, token: Option<&str>) -> Result<()> {
-        let token = token
-            .map(|t| validate_credential(t, "authToken"))
-            .transpose()?;
-        *self.auth_token.borrow_mut() = token;
-        Ok(())
+        self.auth_token.set(token)
     }
 
     pub fn options(&self) -> &ClientOptions {
@@ -169,7 +161,7 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
     /// neither a JWT nor cookie authentication.
     pub fn prepare(&self, operation: DynamicOperation, body: Option<String>) -> Result<Call> {
         let (name, path, for_user, required) = operation.route();
-        let token = self.auth_token.borrow().clone();
+        let token = self.auth_token.get();
         let authorization = match token {
             Some(token) if for_user => Some(("Authorization", format!("Bearer {token}"))),
             None if for_user && self.options.credentials != Credentials::Include => {
@@ -203,7 +195,7 @@ impl<T: Transport, C: JsonCodec> DynamicClient<T, C> {
     /// Keeps the `jwt` of a response (a non-empty string) for later calls.
     pub fn keep_jwt(&self, response: &C::Raw) {
         if let Some(jwt) = self.jwt_of(response) {
-            *self.auth_token.borrow_mut() = Some(jwt);
+            self.auth_token.keep(jwt);
         }
     }
 
@@ -258,8 +250,8 @@ impl<T: Transport, C: ModelCodec> DynamicClient<T, C> {
         // Only the token of a response that is valid as a whole is kept.
         let jwt = self.jwt_of(&reply.value);
         let response = decode_reply(&self.codec, &call, reply)?;
-        if jwt.is_some() {
-            *self.auth_token.borrow_mut() = jwt;
+        if let Some(jwt) = jwt {
+            self.auth_token.keep(jwt);
         }
         Ok(response)
     }

@@ -2,9 +2,7 @@
 //! its nonce there and posts the signed proof with the user's Dynamic JWT; the backend checks it
 //! and calls Snag with its key.
 
-use core::cell::RefCell;
-
-use super::client::{Call, ClientOptions, validate_credential};
+use super::client::{AuthToken, Call, ClientOptions};
 use super::transport::Method;
 use super::types::{NONCE_RESPONSE_REQUIRED, SNAG_CONNECT_RESPONSE_REQUIRED};
 use crate::error::{Error, ErrorCode, Result};
@@ -12,33 +10,26 @@ use crate::server::JsonWriter;
 
 pub struct LinkServerClient<T> {
     options: ClientOptions,
-    auth_token: RefCell<Option<String>>,
+    auth_token: AuthToken,
     transport: T,
 }
 
 impl<T> LinkServerClient<T> {
     /// `options.base_url` is the server's base path, e.g. `/api/link` or `https://app.example/api/link`.
     pub fn new(options: ClientOptions, auth_token: Option<&str>, transport: T) -> Result<Self> {
-        let auth_token = auth_token
-            .map(|t| validate_credential(t, "authToken"))
-            .transpose()?;
         Ok(LinkServerClient {
             options,
-            auth_token: RefCell::new(auth_token),
+            auth_token: AuthToken::new(auth_token)?,
             transport,
         })
     }
 
     pub fn auth_token(&self) -> Option<String> {
-        self.auth_token.borrow().clone()
+        self.auth_token.get()
     }
 
     pub fn set_auth_token(&self, token: Option<&str>) -> Result<()> {
-        let token = token
-            .map(|t| validate_credential(t, "authToken"))
-            .transpose()?;
-        *self.auth_token.borrow_mut() = token;
-        Ok(())
+        self.auth_token.set(token)
     }
 
     pub fn transport(&self) -> &T {
@@ -66,7 +57,7 @@ impl<T> LinkServerClient<T> {
         message: &str,
         signature: &str,
     ) -> Result<Call> {
-        let token = self.auth_token.borrow().clone().ok_or_else(|| {
+        let token = self.auth_token.get().ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidArgument,
                 "LinkServer connectWallet needs the signed-in user's Dynamic JWT (authToken)",
