@@ -11,6 +11,7 @@
 pub mod api;
 pub mod error;
 pub mod evm;
+pub mod flow;
 pub mod message;
 pub mod server;
 pub mod signin;

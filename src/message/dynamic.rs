@@ -71,49 +71,55 @@ pub struct DynamicSignInParams {
     pub resources: Option<Vec<String>>,
 }
 
-/// The chain families the template is known for.
+/// The chain families Dynamic's `ChainEnum` names and the template is known for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Family {
+pub enum ChainFamily {
     Evm,
     Solana,
     Sui,
     Bitcoin,
 }
 
-impl Family {
-    fn of_chain(chain: &str) -> Option<Family> {
+impl ChainFamily {
+    /// The family of a Dynamic `ChainEnum` value (`EVM` and `ETH` are one family).
+    pub fn of_chain(chain: &str) -> Option<ChainFamily> {
         match chain {
-            "EVM" | "ETH" => Some(Family::Evm),
-            "SOL" => Some(Family::Solana),
-            "SUI" => Some(Family::Sui),
-            "BTC" => Some(Family::Bitcoin),
+            "EVM" | "ETH" => Some(ChainFamily::Evm),
+            "SOL" => Some(ChainFamily::Solana),
+            "SUI" => Some(ChainFamily::Sui),
+            "BTC" => Some(ChainFamily::Bitcoin),
             _ => None,
         }
     }
 
-    fn of_name(name: &str) -> Option<Family> {
-        [Family::Evm, Family::Solana, Family::Sui, Family::Bitcoin]
-            .into_iter()
-            .find(|f| f.name() == name)
+    fn of_name(name: &str) -> Option<ChainFamily> {
+        [
+            ChainFamily::Evm,
+            ChainFamily::Solana,
+            ChainFamily::Sui,
+            ChainFamily::Bitcoin,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
     }
 
     /// The chain name in the header line.
     fn name(self) -> &'static str {
         match self {
-            Family::Evm => "Ethereum",
-            Family::Solana => "Solana",
-            Family::Sui => "Sui",
-            Family::Bitcoin => "Bitcoin",
+            ChainFamily::Evm => "Ethereum",
+            ChainFamily::Solana => "Solana",
+            ChainFamily::Sui => "Sui",
+            ChainFamily::Bitcoin => "Bitcoin",
         }
     }
 
     /// The `ChainEnum` value `parse` returns (`ETH` and `EVM` share one template).
     fn chain(self) -> &'static str {
         match self {
-            Family::Evm => "EVM",
-            Family::Solana => "SOL",
-            Family::Sui => "SUI",
-            Family::Bitcoin => "BTC",
+            ChainFamily::Evm => "EVM",
+            ChainFamily::Solana => "SOL",
+            ChainFamily::Sui => "SUI",
+            ChainFamily::Bitcoin => "BTC",
         }
     }
 
@@ -127,24 +133,24 @@ impl Family {
             .with_received(address)
         };
         match self {
-            Family::Evm => parse_address_strict(address).map(|_| ()),
-            Family::Solana if crate::solana::is_valid_address(address) => Ok(()),
-            Family::Solana => Err(invalid("a base58 32-byte public key")),
-            Family::Sui
+            ChainFamily::Evm => parse_address_strict(address).map(|_| ()),
+            ChainFamily::Solana if crate::solana::is_valid_address(address) => Ok(()),
+            ChainFamily::Solana => Err(invalid("a base58 32-byte public key")),
+            ChainFamily::Sui
                 if address.len() == 66
                     && address.starts_with("0x")
                     && address.bytes().skip(2).all(|c| c.is_ascii_hexdigit()) =>
             {
                 Ok(())
             }
-            Family::Sui => Err(invalid("0x followed by 64 hex digits")),
-            Family::Bitcoin
+            ChainFamily::Sui => Err(invalid("0x followed by 64 hex digits")),
+            ChainFamily::Bitcoin
                 if (14..=90).contains(&address.len())
                     && address.bytes().all(|c| c.is_ascii_alphanumeric()) =>
             {
                 Ok(())
             }
-            Family::Bitcoin => Err(invalid("14 to 90 letters and digits (base58 or bech32)")),
+            ChainFamily::Bitcoin => Err(invalid("14 to 90 letters and digits (base58 or bech32)")),
         }
     }
 }
@@ -184,8 +190,8 @@ fn resolve_statement(params: &DynamicSignInParams, mode: Mode) -> Result<(String
     }
 }
 
-fn validate(params: &DynamicSignInParams, mode: Mode) -> Result<(Family, String)> {
-    let family = Family::of_chain(&params.chain).ok_or_else(|| {
+fn validate(params: &DynamicSignInParams, mode: Mode) -> Result<(ChainFamily, String)> {
+    let family = ChainFamily::of_chain(&params.chain).ok_or_else(|| {
         Error::new(
             ErrorCode::UnsupportedChain,
             "chain: the Dynamic sign-in template is known for EVM, ETH, SOL, SUI and BTC",
@@ -206,17 +212,17 @@ fn validate(params: &DynamicSignInParams, mode: Mode) -> Result<(Family, String)
         return Err(mode.error("statement", "is empty"));
     }
     let statement_check = match family {
-        Family::Evm => grammar::check_siwe_statement(&statement),
+        ChainFamily::Evm => grammar::check_siwe_statement(&statement),
         _ => grammar::check_plain_statement(&statement),
     };
     mode.check(statement_field, &statement, statement_check)?;
     let uri = required("uri", &params.uri)?;
     mode.check("uri", &uri, grammar::check_uri(&uri))?;
     match (family, params.chain_id) {
-        (Family::Evm, Some(id)) => {
+        (ChainFamily::Evm, Some(id)) => {
             mode.check("chainId", &id.to_string(), grammar::check_chain_id(id))?
         }
-        (Family::Evm, None) => return Err(mode.error("chainId", "is required for EVM chains")),
+        (ChainFamily::Evm, None) => return Err(mode.error("chainId", "is required for EVM chains")),
         (_, Some(id)) => {
             return Err(mode
                 .error(
@@ -296,7 +302,7 @@ pub fn parse_dynamic_sign_in_message(text: &str) -> Result<DynamicSignInParams> 
     let family = first_line
         .strip_suffix(" account:")
         .and_then(|head| head.rsplit_once(' '))
-        .and_then(|(_, name)| Family::of_name(name))
+        .and_then(|(_, name)| ChainFamily::of_name(name))
         .ok_or_else(|| {
             mode.error(
                 "chain",
@@ -324,7 +330,7 @@ pub fn parse_dynamic_sign_in_message(text: &str) -> Result<DynamicSignInParams> 
         Label::IssuedAt,
         Label::RequestId,
     ];
-    if family == Family::Evm {
+    if family == ChainFamily::Evm {
         required.push(Label::ChainId);
     }
     let lines = FieldLines::parse(block, &required).map_err(|mut e| {

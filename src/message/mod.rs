@@ -14,7 +14,7 @@ pub mod siwe;
 pub mod siws;
 
 pub use dynamic::{
-    DynamicSignInParams, create_dynamic_sign_in_message, parse_dynamic_sign_in_message,
+    ChainFamily, DynamicSignInParams, create_dynamic_sign_in_message, parse_dynamic_sign_in_message,
 };
 pub use grammar::parse_rfc3339_ms;
 pub use siwe::{SiweMessage, create_siwe_message, parse_siwe_message};

@@ -11,7 +11,7 @@
 //! coded error whose `step` names the step: "connect", "nonce", "message", "sign", "verify",
 //! "link" or "snag".
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
@@ -21,11 +21,13 @@ use web_sys::AbortSignal;
 
 use super::error::from_js;
 use super::input;
-use super::wallets::{get, get_function, get_string, settle, signature_base58, wallet_error};
-use crate::api::{SnagConnectParams, SnagVerificationData, VerifyRequest};
+use super::wallets::{get, get_function, get_string, settle, wallet_error};
 use crate::error::{Error, ErrorCode, Result};
-use crate::message::{DynamicSignInParams, SiweMessage, SolanaSignInInput};
-use crate::signin::{SiweCheck, SolanaSignInCheck};
+use crate::flow::{
+    self, LinkMessageFormat, LinkMode, LinkStep, MessageText, PlanInput, Proof, SnagProof,
+    SnagTarget, WalletSignature,
+};
+use crate::message::ChainFamily;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FLOW: &'static str = r#"
@@ -91,65 +93,6 @@ export interface LinkResult {
   snag?: SnagConnectResponse;
 }
 "#;
-
-/// The message a wallet signs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub enum LinkMessageFormat {
-    /// Dynamic's template (what Dynamic's own SDK asks wallets to sign). The default.
-    Dynamic,
-    /// EIP-4361 Sign-In with Ethereum.
-    Siwe,
-    /// Sign-In With Solana (through the wallet's `solana:signIn` when it has it).
-    Siws,
-}
-
-/// Whether the flow signs a user in or links a wallet to the signed-in user.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub enum LinkMode {
-    /// `verifyLink`: add the wallet to the signed-in user.
-    Link,
-    /// `verify`: sign in (or sign up) with the wallet.
-    SignIn,
-}
-
-/// The steps of `linkWallet`, as reported to `onStep` and in an error's `step`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub enum LinkStep {
-    Connect,
-    Nonce,
-    Message,
-    Sign,
-    Verify,
-    Link,
-    Snag,
-}
-
-impl LinkStep {
-    fn as_str(self) -> &'static str {
-        match self {
-            LinkStep::Connect => "connect",
-            LinkStep::Nonce => "nonce",
-            LinkStep::Message => "message",
-            LinkStep::Sign => "sign",
-            LinkStep::Verify => "verify",
-            LinkStep::Link => "link",
-            LinkStep::Snag => "snag",
-        }
-    }
-}
-
-/// What proves the wallet to Snag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub enum SnagProof {
-    /// The same message and signature (`verificationData.message` / `.signature`). The default.
-    Signature,
-    /// The new Dynamic JWT (`verificationData.dynamicAuthToken`).
-    DynamicAuthToken,
-}
 
 /// `options.snag` of `linkWallet`.
 #[derive(Deserialize, Tsify)]
@@ -353,25 +296,6 @@ impl Abort {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Evm,
-    Solana,
-}
-
-fn family_of(chain: &str) -> Result<Family> {
-    match chain {
-        "EVM" | "ETH" => Ok(Family::Evm),
-        "SOL" => Ok(Family::Solana),
-        _ => Err(Error::new(
-            ErrorCode::UnsupportedChain,
-            format!("linkWallet links EVM (EVM, ETH) and Solana (SOL) wallets, not {chain:?}"),
-        )
-        .with_field("chain")
-        .with_received(chain)),
-    }
-}
-
 fn invalid(field: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidArgument, message).with_field(field)
 }
@@ -394,39 +318,31 @@ fn iso_now() -> String {
 }
 
 /// `location.host`, or `location.origin + location.pathname`, for a default.
-fn from_location(field: &str, parts: &[&str]) -> Result<String> {
+fn from_location(parts: &[&str]) -> Option<String> {
     let location = get(&js_sys::global(), "location");
-    let mut out = String::new();
-    for part in parts {
-        let value = get_string(&location, part).ok_or_else(|| {
-            invalid(
-                field,
-                format!(
-                    "{field} is required here (there is no globalThis.location to default it from)"
-                ),
-            )
-        })?;
-        out.push_str(&value);
-    }
-    Ok(out)
+    parts
+        .iter()
+        .map(|part| get_string(&location, part))
+        .collect()
 }
 
-/// Everything the flow settled before the first network call.
+/// The core's plan, with the caller's objects it is carried out with.
 struct Plan {
     dynamic: JsValue,
     wallet: Option<JsValue>,
     sign_callback: Option<Function>,
-    chain: String,
-    family: Family,
-    format: LinkMessageFormat,
-    mode: LinkMode,
-    environment_id: Option<String>,
-    domain: String,
-    uri: String,
-    /// Sign-In With Solana through the wallet's own `signIn` (it builds the message).
-    wallet_sign_in: bool,
+    core: flow::Plan,
+    text: MessageText,
 }
 
+impl core::ops::Deref for Plan {
+    type Target = flow::Plan;
+    fn deref(&self) -> &flow::Plan {
+        &self.core
+    }
+}
+
+/// Reads the caller's objects (their methods and properties) for the core's plan.
 fn plan(options: &LinkWalletOptions) -> Result<Plan> {
     let dynamic = options.dynamic.clone();
     let has = |name: &str| get_function(&dynamic, name).is_some();
@@ -458,75 +374,44 @@ fn plan(options: &LinkWalletOptions) -> Result<Plan> {
             "give a wallet (an adapter with signMessage) or a signMessage callback",
         ));
     }
-    let chain = options
-        .chain
-        .clone()
-        .or_else(|| wallet.as_ref().and_then(|w| get_string(w, "chain")))
-        .ok_or_else(|| {
-            invalid(
-                "chain",
-                "chain is required (\"EVM\" or \"SOL\") when the wallet does not tell it",
-            )
-        })?;
-    let family = family_of(&chain)?;
-    let format = options.message_format.unwrap_or(LinkMessageFormat::Dynamic);
-    match (family, format) {
-        (Family::Evm, LinkMessageFormat::Siws) | (Family::Solana, LinkMessageFormat::Siwe) => {
-            return Err(invalid(
-                "messageFormat",
-                format!("messageFormat {format:?} does not fit the chain {chain}"),
-            )
-            .with_received(format!("{format:?}").to_lowercase()));
-        }
-        _ => {}
-    }
     let signal = &options.signal;
     if !signal.is_undefined() && !signal.is_null() && !signal.is_instance_of::<AbortSignal>() {
         return Err(invalid("signal", "signal must be an AbortSignal"));
     }
-    let mode = options.mode.unwrap_or_else(|| {
-        if get_string(&dynamic, "authToken").is_some_and(|t| !t.is_empty()) {
-            LinkMode::Link
-        } else {
-            LinkMode::SignIn
-        }
-    });
-    let environment_id = options
-        .environment_id
-        .clone()
-        .or_else(|| get_string(&dynamic, "environmentId"));
-    if format == LinkMessageFormat::Dynamic && environment_id.is_none() {
-        return Err(invalid(
-            "environmentId",
-            "environmentId is required for Dynamic's message template (its Request ID)",
-        ));
-    }
-    let domain = match &options.domain {
-        Some(domain) => domain.clone(),
-        None => from_location("domain", &["host"])?,
-    };
-    let uri = match &options.uri {
-        Some(uri) => uri.clone(),
-        None => from_location("uri", &["origin", "pathname"])?,
-    };
-    let wallet_sign_in = format == LinkMessageFormat::Siws
-        && sign_callback.is_none()
-        && options.address.is_none()
-        && wallet.as_ref().is_some_and(|w| {
+    let core = flow::plan(PlanInput {
+        chain: options
+            .chain
+            .clone()
+            .or_else(|| wallet.as_ref().and_then(|w| get_string(w, "chain"))),
+        format: options.message_format,
+        mode: options.mode,
+        signed_in: get_string(&dynamic, "authToken").is_some_and(|t| !t.is_empty()),
+        environment_id: options
+            .environment_id
+            .clone()
+            .or_else(|| get_string(&dynamic, "environmentId")),
+        domain: options.domain.clone().or_else(|| from_location(&["host"])),
+        uri: options
+            .uri
+            .clone()
+            .or_else(|| from_location(&["origin", "pathname"])),
+        address_given: options.address.is_some(),
+        sign_callback: sign_callback.is_some(),
+        wallet_signs_in: wallet.as_ref().is_some_and(|w| {
             get(w, "canSignIn").as_bool() == Some(true) && get_function(w, "signIn").is_some()
-        });
+        }),
+    })?;
+    let text = MessageText {
+        statement: options.statement.clone(),
+        app_name: options.app_name.clone(),
+        solana_chain_id: options.chain_id.as_string(),
+    };
     Ok(Plan {
         dynamic,
         wallet,
         sign_callback,
-        chain,
-        family,
-        format,
-        mode,
-        environment_id,
-        domain,
-        uri,
-        wallet_sign_in,
+        core,
+        text,
     })
 }
 
@@ -552,79 +437,42 @@ async fn call_service(
     abort.race(value).await.map_err(|e| from_js(&e, fallback))
 }
 
-/// The signature as the service expects it (0x-hex for EVM, base58 for Solana) and its bytes.
-fn normalize_signature(family: Family, value: &JsValue) -> Result<(String, Vec<u8>)> {
-    match family {
-        Family::Evm => {
-            let bytes = match input::text_or_bytes(value, "signature")? {
-                input::TextOrBytes::Text(text) => crate::evm::decode_signature(&text)?,
-                input::TextOrBytes::Bytes(bytes) => bytes,
-            };
-            let mut hex = String::with_capacity(2 + 2 * bytes.len());
-            hex.push_str("0x");
-            for b in &bytes {
-                hex.push_str(&format!("{b:02x}"));
-            }
-            Ok((hex, bytes))
-        }
-        Family::Solana => {
-            let text = signature_base58(value)?;
-            let bytes = crate::solana::decode_signature(&text)?.to_vec();
-            Ok((text, bytes))
-        }
+/// The wallet's signature value as text or bytes.
+fn wallet_signature(family: ChainFamily, value: &JsValue) -> Result<WalletSignature> {
+    if family == ChainFamily::Solana && !value.is_string() && !value.is_instance_of::<Uint8Array>()
+    {
+        return Err(Error::new(
+            ErrorCode::WalletError,
+            "the wallet returned no signature bytes",
+        ));
     }
+    Ok(match input::text_or_bytes(value, "signature")? {
+        input::TextOrBytes::Text(text) => WalletSignature::Text(text),
+        input::TextOrBytes::Bytes(bytes) => WalletSignature::Bytes(bytes),
+    })
 }
 
-/// The local verification: `Ok(())` when the signature is the address's over the message.
-fn verify_locally(
+/// The signature as the services expect it and its bytes, checked locally for `address`.
+fn checked_signature(
     plan: &Plan,
+    value: &JsValue,
     message: &str,
-    signature: &[u8],
     address: &str,
     nonce: &str,
     chain_id: Option<u64>,
-) -> Result<()> {
-    let now = now_ms() as i64;
-    let mismatch = || {
-        Error::new(
-            ErrorCode::SignatureMismatch,
-            format!("the signature was not made by {address} over this message; nothing was sent"),
-        )
-        .with_field("signature")
-        .with_expected(address)
-    };
-    match (plan.family, plan.format) {
-        (Family::Evm, LinkMessageFormat::Siwe) => {
-            let check = SiweCheck {
-                domain: plan.domain.clone(),
-                nonce: nonce.to_owned(),
-                now_ms: now,
-                address: Some(address.to_owned()),
-                chain_id,
-                ..SiweCheck::default()
-            };
-            crate::signin::verify_siwe_sign_in(message, signature, &check).map(|_| ())
-        }
-        (Family::Evm, _) => crate::evm::verify_signature(message.as_bytes(), signature, address)?
-            .then_some(())
-            .ok_or_else(mismatch),
-        (Family::Solana, LinkMessageFormat::Siws) => {
-            let check = SolanaSignInCheck {
-                domain: plan.domain.clone(),
-                nonce: nonce.to_owned(),
-                now_ms: now,
-                public_key: Some(crate::solana::parse_public_key(address)?),
-                ..SolanaSignInCheck::default()
-            };
-            crate::signin::verify_solana_sign_in(message.as_bytes(), signature, &check).map(|_| ())
-        }
-        (Family::Solana, _) => {
-            let key = crate::solana::parse_public_key(address)?;
-            crate::solana::verify(message.as_bytes(), signature, &key)?
-                .then_some(())
-                .ok_or_else(mismatch)
-        }
-    }
+) -> Result<String> {
+    let (text, bytes) =
+        flow::normalize_signature(plan.family, wallet_signature(plan.family, value)?)?;
+    flow::verify_locally(
+        plan,
+        message,
+        &bytes,
+        address,
+        nonce,
+        chain_id,
+        now_ms() as i64,
+    )?;
+    Ok(text)
 }
 
 /// The wallet's address: `options.address`, else `wallet.address`, else `wallet.connect()`.
@@ -661,38 +509,17 @@ async fn resolve_address(
         },
         (None, None) => return Err(invalid("address", "address is required with signMessage")),
     };
-    match plan.family {
-        Family::Evm => {
-            crate::evm::to_checksum_address(&address).map_err(|e| e.with_field("address"))
-        }
-        Family::Solana if crate::solana::is_valid_address(&address) => Ok(address),
-        Family::Solana => Err(Error::new(
-            ErrorCode::InvalidAddress,
-            "address must be a base58 Solana public key",
-        )
-        .with_field("address")
-        .with_received(address)),
-    }
+    flow::wallet_address(plan.family, &address)
 }
 
 fn evm_chain_id(options: &LinkWalletOptions, wallet: Option<&JsValue>) -> Result<u64> {
     let given = &options.chain_id;
-    if !given.is_undefined() && !given.is_null() {
-        return given
-            .as_f64()
-            .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 9_007_199_254_740_991.0)
-            .map(|n| n as u64)
-            .ok_or_else(|| {
-                invalid(
-                    "chainId",
-                    "chainId must be a positive integer for EVM chains",
-                )
-            });
-    }
-    Ok(wallet
-        .and_then(|w| get(w, "chainId").as_f64())
-        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= 9_007_199_254_740_991.0)
-        .map_or(1, |n| n as u64))
+    let given = if given.is_undefined() || given.is_null() {
+        None
+    } else {
+        Some(given.as_f64().unwrap_or(f64::NAN))
+    };
+    flow::evm_chain_id(given, wallet.and_then(|w| get(w, "chainId").as_f64()))
 }
 
 struct Signed {
@@ -717,7 +544,7 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
         let resolved = resolve_address(&options, &plan, &abort)
             .await
             .map_err(|e| e.with_step("connect"))?;
-        if plan.family == Family::Evm {
+        if plan.family == ChainFamily::Evm {
             chain_id = Some(
                 evm_chain_id(&options, plan.wallet.as_ref()).map_err(|e| e.with_step("message"))?,
             );
@@ -751,9 +578,11 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
     report_step(&on_step, LinkStep::Message);
     let issued_at = iso_now();
     let message = match (&address, plan.format) {
-        (Some(address), _) => build_message(&options, &plan, address, chain_id, &nonce, &issued_at),
+        (Some(address), _) => {
+            flow::build_message(&plan, &plan.text, address, chain_id, &nonce, &issued_at)
+        }
         (None, LinkMessageFormat::Siws) => {
-            let input = siws_input(&options, &plan, String::new(), &nonce, &issued_at);
+            let input = flow::siws_input(&plan, &plan.text, String::new(), &nonce, &issued_at);
             // The wallet builds the text itself, writing its own address.
             let js = input::to_js(&input).map_err(|e| e.with_step("message"))?;
             let _ = Reflect::delete_property(
@@ -796,7 +625,6 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
 /// nonce it issued, so the wallet signs a second message with that nonce, which is checked here
 /// first like the first one; the user's new Dynamic JWT authenticates the call.
 async fn connect_link_server(
-    options: &LinkWalletOptions,
     snag: &LinkSnagOptions,
     plan: &Plan,
     abort: &Abort,
@@ -815,11 +643,10 @@ async fn connect_link_server(
     .as_string()
     .filter(|n| !n.is_empty())
     .ok_or_else(|| Error::new(ErrorCode::InvalidResponse, "getNonce() gave no nonce"))?;
-    let message = build_message(options, plan, address, chain_id, &nonce, &iso_now())?;
+    let message = flow::build_message(plan, &plan.text, address, chain_id, &nonce, &iso_now())?;
     abort.check()?;
     let signature_value = sign(plan, abort, &message).await?;
-    let (signature, bytes) = normalize_signature(plan.family, &signature_value)?;
-    verify_locally(plan, &message, &bytes, address, &nonce, chain_id)?;
+    let signature = checked_signature(plan, &signature_value, &message, address, &nonce, chain_id)?;
     if let Some(jwt) = jwt {
         Reflect::set(
             &snag.client,
@@ -830,7 +657,7 @@ async fn connect_link_server(
     }
     let params = Object::new();
     for (key, value) in [
-        ("walletType", wallet_type(plan.family)),
+        ("walletType", flow::wallet_type(plan.family)),
         ("walletAddress", address),
         ("message", message.as_str()),
         ("signature", signature.as_str()),
@@ -845,91 +672,6 @@ async fn connect_link_server(
         ErrorCode::InvalidResponse,
     )
     .await
-}
-
-fn wallet_type(family: Family) -> &'static str {
-    match family {
-        Family::Evm => "evm",
-        Family::Solana => "solana",
-    }
-}
-
-fn siws_input(
-    options: &LinkWalletOptions,
-    plan: &Plan,
-    address: String,
-    nonce: &str,
-    issued_at: &str,
-) -> SolanaSignInInput {
-    SolanaSignInInput {
-        domain: plan.domain.clone(),
-        address,
-        statement: options.statement.clone(),
-        uri: Some(plan.uri.clone()),
-        version: Some("1".to_owned()),
-        chain_id: options.chain_id.as_string(),
-        nonce: Some(nonce.to_owned()),
-        issued_at: Some(issued_at.to_owned()),
-        request_id: plan.environment_id.clone(),
-        ..SolanaSignInInput::default()
-    }
-}
-
-/// The text the wallet signs for `address` and `nonce`, in the plan's format.
-fn build_message(
-    options: &LinkWalletOptions,
-    plan: &Plan,
-    address: &str,
-    chain_id: Option<u64>,
-    nonce: &str,
-    issued_at: &str,
-) -> Result<String> {
-    let statement = options.statement.clone();
-    let app_name = options
-        .app_name
-        .clone()
-        .unwrap_or_else(|| plan.domain.clone());
-    match plan.format {
-        LinkMessageFormat::Dynamic => {
-            crate::message::create_dynamic_sign_in_message(&DynamicSignInParams {
-                chain: plan.chain.clone(),
-                domain: Some(plan.domain.clone()),
-                address: address.to_owned(),
-                statement,
-                app_name: Some(app_name),
-                uri: Some(plan.uri.clone()),
-                chain_id,
-                nonce: nonce.to_owned(),
-                issued_at: Some(issued_at.to_owned()),
-                environment_id: plan.environment_id.clone().unwrap_or_default(),
-                resources: None,
-            })
-        }
-        LinkMessageFormat::Siwe => crate::message::create_siwe_message(&SiweMessage {
-            scheme: None,
-            domain: plan.domain.clone(),
-            address: address.to_owned(),
-            statement: Some(
-                statement.unwrap_or_else(|| crate::message::dynamic::default_statement(&app_name)),
-            ),
-            uri: plan.uri.clone(),
-            version: "1".to_owned(),
-            chain_id: chain_id.unwrap_or(1),
-            nonce: nonce.to_owned(),
-            issued_at: issued_at.to_owned(),
-            expiration_time: None,
-            not_before: None,
-            request_id: plan.environment_id.clone(),
-            resources: None,
-        }),
-        LinkMessageFormat::Siws => crate::message::create_solana_sign_in_message(&siws_input(
-            options,
-            plan,
-            address.to_owned(),
-            nonce,
-            issued_at,
-        )),
-    }
 }
 
 async fn sign(plan: &Plan, abort: &Abort, message: &str) -> Result<JsValue> {
@@ -1013,51 +755,28 @@ async fn finish(
     // 5. Local verification: nothing leaves the page unless the signature is right.
     report_step(on_step, LinkStep::Verify);
     let started = precise_now_ms();
-    let checked = normalize_signature(plan.family, &signature_value).and_then(|(text, bytes)| {
-        verify_locally(plan, &message, &bytes, &address, nonce, chain_id).map(|()| text)
-    });
+    let checked = checked_signature(plan, &signature_value, &message, &address, nonce, chain_id);
     let micros = ((precise_now_ms() - started) * 1000.0).round().max(0.0);
     let signature = checked.map_err(|e| e.with_step("verify"))?;
 
     // 6. Dynamic: link the wallet, or sign in with it.
     abort.check().map_err(|e| e.with_step("link"))?;
     report_step(on_step, LinkStep::Link);
-    let wallet_name = options
-        .wallet_name
-        .clone()
-        .or_else(|| {
-            plan.wallet
-                .as_ref()
-                .and_then(|w| get_string(w, "walletName"))
-        })
-        .ok_or_else(|| {
-            invalid("walletName", "walletName is required (e.g. \"metamask\")").with_step("link")
-        })?;
-    let request = VerifyRequest {
-        oauth: None,
-        signed_message: signature.clone(),
-        message_to_sign: message.clone(),
-        public_wallet_address: address.clone(),
-        chain: plan.chain.clone(),
-        wallet_name: wallet_name.clone(),
-        wallet_provider: options
-            .wallet_provider
-            .clone()
-            .unwrap_or_else(|| "browserExtension".to_owned()),
-        skip_empty_account_check: None,
-        captcha_token: None,
-        network: None,
-        additional_wallet_addresses: None,
-        backup: None,
-        password: None,
-        password_source: None,
-        session_public_key: None,
-        requested_scopes: None,
+    let proof = Proof {
+        address,
+        message,
+        signature,
     };
-    let method = match plan.mode {
-        LinkMode::Link => "verifyLink",
-        LinkMode::SignIn => "verify",
-    };
+    let wallet_name = options.wallet_name.clone().or_else(|| {
+        plan.wallet
+            .as_ref()
+            .and_then(|w| get_string(w, "walletName"))
+    });
+    let request = flow::at(
+        LinkStep::Link,
+        flow::verify_request(plan, &proof, wallet_name, options.wallet_provider.clone()),
+    )?;
+    let method = plan.mode.dynamic_method();
     let request_js = input::to_js(&request).map_err(|e| e.with_step("link"))?;
     let response = call_service(
         abort,
@@ -1090,19 +809,9 @@ async fn finish(
             abort.check().map_err(|e| e.with_step("snag"))?;
             report_step(on_step, LinkStep::Snag);
             Some(
-                connect_snag(
-                    options,
-                    snag,
-                    plan,
-                    abort,
-                    &address,
-                    &message,
-                    &signature,
-                    jwt.clone(),
-                    chain_id,
-                )
-                .await
-                .map_err(|e| e.with_step("snag"))?,
+                connect_snag(snag, plan, abort, &proof, jwt.clone(), chain_id)
+                    .await
+                    .map_err(|e| e.with_step("snag"))?,
             )
         }
         None => None,
@@ -1112,23 +821,17 @@ async fn finish(
     let put = |key: &str, value: &JsValue| {
         let _ = Reflect::set(&result, &JsValue::from_str(key), value);
     };
-    put(
-        "mode",
-        &JsValue::from_str(match plan.mode {
-            LinkMode::Link => "link",
-            LinkMode::SignIn => "signIn",
-        }),
-    );
+    put("mode", &JsValue::from_str(plan.mode.as_str()));
     if let Some(jwt) = &jwt {
         put("jwt", &JsValue::from_str(jwt));
     }
     put("user", &user);
     put("verifiedCredentials", &credentials);
     put("chain", &JsValue::from_str(&plan.chain));
-    put("address", &JsValue::from_str(&address));
-    put("walletName", &JsValue::from_str(&wallet_name));
-    put("message", &JsValue::from_str(&message));
-    put("signature", &JsValue::from_str(&signature));
+    put("address", &JsValue::from_str(&proof.address));
+    put("walletName", &JsValue::from_str(&request.wallet_name));
+    put("message", &JsValue::from_str(&proof.message));
+    put("signature", &JsValue::from_str(&proof.signature));
     let local = Object::new();
     let _ = Reflect::set(&local, &JsValue::from_str("ok"), &JsValue::TRUE);
     let _ = Reflect::set(
@@ -1139,7 +842,7 @@ async fn finish(
     let _ = Reflect::set(
         &local,
         &JsValue::from_str("address"),
-        &JsValue::from_str(&address),
+        &JsValue::from_str(&proof.address),
     );
     put("localCheck", &local);
     put("response", &response);
@@ -1149,64 +852,26 @@ async fn finish(
     Ok(result.into())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn connect_snag(
-    options: &LinkWalletOptions,
     snag: &LinkSnagOptions,
     plan: &Plan,
     abort: &Abort,
-    address: &str,
-    message: &str,
-    signature: &str,
+    proof: &Proof,
     jwt: Option<String>,
     chain_id: Option<u64>,
 ) -> Result<JsValue> {
     if get_function(&snag.client, "getNonce").is_some() {
-        return connect_link_server(options, snag, plan, abort, address, jwt, chain_id).await;
+        return connect_link_server(snag, plan, abort, &proof.address, jwt, chain_id).await;
     }
-    let verification_data = match snag.proof.unwrap_or(SnagProof::Signature) {
-        SnagProof::Signature => SnagVerificationData {
-            access_token: None,
-            dynamic_auth_token: None,
-            message: Some(message.to_owned()),
-            signature: Some(signature.to_owned()),
-            ton_verification: None,
-        },
-        SnagProof::DynamicAuthToken => {
-            let token = jwt
-                .or_else(|| get_string(&plan.dynamic, "authToken"))
-                .ok_or_else(|| {
-                    invalid(
-                        "snag.proof",
-                        "there is no Dynamic JWT to give Snag (cookie mode?); use proof: \"signature\"",
-                    )
-                })?;
-            SnagVerificationData {
-                access_token: None,
-                dynamic_auth_token: Some(token),
-                message: None,
-                signature: None,
-                ton_verification: None,
-            }
-        }
-    };
-    let required = |value: &Option<String>, field: &str| {
-        value.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
-            invalid(
-                field,
-                format!("{field} is required when snag.client is a SnagClient"),
-            )
-        })
-    };
-    let params = SnagConnectParams {
-        organization_id: required(&snag.organization_id, "snag.organizationId")?,
-        wallet_address: address.to_owned(),
-        wallet_type: wallet_type(plan.family).to_owned(),
-        website_id: required(&snag.website_id, "snag.websiteId")?,
-        confirm_disconnect: snag.confirm_disconnect,
+    let target = SnagTarget {
+        website_id: snag.website_id.clone(),
+        organization_id: snag.organization_id.clone(),
         user_id: snag.user_id.clone(),
-        verification_data: Some(verification_data),
+        proof: snag.proof,
+        confirm_disconnect: snag.confirm_disconnect,
     };
+    let jwt = jwt.or_else(|| get_string(&plan.dynamic, "authToken"));
+    let params = flow::snag_params(&target, plan.family, proof, jwt)?;
     let params = input::to_js(&params)?;
     call_service(
         abort,

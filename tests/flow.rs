@@ -1,0 +1,496 @@
+//! The linking flow's decisions (`wallet_linker::flow`), natively: the plan for every chain,
+//! format and mode; the message of each format; the local check (a bad signature never passes);
+//! the signature as the services expect it; and the requests to Dynamic and Snag.
+
+#![allow(clippy::result_large_err)]
+
+use ed25519_dalek::{Signer, SigningKey as EdSigningKey};
+use k256::ecdsa::SigningKey as EcdsaSigningKey;
+use wallet_linker::flow::{
+    self, LinkMessageFormat, LinkMode, LinkStep, MessageText, Plan, PlanInput, Proof, SnagProof,
+    SnagTarget, WalletSignature,
+};
+use wallet_linker::message::{
+    ChainFamily, parse_dynamic_sign_in_message, parse_siwe_message, parse_solana_sign_in_message,
+};
+use wallet_linker::{ErrorCode, evm, solana};
+
+const NOW: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+const ISSUED: &str = "2026-01-01T00:00:00.000Z";
+const NONCE: &str = "nonce12345678";
+
+fn input(chain: &str, format: Option<LinkMessageFormat>) -> PlanInput {
+    PlanInput {
+        chain: Some(chain.into()),
+        format,
+        environment_id: Some("env-1".into()),
+        domain: Some("app.example.com".into()),
+        uri: Some("https://app.example.com/link".into()),
+        ..PlanInput::default()
+    }
+}
+
+fn plan_of(chain: &str, format: LinkMessageFormat) -> Plan {
+    flow::plan(input(chain, Some(format))).unwrap()
+}
+
+fn code<T: std::fmt::Debug>(result: wallet_linker::Result<T>) -> (ErrorCode, Option<String>) {
+    let e = result.unwrap_err();
+    (e.code, e.field)
+}
+
+#[test]
+fn plans_settle_chain_format_and_mode() {
+    let p = flow::plan(input("ETH", None)).unwrap();
+    assert_eq!(
+        (p.family, p.format, p.mode, p.wallet_sign_in),
+        (
+            ChainFamily::Evm,
+            LinkMessageFormat::Dynamic,
+            LinkMode::SignIn,
+            false
+        )
+    );
+    let signed_in = PlanInput {
+        signed_in: true,
+        ..input("SOL", None)
+    };
+    assert_eq!(flow::plan(signed_in.clone()).unwrap().mode, LinkMode::Link);
+    let forced = PlanInput {
+        mode: Some(LinkMode::SignIn),
+        ..signed_in
+    };
+    assert_eq!(flow::plan(forced).unwrap().mode, LinkMode::SignIn);
+
+    // The wallet's own Sign-In With Solana, only when nothing else decides the message.
+    let siws = PlanInput {
+        wallet_signs_in: true,
+        ..input("SOL", Some(LinkMessageFormat::Siws))
+    };
+    assert!(flow::plan(siws.clone()).unwrap().wallet_sign_in);
+    for other in [
+        PlanInput {
+            address_given: true,
+            ..siws.clone()
+        },
+        PlanInput {
+            sign_callback: true,
+            ..siws.clone()
+        },
+        PlanInput {
+            format: Some(LinkMessageFormat::Dynamic),
+            ..siws.clone()
+        },
+    ] {
+        assert!(!flow::plan(other).unwrap().wallet_sign_in);
+    }
+
+    let refused = |i: PlanInput| code(flow::plan(i));
+    assert_eq!(
+        refused(PlanInput {
+            chain: None,
+            ..input("EVM", None)
+        }),
+        (ErrorCode::InvalidArgument, Some("chain".into()))
+    );
+    for chain in ["SUI", "BTC", "TON", "evm"] {
+        assert_eq!(
+            refused(input(chain, None)),
+            (ErrorCode::UnsupportedChain, Some("chain".into()))
+        );
+    }
+    assert_eq!(
+        refused(input("EVM", Some(LinkMessageFormat::Siws)))
+            .1
+            .as_deref(),
+        Some("messageFormat")
+    );
+    assert_eq!(
+        refused(input("SOL", Some(LinkMessageFormat::Siwe)))
+            .1
+            .as_deref(),
+        Some("messageFormat")
+    );
+    assert_eq!(
+        refused(PlanInput {
+            environment_id: None,
+            ..input("EVM", None)
+        })
+        .1
+        .as_deref(),
+        Some("environmentId")
+    );
+    // SIWE does not need the environment id.
+    assert!(
+        flow::plan(PlanInput {
+            environment_id: None,
+            ..input("EVM", Some(LinkMessageFormat::Siwe))
+        })
+        .is_ok()
+    );
+    for (field, without) in [
+        (
+            "domain",
+            PlanInput {
+                domain: None,
+                ..input("EVM", None)
+            },
+        ),
+        (
+            "uri",
+            PlanInput {
+                uri: None,
+                ..input("EVM", None)
+            },
+        ),
+    ] {
+        assert_eq!(refused(without).1.as_deref(), Some(field));
+    }
+}
+
+fn evm_key() -> (EcdsaSigningKey, String) {
+    let key = EcdsaSigningKey::from_slice(&[0x24; 32]).unwrap();
+    let point = key.verifying_key().to_sec1_point(false);
+    let hash = <sha3::Keccak256 as sha3::Digest>::digest(&point.as_bytes()[1..]);
+    let address = evm::eip55::checksum_of_bytes(&hash[12..].try_into().unwrap());
+    (key, address)
+}
+
+fn personal_sign(key: &EcdsaSigningKey, message: &str) -> Vec<u8> {
+    let (signature, recovery) = key.sign_prehash_recoverable(&evm::eip191_hash(message.as_bytes()));
+    let mut bytes = signature.to_bytes().to_vec();
+    bytes.push(27 + recovery.to_byte());
+    bytes
+}
+
+fn solana_key() -> (EdSigningKey, String) {
+    let key = EdSigningKey::from_bytes(&[0x25; 32]);
+    let address = solana::pubkey::to_address(&key.verifying_key().to_bytes());
+    (key, address)
+}
+
+#[test]
+fn messages_of_each_format_parse_back_with_the_plan_values() {
+    let text = MessageText {
+        statement: None,
+        app_name: Some("Example".into()),
+        solana_chain_id: Some("mainnet".into()),
+    };
+    let (_, evm_address) = evm_key();
+    let (_, sol_address) = solana_key();
+
+    let dynamic = plan_of("EVM", LinkMessageFormat::Dynamic);
+    let m = flow::build_message(&dynamic, &text, &evm_address, Some(10), NONCE, ISSUED).unwrap();
+    let parsed = parse_dynamic_sign_in_message(&m).unwrap();
+    assert_eq!(
+        (
+            parsed.nonce.as_str(),
+            parsed.chain_id,
+            parsed.environment_id.as_str()
+        ),
+        (NONCE, Some(10), "env-1")
+    );
+    assert!(m.contains("Welcome to Example."), "{m}");
+
+    let siwe = plan_of("EVM", LinkMessageFormat::Siwe);
+    let m = flow::build_message(&siwe, &text, &evm_address, None, NONCE, ISSUED).unwrap();
+    let parsed = parse_siwe_message(&m).unwrap();
+    assert_eq!(
+        (
+            parsed.domain.as_str(),
+            parsed.chain_id,
+            parsed.request_id.as_deref()
+        ),
+        ("app.example.com", 1, Some("env-1"))
+    );
+
+    let siws = plan_of("SOL", LinkMessageFormat::Siws);
+    let m = flow::build_message(&siws, &text, &sol_address, None, NONCE, ISSUED).unwrap();
+    let parsed = parse_solana_sign_in_message(&m).unwrap();
+    assert_eq!(
+        (parsed.chain_id.as_deref(), parsed.nonce.as_deref()),
+        (Some("mainnet"), Some(NONCE))
+    );
+    assert_eq!(parsed.statement, None);
+    // The wallet's own sign-in gets the same fields, without an address.
+    let input = flow::siws_input(&siws, &text, String::new(), NONCE, ISSUED);
+    assert_eq!(
+        (input.address.as_str(), input.issued_at.as_deref()),
+        ("", Some(ISSUED))
+    );
+
+    // A message builder refuses what the template cannot hold.
+    assert_eq!(
+        code(flow::build_message(
+            &dynamic,
+            &text,
+            &evm_address.to_lowercase(),
+            Some(1),
+            NONCE,
+            ISSUED
+        ))
+        .0,
+        ErrorCode::InvalidAddress
+    );
+}
+
+#[test]
+fn local_check_accepts_only_the_address_own_signature() {
+    let text = MessageText::default();
+    let (key, address) = evm_key();
+    let (other, _) = {
+        let k = EcdsaSigningKey::from_slice(&[0x26; 32]).unwrap();
+        (k, ())
+    };
+    for format in [LinkMessageFormat::Dynamic, LinkMessageFormat::Siwe] {
+        let p = plan_of("EVM", format);
+        let message = flow::build_message(
+            &p,
+            &MessageText {
+                app_name: Some("x".into()),
+                ..text.clone()
+            },
+            &address,
+            Some(1),
+            NONCE,
+            ISSUED,
+        )
+        .unwrap();
+        let good = personal_sign(&key, &message);
+        assert_eq!(
+            flow::verify_locally(&p, &message, &good, &address, NONCE, Some(1), NOW),
+            Ok(())
+        );
+        let forged = personal_sign(&other, &message);
+        let e =
+            flow::verify_locally(&p, &message, &forged, &address, NONCE, Some(1), NOW).unwrap_err();
+        assert_eq!(e.code, ErrorCode::SignatureMismatch, "{format:?}");
+        if format == LinkMessageFormat::Siwe {
+            // A sign-in message also gets its sign-in checks.
+            let e = flow::verify_locally(&p, &message, &good, &address, "otherNonce1", None, NOW)
+                .unwrap_err();
+            assert_eq!(e.code, ErrorCode::NonceMismatch);
+            let e = flow::verify_locally(&p, &message, &good, &address, NONCE, Some(5), NOW)
+                .unwrap_err();
+            assert_eq!(e.code, ErrorCode::ChainIdMismatch);
+        }
+    }
+
+    let (key, address) = solana_key();
+    for format in [LinkMessageFormat::Dynamic, LinkMessageFormat::Siws] {
+        let p = plan_of("SOL", format);
+        let message = flow::build_message(
+            &p,
+            &MessageText {
+                app_name: Some("x".into()),
+                ..text.clone()
+            },
+            &address,
+            None,
+            NONCE,
+            ISSUED,
+        )
+        .unwrap();
+        let good = key.sign(message.as_bytes()).to_bytes();
+        assert_eq!(
+            flow::verify_locally(&p, &message, &good, &address, NONCE, None, NOW),
+            Ok(())
+        );
+        let mut bad = good;
+        bad[5] ^= 1;
+        assert!(flow::verify_locally(&p, &message, &bad, &address, NONCE, None, NOW).is_err());
+        let e = flow::verify_locally(&p, &message, &good[..63], &address, NONCE, None, NOW)
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidSignatureLength);
+    }
+}
+
+#[test]
+fn signatures_become_what_the_services_expect() {
+    let bytes: Vec<u8> = (0u8..65).collect();
+    let (hex, back) =
+        flow::normalize_signature(ChainFamily::Evm, WalletSignature::Bytes(bytes.clone())).unwrap();
+    assert_eq!(back, bytes);
+    assert_eq!(hex.len(), 132);
+    assert!(hex.starts_with("0x000102") && hex.ends_with("3f40"));
+    let (same, _) = flow::normalize_signature(
+        ChainFamily::Evm,
+        WalletSignature::Text(hex[2..].to_uppercase()),
+    )
+    .unwrap();
+    assert_eq!(same, hex);
+    assert_eq!(
+        code(flow::normalize_signature(
+            ChainFamily::Evm,
+            WalletSignature::Text("0xzz".into())
+        ))
+        .0,
+        ErrorCode::InvalidHex
+    );
+
+    let signature = [7u8; 64];
+    let base58 = bs58::encode(signature).into_string();
+    let (text, back) = flow::normalize_signature(
+        ChainFamily::Solana,
+        WalletSignature::Bytes(signature.to_vec()),
+    )
+    .unwrap();
+    assert_eq!(
+        (text.as_str(), back.as_slice()),
+        (base58.as_str(), &signature[..])
+    );
+    let (text, _) =
+        flow::normalize_signature(ChainFamily::Solana, WalletSignature::Text(base58.clone()))
+            .unwrap();
+    assert_eq!(text, base58);
+}
+
+#[test]
+fn addresses_and_chain_ids() {
+    let (_, address) = evm_key();
+    assert_eq!(
+        flow::wallet_address(ChainFamily::Evm, &address.to_lowercase()).unwrap(),
+        address
+    );
+    assert_eq!(
+        code(flow::wallet_address(ChainFamily::Evm, "0x12")),
+        (ErrorCode::InvalidAddress, Some("address".into()))
+    );
+    let (_, sol) = solana_key();
+    assert_eq!(
+        flow::wallet_address(ChainFamily::Solana, &sol).unwrap(),
+        sol
+    );
+    assert_eq!(
+        code(flow::wallet_address(ChainFamily::Solana, &address)).0,
+        ErrorCode::InvalidAddress
+    );
+
+    assert_eq!(flow::evm_chain_id(None, None), Ok(1));
+    assert_eq!(flow::evm_chain_id(None, Some(137.0)), Ok(137));
+    assert_eq!(
+        flow::evm_chain_id(None, Some(1.5)),
+        Ok(1),
+        "a wallet's odd value is ignored"
+    );
+    assert_eq!(flow::evm_chain_id(Some(10.0), Some(137.0)), Ok(10));
+    for bad in [0.0, -1.0, 1.5, f64::NAN, 9_007_199_254_740_992.0] {
+        assert_eq!(
+            code(flow::evm_chain_id(Some(bad), None)),
+            (ErrorCode::InvalidArgument, Some("chainId".into()))
+        );
+    }
+}
+
+fn proof() -> Proof {
+    Proof {
+        address: "0xAbC".into(),
+        message: "m".into(),
+        signature: "0xsig".into(),
+    }
+}
+
+#[test]
+fn dynamic_and_snag_requests() {
+    let p = plan_of("ETH", LinkMessageFormat::Dynamic);
+    let request = flow::verify_request(&p, &proof(), Some("metamask".into()), None).unwrap();
+    assert_eq!(
+        (
+            request.chain.as_str(),
+            request.wallet_provider.as_str(),
+            request.signed_message.as_str(),
+            request.message_to_sign.as_str(),
+            request.public_wallet_address.as_str()
+        ),
+        ("ETH", "browserExtension", "0xsig", "m", "0xAbC")
+    );
+    let smart = flow::verify_request(
+        &p,
+        &proof(),
+        Some("w".into()),
+        Some("smartContractWallet".into()),
+    )
+    .unwrap();
+    assert_eq!(smart.wallet_provider, "smartContractWallet");
+    let e = flow::at(
+        LinkStep::Link,
+        flow::verify_request(&p, &proof(), None, None),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref(), e.step.as_deref()),
+        (ErrorCode::InvalidArgument, Some("walletName"), Some("link"))
+    );
+    assert_eq!(LinkMode::Link.dynamic_method(), "verifyLink");
+    assert_eq!(LinkMode::SignIn.dynamic_method(), "verify");
+
+    let target = SnagTarget {
+        website_id: Some("site".into()),
+        organization_id: Some("org".into()),
+        user_id: Some("snag-user".into()),
+        ..SnagTarget::default()
+    };
+    let params = flow::snag_params(&target, ChainFamily::Solana, &proof(), None).unwrap();
+    assert_eq!(
+        (
+            params.wallet_type.as_str(),
+            params.website_id.as_str(),
+            params.user_id.as_deref()
+        ),
+        ("solana", "site", Some("snag-user"))
+    );
+    let data = params.verification_data.unwrap();
+    assert_eq!(
+        (
+            data.message.as_deref(),
+            data.signature.as_deref(),
+            data.dynamic_auth_token
+        ),
+        (Some("m"), Some("0xsig"), None)
+    );
+    let by_token = SnagTarget {
+        proof: Some(SnagProof::DynamicAuthToken),
+        ..target.clone()
+    };
+    let params =
+        flow::snag_params(&by_token, ChainFamily::Evm, &proof(), Some("jwt".into())).unwrap();
+    let data = params.verification_data.unwrap();
+    assert_eq!(
+        (data.dynamic_auth_token.as_deref(), data.message),
+        (Some("jwt"), None)
+    );
+    assert_eq!(
+        code(flow::snag_params(
+            &by_token,
+            ChainFamily::Evm,
+            &proof(),
+            None
+        ))
+        .1
+        .as_deref(),
+        Some("snag.proof")
+    );
+    for (field, broken) in [
+        (
+            "snag.websiteId",
+            SnagTarget {
+                website_id: None,
+                ..target.clone()
+            },
+        ),
+        (
+            "snag.organizationId",
+            SnagTarget {
+                organization_id: Some(String::new()),
+                ..target.clone()
+            },
+        ),
+    ] {
+        assert_eq!(
+            code(flow::snag_params(&broken, ChainFamily::Evm, &proof(), None))
+                .1
+                .as_deref(),
+            Some(field)
+        );
+    }
+}
