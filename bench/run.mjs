@@ -246,7 +246,10 @@ if (args.has('--readme')) {
       '',
       targetsTable(evaluateTargets(run)),
       '',
+      // The chart (docs/bench.svg) is not in the npm package: its README leaves this part out.
+      '<!-- package:omit:begin (the chart is not in the package) -->',
       '![Benchmark chart: operations per second of wallet-linker and the JS libraries in Node and Chromium](docs/bench.svg)',
+      '<!-- package:omit:end -->',
       '',
     ].join('\n');
     writeFileSync(readmePath, readme.slice(0, i) + block + readme.slice(j));

@@ -23,8 +23,9 @@ sed -i '1i /// <reference lib="esnext.disposable" />' pkg/wallet_linker.d.ts
 # the server subpath (server.js, with nonce-stores.js) reaches the right one through `#init`.
 cp js/index.js js/index.d.ts js/node.js js/workerd.js \
   js/server.js js/server.d.ts js/nonce-stores.js js/nonce-stores.d.ts pkg/
-cp README.md pkg/
-[ -f LICENSE-MIT ] && cp LICENSE-MIT LICENSE-APACHE pkg/
+# The README for users: without its developer parts (see scripts/package-readme.mjs).
+node scripts/package-readme.mjs > pkg/README.md
+cp LICENSE-MIT LICENSE-APACHE pkg/
 node scripts/package-json.mjs > pkg/package.json
 raw=$(stat -c %s pkg/wallet_linker_bg.wasm)
 gz=$(gzip -9 -c pkg/wallet_linker_bg.wasm | wc -c)
