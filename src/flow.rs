@@ -524,3 +524,300 @@ pub fn snag_params(
         verification_data: Some(verification_data),
     })
 }
+
+// ---------------------------------------------------------------------------------------------
+// The flow itself, over the platform's wallet, services and clock.
+
+/// What a wallet's own Sign-In With Solana returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalletSignIn {
+    pub address: String,
+    /// The exact text it signed.
+    pub message: String,
+    pub signature: WalletSignature,
+}
+
+/// The wallet (or the caller's `signMessage` callback). Errors are already coded
+/// (`USER_REJECTED`, `WALLET_ERROR`, ...).
+#[allow(async_fn_in_trait)]
+pub trait Wallet {
+    /// The address the caller gave or the wallet already knows, if any.
+    fn known_address(&self) -> Option<String>;
+    /// Asks the wallet for its address (the user may be prompted).
+    async fn connect(&self) -> Result<String>;
+    /// The EVM chain id the wallet is on, as it reports it.
+    fn chain_id(&self) -> Option<f64>;
+    async fn sign_message(&self, message: &str) -> Result<WalletSignature>;
+    /// Sign-In With Solana by the wallet itself (`input` has no address: the wallet writes its own).
+    async fn sign_in(&self, input: &SolanaSignInInput) -> Result<WalletSignIn>;
+}
+
+/// Dynamic, as a client of the SDK API.
+#[allow(async_fn_in_trait)]
+pub trait DynamicApi {
+    /// Dynamic's `VerifyResponse` as the platform holds it (handed to the caller as it is).
+    type Response;
+    async fn get_nonce(&self) -> Result<String>;
+    /// `verifyLink` or `verify`, per `mode`.
+    async fn verify(&self, mode: LinkMode, request: &VerifyRequest) -> Result<Self::Response>;
+    /// The JWT the client holds (for Snag's `dynamicAuthToken` when the response has none).
+    fn auth_token(&self) -> Option<String>;
+    /// The new JWT of a response, if it has one.
+    fn response_jwt(&self, response: &Self::Response) -> Option<String>;
+    /// Whether the response names the user (a response without one is `INVALID_RESPONSE`).
+    fn response_has_user(&self, response: &Self::Response) -> bool;
+}
+
+/// Snag: a `SnagClient` (the caller's ids and key) or the dapp's link server (its own nonces,
+/// ids and key).
+#[allow(async_fn_in_trait)]
+pub trait SnagApi {
+    type Response;
+    /// A link server only accepts proofs with a nonce it issued.
+    fn is_link_server(&self) -> bool;
+    /// The link server's nonce.
+    async fn get_nonce(&self) -> Result<String>;
+    /// Gives the link server the user's new Dynamic JWT.
+    fn set_auth_token(&self, jwt: &str) -> Result<()>;
+    /// A `SnagClient`'s `connectWallet`.
+    async fn connect(&self, params: &SnagConnectParams) -> Result<Self::Response>;
+    /// A link server's `connectWallet` with a proof.
+    async fn connect_proof(&self, wallet_type: &str, proof: &Proof) -> Result<Self::Response>;
+}
+
+/// Steps, cancellation and clocks.
+pub trait Host {
+    /// Called as each step starts.
+    fn step(&self, step: LinkStep);
+    /// `ABORTED` once the caller cancelled.
+    fn check_aborted(&self) -> Result<()>;
+    /// Epoch milliseconds (time windows) and RFC 3339 text (`issuedAt`).
+    fn now_ms(&self) -> i64;
+    fn now_text(&self) -> String;
+    /// A fine clock in milliseconds, for timing the local check.
+    fn precise_ms(&self) -> f64;
+}
+
+/// The options the flow needs besides the plan.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlowOptions {
+    pub text: MessageText,
+    pub wallet_name: Option<String>,
+    pub wallet_provider: Option<String>,
+    /// The EVM chain id the caller gave (as JavaScript holds it).
+    pub chain_id: Option<f64>,
+    /// Connect the wallet to Snag too.
+    pub snag: Option<SnagTarget>,
+}
+
+/// What a successful flow produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkOutcome<D, S> {
+    pub proof: Proof,
+    pub wallet_name: String,
+    /// The local check's time, microseconds.
+    pub micros: f64,
+    pub jwt: Option<String>,
+    pub response: D,
+    pub snag: Option<S>,
+}
+
+fn step_begins(host: &impl Host, step: LinkStep) -> Result<()> {
+    at(step, host.check_aborted())?;
+    host.step(step);
+    Ok(())
+}
+
+fn nonce_text(nonce: String, what: &str) -> Result<String> {
+    if nonce.is_empty() {
+        return Err(Error::new(
+            ErrorCode::InvalidResponse,
+            format!("{what} did not give a nonce string"),
+        ));
+    }
+    Ok(nonce)
+}
+
+/// Runs the flow: connect → nonce → message → sign → verify → link → snag. Every failure carries
+/// its step; nothing reaches a service unless the signature verified locally.
+pub async fn run<W, D, S, H>(
+    plan: &Plan,
+    options: &FlowOptions,
+    wallet: &W,
+    dynamic: &D,
+    snag: Option<&S>,
+    host: &H,
+) -> Result<LinkOutcome<D::Response, S::Response>>
+where
+    W: Wallet,
+    D: DynamicApi,
+    S: SnagApi,
+    H: Host,
+{
+    host.check_aborted()?;
+    // 1. The address (the wallet may prompt the user), unless the wallet signs in by itself.
+    let mut address = None;
+    let mut chain_id = None;
+    if !plan.wallet_sign_in {
+        step_begins(host, LinkStep::Connect)?;
+        let known = match wallet.known_address() {
+            Some(address) => address,
+            None => at(LinkStep::Connect, wallet.connect().await)?,
+        };
+        address = Some(at(LinkStep::Connect, wallet_address(plan.family, &known))?);
+        if plan.family == ChainFamily::Evm {
+            chain_id = Some(at(
+                LinkStep::Message,
+                evm_chain_id(options.chain_id, wallet.chain_id()),
+            )?);
+        }
+    }
+
+    // 2. A fresh nonce from Dynamic.
+    step_begins(host, LinkStep::Nonce)?;
+    let nonce = at(
+        LinkStep::Nonce,
+        dynamic
+            .get_nonce()
+            .await
+            .and_then(|n| nonce_text(n, "getNonce()")),
+    )?;
+
+    // 3 and 4. The message, and the wallet's signature of it.
+    step_begins(host, LinkStep::Message)?;
+    let issued_at = host.now_text();
+    let (address, message, signature) = match address {
+        Some(address) => {
+            let message = at(
+                LinkStep::Message,
+                build_message(plan, &options.text, &address, chain_id, &nonce, &issued_at),
+            )?;
+            step_begins(host, LinkStep::Sign)?;
+            let signature = at(LinkStep::Sign, wallet.sign_message(&message).await)?;
+            (address, message, signature)
+        }
+        None => {
+            let input = siws_input(plan, &options.text, String::new(), &nonce, &issued_at);
+            step_begins(host, LinkStep::Sign)?;
+            let signed = at(LinkStep::Sign, wallet.sign_in(&input).await)?;
+            (signed.address, signed.message, signed.signature)
+        }
+    };
+
+    // 5. The local check: nothing leaves the page unless the signature is right.
+    step_begins(host, LinkStep::Verify)?;
+    let started = host.precise_ms();
+    let checked = normalize_signature(plan.family, signature).and_then(|(text, bytes)| {
+        verify_locally(
+            plan,
+            &message,
+            &bytes,
+            &address,
+            &nonce,
+            chain_id,
+            host.now_ms(),
+        )
+        .map(|()| text)
+    });
+    let micros = ((host.precise_ms() - started) * 1000.0).round().max(0.0);
+    let proof = Proof {
+        address,
+        message,
+        signature: at(LinkStep::Verify, checked)?,
+    };
+
+    // 6. Dynamic: link the wallet, or sign in with it.
+    step_begins(host, LinkStep::Link)?;
+    let request = at(
+        LinkStep::Link,
+        verify_request(
+            plan,
+            &proof,
+            options.wallet_name.clone(),
+            options.wallet_provider.clone(),
+        ),
+    )?;
+    let response = at(LinkStep::Link, dynamic.verify(plan.mode, &request).await)?;
+    if !dynamic.response_has_user(&response) {
+        return Err(Error::new(
+            ErrorCode::InvalidResponse,
+            format!("{}() gave no user", plan.mode.dynamic_method()),
+        )
+        .with_step(LinkStep::Link.as_str()));
+    }
+    let jwt = dynamic.response_jwt(&response);
+
+    // 7. Snag: the same proof (or the new JWT) to a SnagClient; a link server gets a proof with
+    // its own nonce.
+    let snag = match (snag, &options.snag) {
+        (Some(client), target) => {
+            step_begins(host, LinkStep::Snag)?;
+            let connected = if client.is_link_server() {
+                connect_link_server(plan, options, wallet, client, host, &proof, &jwt, chain_id)
+                    .await
+            } else {
+                let token = jwt.clone().or_else(|| dynamic.auth_token());
+                let target = target.clone().unwrap_or_default();
+                match snag_params(&target, plan.family, &proof, token) {
+                    Ok(params) => client.connect(&params).await,
+                    Err(e) => Err(e),
+                }
+            };
+            Some(at(LinkStep::Snag, connected)?)
+        }
+        (None, _) => None,
+    };
+    Ok(LinkOutcome {
+        wallet_name: request.wallet_name,
+        proof,
+        micros,
+        jwt,
+        response,
+        snag,
+    })
+}
+
+/// The link server's proof: its nonce, a second message in the same format, the wallet's
+/// signature, the same local check, then the post with the user's new JWT.
+#[allow(clippy::too_many_arguments)]
+async fn connect_link_server<W: Wallet, S: SnagApi, H: Host>(
+    plan: &Plan,
+    options: &FlowOptions,
+    wallet: &W,
+    server: &S,
+    host: &H,
+    first: &Proof,
+    jwt: &Option<String>,
+    chain_id: Option<u64>,
+) -> Result<S::Response> {
+    let nonce = nonce_text(server.get_nonce().await?, "the link server's getNonce()")?;
+    let message = build_message(
+        plan,
+        &options.text,
+        &first.address,
+        chain_id,
+        &nonce,
+        &host.now_text(),
+    )?;
+    host.check_aborted()?;
+    let signature = wallet.sign_message(&message).await?;
+    let (signature, bytes) = normalize_signature(plan.family, signature)?;
+    verify_locally(
+        plan,
+        &message,
+        &bytes,
+        &first.address,
+        &nonce,
+        chain_id,
+        host.now_ms(),
+    )?;
+    if let Some(jwt) = jwt {
+        server.set_auth_token(jwt)?;
+    }
+    let proof = Proof {
+        address: first.address.clone(),
+        message,
+        signature,
+    };
+    server.connect_proof(wallet_type(plan.family), &proof).await
+}

@@ -22,12 +22,14 @@ use web_sys::AbortSignal;
 use super::error::from_js;
 use super::input;
 use super::wallets::{get, get_function, get_string, settle, wallet_error};
+use crate::api::{SnagConnectParams, VerifyRequest};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::{
-    self, LinkMessageFormat, LinkMode, LinkStep, MessageText, PlanInput, Proof, SnagProof,
-    SnagTarget, WalletSignature,
+    self, FlowOptions, LinkMessageFormat, LinkMode, LinkOutcome, LinkStep, MessageText, PlanInput,
+    Proof, SnagProof, SnagTarget, WalletSignIn, WalletSignature,
 };
 use crate::message::ChainFamily;
+use crate::message::SolanaSignInInput;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_FLOW: &'static str = r#"
@@ -313,10 +315,6 @@ fn precise_now_ms() -> f64 {
         .unwrap_or_else(now_ms)
 }
 
-fn iso_now() -> String {
-    js_sys::Date::new_0().to_iso_string().into()
-}
-
 /// `location.host`, or `location.origin + location.pathname`, for a default.
 fn from_location(parts: &[&str]) -> Option<String> {
     let location = get(&js_sys::global(), "location");
@@ -332,7 +330,6 @@ struct Plan {
     wallet: Option<JsValue>,
     sign_callback: Option<Function>,
     core: flow::Plan,
-    text: MessageText,
 }
 
 impl core::ops::Deref for Plan {
@@ -401,25 +398,12 @@ fn plan(options: &LinkWalletOptions) -> Result<Plan> {
             get(w, "canSignIn").as_bool() == Some(true) && get_function(w, "signIn").is_some()
         }),
     })?;
-    let text = MessageText {
-        statement: options.statement.clone(),
-        app_name: options.app_name.clone(),
-        solana_chain_id: options.chain_id.as_string(),
-    };
     Ok(Plan {
         dynamic,
         wallet,
         sign_callback,
         core,
-        text,
     })
-}
-
-/// Calls `onStep(step)`, ignoring whatever it throws.
-fn report_step(on_step: &Option<Function>, step: LinkStep) {
-    if let Some(f) = on_step {
-        let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from_str(step.as_str()));
-    }
 }
 
 /// Calls a service method and awaits it; its rejection keeps its code (e.g. `HTTP_ERROR`).
@@ -452,433 +436,325 @@ fn wallet_signature(family: ChainFamily, value: &JsValue) -> Result<WalletSignat
     })
 }
 
-/// The signature as the services expect it and its bytes, checked locally for `address`.
-fn checked_signature(
-    plan: &Plan,
-    value: &JsValue,
-    message: &str,
-    address: &str,
-    nonce: &str,
-    chain_id: Option<u64>,
-) -> Result<String> {
-    let (text, bytes) =
-        flow::normalize_signature(plan.family, wallet_signature(plan.family, value)?)?;
-    flow::verify_locally(
-        plan,
-        message,
-        &bytes,
-        address,
-        nonce,
-        chain_id,
-        now_ms() as i64,
-    )?;
-    Ok(text)
+// ---------------------------------------------------------------------------------------------
+// The caller's objects as the core flow's wallet, services and host.
+
+struct JsWallet<'a> {
+    options: &'a LinkWalletOptions,
+    plan: &'a Plan,
+    abort: &'a Abort,
 }
 
-/// The wallet's address: `options.address`, else `wallet.address`, else `wallet.connect()`.
-async fn resolve_address(
-    options: &LinkWalletOptions,
-    plan: &Plan,
-    abort: &Abort,
-) -> Result<String> {
-    let address = match (&options.address, &plan.wallet) {
-        (Some(address), _) => address.clone(),
-        (None, Some(wallet)) => match get_string(wallet, "address") {
-            Some(address) => address,
-            None => {
-                let connect = get_function(wallet, "connect").ok_or_else(|| {
-                    invalid(
-                        "address",
-                        "address is required: the wallet has no connect()",
-                    )
-                })?;
-                let value = connect
-                    .call0(wallet)
-                    .map_err(|e| wallet_error(&e, "connect"))?;
-                let value = abort
-                    .race(value)
-                    .await
-                    .map_err(|e| wallet_error(&e, "connect"))?;
-                match value.as_string() {
-                    Some(address) => address,
-                    None => get_string(wallet, "address").ok_or_else(|| {
-                        Error::new(ErrorCode::WalletError, "connect() gave no address")
-                    })?,
+impl flow::Wallet for JsWallet<'_> {
+    fn known_address(&self) -> Option<String> {
+        self.options.address.clone().or_else(|| {
+            self.plan
+                .wallet
+                .as_ref()
+                .and_then(|w| get_string(w, "address"))
+        })
+    }
+
+    async fn connect(&self) -> Result<String> {
+        let Some(wallet) = &self.plan.wallet else {
+            return Err(invalid("address", "address is required with signMessage"));
+        };
+        let connect = get_function(wallet, "connect").ok_or_else(|| {
+            invalid(
+                "address",
+                "address is required: the wallet has no connect()",
+            )
+        })?;
+        let value = connect
+            .call0(wallet)
+            .map_err(|e| wallet_error(&e, "connect"))?;
+        let value = self
+            .abort
+            .race(value)
+            .await
+            .map_err(|e| wallet_error(&e, "connect"))?;
+        value
+            .as_string()
+            .or_else(|| get_string(wallet, "address"))
+            .ok_or_else(|| Error::new(ErrorCode::WalletError, "connect() gave no address"))
+    }
+
+    fn chain_id(&self) -> Option<f64> {
+        self.plan
+            .wallet
+            .as_ref()
+            .and_then(|w| get(w, "chainId").as_f64())
+    }
+
+    async fn sign_message(&self, message: &str) -> Result<WalletSignature> {
+        let text = JsValue::from_str(message);
+        let value = match (&self.plan.sign_callback, &self.plan.wallet) {
+            (Some(callback), _) => callback.call1(&JsValue::UNDEFINED, &text),
+            (None, Some(wallet)) => match get_function(wallet, "signMessage") {
+                Some(f) => f.call1(wallet, &text),
+                None => {
+                    return Err(Error::new(
+                        ErrorCode::WalletNotFound,
+                        "the wallet cannot sign messages (no signMessage)",
+                    ));
                 }
-            }
-        },
-        (None, None) => return Err(invalid("address", "address is required with signMessage")),
-    };
-    flow::wallet_address(plan.family, &address)
+            },
+            (None, None) => return Err(invalid("signMessage", "nothing can sign the message")),
+        }
+        .map_err(|e| wallet_error(&e, "sign the message"))?;
+        let value = self
+            .abort
+            .race(value)
+            .await
+            .map_err(|e| wallet_error(&e, "sign the message"))?;
+        wallet_signature(self.plan.family, &value)
+    }
+
+    async fn sign_in(&self, input: &SolanaSignInInput) -> Result<WalletSignIn> {
+        let wallet = self
+            .plan
+            .wallet
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorCode::Internal, "no wallet to sign in with"))?;
+        let sign_in = get_function(wallet, "signIn")
+            .ok_or_else(|| Error::new(ErrorCode::WalletNotFound, "the wallet has no signIn()"))?;
+        // The wallet writes its own address.
+        let js = input::to_js(input)?;
+        let _ =
+            Reflect::delete_property(js.unchecked_ref::<Object>(), &JsValue::from_str("address"));
+        let value = sign_in
+            .call1(wallet, &js)
+            .map_err(|e| wallet_error(&e, "sign in"))?;
+        let value = self
+            .abort
+            .race(value)
+            .await
+            .map_err(|e| wallet_error(&e, "sign in"))?;
+        Ok(WalletSignIn {
+            address: get_string(&value, "address")
+                .ok_or_else(|| Error::new(ErrorCode::WalletError, "signIn() gave no address"))?,
+            message: get_string(&value, "message")
+                .ok_or_else(|| Error::new(ErrorCode::WalletError, "signIn() gave no message"))?,
+            signature: wallet_signature(self.plan.family, &get(&value, "signature"))?,
+        })
+    }
 }
 
-fn evm_chain_id(options: &LinkWalletOptions, wallet: Option<&JsValue>) -> Result<u64> {
-    let given = &options.chain_id;
-    let given = if given.is_undefined() || given.is_null() {
-        None
-    } else {
-        Some(given.as_f64().unwrap_or(f64::NAN))
-    };
-    flow::evm_chain_id(given, wallet.and_then(|w| get(w, "chainId").as_f64()))
+/// A service object reached through its methods (this package's clients, or any look-alike).
+struct JsService<'a> {
+    object: JsValue,
+    abort: &'a Abort,
 }
 
-struct Signed {
-    address: String,
-    message: String,
-    signature_value: JsValue,
+impl JsService<'_> {
+    async fn call(&self, method: &str, args: &[JsValue]) -> Result<JsValue> {
+        call_service(
+            self.abort,
+            &self.object,
+            method,
+            args,
+            ErrorCode::InvalidResponse,
+        )
+        .await
+    }
+
+    async fn nonce(&self) -> Result<String> {
+        self.call("getNonce", &[])
+            .await?
+            .as_string()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidResponse,
+                    "getNonce() did not give a nonce string",
+                )
+            })
+    }
+}
+
+impl flow::DynamicApi for JsService<'_> {
+    type Response = JsValue;
+
+    async fn get_nonce(&self) -> Result<String> {
+        self.nonce().await
+    }
+
+    async fn verify(&self, mode: LinkMode, request: &VerifyRequest) -> Result<JsValue> {
+        self.call(mode.dynamic_method(), &[input::to_js(request)?])
+            .await
+    }
+
+    fn auth_token(&self) -> Option<String> {
+        get_string(&self.object, "authToken")
+    }
+
+    fn response_jwt(&self, response: &JsValue) -> Option<String> {
+        get(response, "jwt").as_string()
+    }
+
+    fn response_has_user(&self, response: &JsValue) -> bool {
+        get(response, "user").is_object()
+    }
+}
+
+impl flow::SnagApi for JsService<'_> {
+    type Response = JsValue;
+
+    fn is_link_server(&self) -> bool {
+        get_function(&self.object, "getNonce").is_some()
+    }
+
+    async fn get_nonce(&self) -> Result<String> {
+        self.nonce().await
+    }
+
+    fn set_auth_token(&self, jwt: &str) -> Result<()> {
+        Reflect::set(
+            &self.object,
+            &JsValue::from_str("authToken"),
+            &JsValue::from_str(jwt),
+        )
+        .map(|_| ())
+        .map_err(|e| from_js(&e, ErrorCode::InvalidArgument))
+    }
+
+    async fn connect(&self, params: &SnagConnectParams) -> Result<JsValue> {
+        self.call("connectWallet", &[input::to_js(params)?]).await
+    }
+
+    async fn connect_proof(&self, wallet_type: &str, proof: &Proof) -> Result<JsValue> {
+        let params = Object::new();
+        for (key, value) in [
+            ("walletType", wallet_type),
+            ("walletAddress", proof.address.as_str()),
+            ("message", proof.message.as_str()),
+            ("signature", proof.signature.as_str()),
+        ] {
+            let _ = Reflect::set(&params, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+        self.call("connectWallet", &[params.into()]).await
+    }
+}
+
+struct JsHost<'a> {
+    on_step: Option<Function>,
+    abort: &'a Abort,
+}
+
+impl flow::Host for JsHost<'_> {
+    fn step(&self, step: LinkStep) {
+        // What the callback throws is ignored: progress displays must not break the flow.
+        if let Some(f) = &self.on_step {
+            let _ = f.call1(&JsValue::UNDEFINED, &JsValue::from_str(step.as_str()));
+        }
+    }
+
+    fn check_aborted(&self) -> Result<()> {
+        self.abort.check()
+    }
+
+    fn now_ms(&self) -> i64 {
+        now_ms() as i64
+    }
+
+    fn now_text(&self) -> String {
+        js_sys::Date::new_0().to_iso_string().into()
+    }
+
+    fn precise_ms(&self) -> f64 {
+        precise_now_ms()
+    }
 }
 
 async fn run(options: LinkWalletOptions) -> Result<JsValue> {
-    let on_step = options.on_step.clone().dyn_into::<Function>().ok();
     let abort = Abort {
         signal: options.signal.clone().dyn_into::<AbortSignal>().ok(),
     };
     let plan = plan(&options)?;
-    abort.check()?;
-
-    // 1. The address (the wallet may prompt the user).
-    let mut address = None;
-    let mut chain_id = None;
-    if !plan.wallet_sign_in {
-        report_step(&on_step, LinkStep::Connect);
-        let resolved = resolve_address(&options, &plan, &abort)
-            .await
-            .map_err(|e| e.with_step("connect"))?;
-        if plan.family == ChainFamily::Evm {
-            chain_id = Some(
-                evm_chain_id(&options, plan.wallet.as_ref()).map_err(|e| e.with_step("message"))?,
-            );
-        }
-        address = Some(resolved);
-    }
-
-    // 2. A fresh nonce from Dynamic.
-    abort.check().map_err(|e| e.with_step("nonce"))?;
-    report_step(&on_step, LinkStep::Nonce);
-    let nonce = call_service(
-        &abort,
-        &plan.dynamic,
-        "getNonce",
-        &[],
-        ErrorCode::InvalidResponse,
-    )
-    .await
-    .and_then(|n| {
-        n.as_string().filter(|n| !n.is_empty()).ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidResponse,
-                "getNonce() did not give a nonce string",
-            )
-        })
-    })
-    .map_err(|e| e.with_step("nonce"))?;
-
-    // 3. The message.
-    abort.check().map_err(|e| e.with_step("message"))?;
-    report_step(&on_step, LinkStep::Message);
-    let issued_at = iso_now();
-    let message = match (&address, plan.format) {
-        (Some(address), _) => {
-            flow::build_message(&plan, &plan.text, address, chain_id, &nonce, &issued_at)
-        }
-        (None, LinkMessageFormat::Siws) => {
-            let input = flow::siws_input(&plan, &plan.text, String::new(), &nonce, &issued_at);
-            // The wallet builds the text itself, writing its own address.
-            let js = input::to_js(&input).map_err(|e| e.with_step("message"))?;
-            let _ = Reflect::delete_property(
-                js.unchecked_ref::<Object>(),
-                &JsValue::from_str("address"),
-            );
-            return sign_in_with_wallet(&options, &plan, &abort, &on_step, js, nonce).await;
-        }
-        (None, _) => Err(Error::new(
-            ErrorCode::Internal,
-            "no address to write in the message",
-        )),
-    }
-    .map_err(|e| e.with_step("message"))?;
-    let address = address.unwrap_or_default();
-
-    // 4. The wallet signs.
-    abort.check().map_err(|e| e.with_step("sign"))?;
-    report_step(&on_step, LinkStep::Sign);
-    let signature_value = sign(&plan, &abort, &message)
-        .await
-        .map_err(|e| e.with_step("sign"))?;
-    finish(
-        &options,
-        &plan,
-        &abort,
-        &on_step,
-        Signed {
-            address,
-            message,
-            signature_value,
+    let given_chain_id = &options.chain_id;
+    let flow_options = FlowOptions {
+        text: MessageText {
+            statement: options.statement.clone(),
+            app_name: options.app_name.clone(),
+            solana_chain_id: given_chain_id.as_string(),
         },
-        &nonce,
-        chain_id,
-    )
-    .await
-}
-
-/// Snag through your backend's link server (a `LinkServerClient`): it only accepts a proof with a
-/// nonce it issued, so the wallet signs a second message with that nonce, which is checked here
-/// first like the first one; the user's new Dynamic JWT authenticates the call.
-async fn connect_link_server(
-    snag: &LinkSnagOptions,
-    plan: &Plan,
-    abort: &Abort,
-    address: &str,
-    jwt: Option<String>,
-    chain_id: Option<u64>,
-) -> Result<JsValue> {
-    let nonce = call_service(
-        abort,
-        &snag.client,
-        "getNonce",
-        &[],
-        ErrorCode::InvalidResponse,
-    )
-    .await?
-    .as_string()
-    .filter(|n| !n.is_empty())
-    .ok_or_else(|| Error::new(ErrorCode::InvalidResponse, "getNonce() gave no nonce"))?;
-    let message = flow::build_message(plan, &plan.text, address, chain_id, &nonce, &iso_now())?;
-    abort.check()?;
-    let signature_value = sign(plan, abort, &message).await?;
-    let signature = checked_signature(plan, &signature_value, &message, address, &nonce, chain_id)?;
-    if let Some(jwt) = jwt {
-        Reflect::set(
-            &snag.client,
-            &JsValue::from_str("authToken"),
-            &JsValue::from_str(&jwt),
-        )
-        .map_err(|e| from_js(&e, ErrorCode::InvalidArgument))?;
-    }
-    let params = Object::new();
-    for (key, value) in [
-        ("walletType", flow::wallet_type(plan.family)),
-        ("walletAddress", address),
-        ("message", message.as_str()),
-        ("signature", signature.as_str()),
-    ] {
-        let _ = Reflect::set(&params, &JsValue::from_str(key), &JsValue::from_str(value));
-    }
-    call_service(
-        abort,
-        &snag.client,
-        "connectWallet",
-        &[params.into()],
-        ErrorCode::InvalidResponse,
-    )
-    .await
-}
-
-async fn sign(plan: &Plan, abort: &Abort, message: &str) -> Result<JsValue> {
-    let text = JsValue::from_str(message);
-    let value = match (&plan.sign_callback, &plan.wallet) {
-        (Some(callback), _) => callback.call1(&JsValue::UNDEFINED, &text),
-        (None, Some(wallet)) => match get_function(wallet, "signMessage") {
-            Some(f) => f.call1(wallet, &text),
-            None => {
-                return Err(Error::new(
-                    ErrorCode::WalletNotFound,
-                    "the wallet cannot sign messages (no signMessage)",
-                ));
-            }
-        },
-        (None, None) => return Err(invalid("signMessage", "nothing can sign the message")),
-    }
-    .map_err(|e| wallet_error(&e, "sign the message"))?;
-    abort
-        .race(value)
-        .await
-        .map_err(|e| wallet_error(&e, "sign the message"))
-}
-
-/// SIWS through the wallet's `signIn`: the wallet connects, builds and signs the message.
-async fn sign_in_with_wallet(
-    options: &LinkWalletOptions,
-    plan: &Plan,
-    abort: &Abort,
-    on_step: &Option<Function>,
-    input: JsValue,
-    nonce: String,
-) -> Result<JsValue> {
-    let wallet = plan
-        .wallet
-        .clone()
-        .ok_or_else(|| Error::new(ErrorCode::Internal, "no wallet to sign in with"))?;
-    abort.check().map_err(|e| e.with_step("sign"))?;
-    report_step(on_step, LinkStep::Sign);
-    let output = async {
-        let sign_in = get_function(&wallet, "signIn")
-            .ok_or_else(|| Error::new(ErrorCode::WalletNotFound, "the wallet has no signIn()"))?;
-        let value = sign_in
-            .call1(&wallet, &input)
-            .map_err(|e| wallet_error(&e, "sign in"))?;
-        let value = abort
-            .race(value)
-            .await
-            .map_err(|e| wallet_error(&e, "sign in"))?;
-        let address = get_string(&value, "address")
-            .ok_or_else(|| Error::new(ErrorCode::WalletError, "signIn() gave no address"))?;
-        let message = get_string(&value, "message")
-            .ok_or_else(|| Error::new(ErrorCode::WalletError, "signIn() gave no message"))?;
-        Ok::<_, Error>(Signed {
-            address,
-            message,
-            signature_value: get(&value, "signature"),
-        })
-    }
-    .await
-    .map_err(|e| e.with_step("sign"))?;
-    finish(options, plan, abort, on_step, output, &nonce, None).await
-}
-
-/// Steps 5 to 7: local verification, Dynamic, Snag, and the result.
-async fn finish(
-    options: &LinkWalletOptions,
-    plan: &Plan,
-    abort: &Abort,
-    on_step: &Option<Function>,
-    signed: Signed,
-    nonce: &str,
-    chain_id: Option<u64>,
-) -> Result<JsValue> {
-    let Signed {
-        address,
-        message,
-        signature_value,
-    } = signed;
-
-    // 5. Local verification: nothing leaves the page unless the signature is right.
-    report_step(on_step, LinkStep::Verify);
-    let started = precise_now_ms();
-    let checked = checked_signature(plan, &signature_value, &message, &address, nonce, chain_id);
-    let micros = ((precise_now_ms() - started) * 1000.0).round().max(0.0);
-    let signature = checked.map_err(|e| e.with_step("verify"))?;
-
-    // 6. Dynamic: link the wallet, or sign in with it.
-    abort.check().map_err(|e| e.with_step("link"))?;
-    report_step(on_step, LinkStep::Link);
-    let proof = Proof {
-        address,
-        message,
-        signature,
+        wallet_name: options.wallet_name.clone().or_else(|| {
+            plan.wallet
+                .as_ref()
+                .and_then(|w| get_string(w, "walletName"))
+        }),
+        wallet_provider: options.wallet_provider.clone(),
+        chain_id: (!given_chain_id.is_undefined() && !given_chain_id.is_null())
+            .then(|| given_chain_id.as_f64().unwrap_or(f64::NAN)),
+        snag: options.snag.as_ref().map(|snag| SnagTarget {
+            website_id: snag.website_id.clone(),
+            organization_id: snag.organization_id.clone(),
+            user_id: snag.user_id.clone(),
+            proof: snag.proof,
+            confirm_disconnect: snag.confirm_disconnect,
+        }),
     };
-    let wallet_name = options.wallet_name.clone().or_else(|| {
-        plan.wallet
-            .as_ref()
-            .and_then(|w| get_string(w, "walletName"))
+    let wallet = JsWallet {
+        options: &options,
+        plan: &plan,
+        abort: &abort,
+    };
+    let dynamic = JsService {
+        object: plan.dynamic.clone(),
+        abort: &abort,
+    };
+    let snag = options.snag.as_ref().map(|snag| JsService {
+        object: snag.client.clone(),
+        abort: &abort,
     });
-    let request = flow::at(
-        LinkStep::Link,
-        flow::verify_request(plan, &proof, wallet_name, options.wallet_provider.clone()),
-    )?;
-    let method = plan.mode.dynamic_method();
-    let request_js = input::to_js(&request).map_err(|e| e.with_step("link"))?;
-    let response = call_service(
-        abort,
-        &plan.dynamic,
-        method,
-        &[request_js],
-        ErrorCode::InvalidResponse,
+    let host = JsHost {
+        on_step: options.on_step.clone().dyn_into::<Function>().ok(),
+        abort: &abort,
+    };
+    let outcome = flow::run(
+        &plan,
+        &flow_options,
+        &wallet,
+        &dynamic,
+        snag.as_ref(),
+        &host,
     )
-    .await
-    .map_err(|e| e.with_step("link"))?;
-    let user = get(&response, "user");
-    if !user.is_object() {
-        return Err(Error::new(
-            ErrorCode::InvalidResponse,
-            format!("{method}() gave no user"),
-        )
-        .with_step("link"));
-    }
+    .await?;
+    link_result(&plan, outcome)
+}
+
+/// The `LinkResult` object.
+fn link_result(plan: &Plan, outcome: LinkOutcome<JsValue, JsValue>) -> Result<JsValue> {
+    let user = get(&outcome.response, "user");
     let credentials = get(&user, "verifiedCredentials");
     let credentials = if Array::is_array(&credentials) {
         credentials
     } else {
         Array::new().into()
     };
-    let jwt = get(&response, "jwt").as_string();
-
-    // 7. Snag, with the same proof or the new Dynamic JWT.
-    let snag = match &options.snag {
-        Some(snag) => {
-            abort.check().map_err(|e| e.with_step("snag"))?;
-            report_step(on_step, LinkStep::Snag);
-            Some(
-                connect_snag(snag, plan, abort, &proof, jwt.clone(), chain_id)
-                    .await
-                    .map_err(|e| e.with_step("snag"))?,
-            )
-        }
-        None => None,
-    };
-
     let result = Object::new();
     let put = |key: &str, value: &JsValue| {
         let _ = Reflect::set(&result, &JsValue::from_str(key), value);
     };
-    put("mode", &JsValue::from_str(plan.mode.as_str()));
-    if let Some(jwt) = &jwt {
-        put("jwt", &JsValue::from_str(jwt));
+    let text = |value: &str| JsValue::from_str(value);
+    put("mode", &text(plan.mode.as_str()));
+    if let Some(jwt) = &outcome.jwt {
+        put("jwt", &text(jwt));
     }
     put("user", &user);
     put("verifiedCredentials", &credentials);
-    put("chain", &JsValue::from_str(&plan.chain));
-    put("address", &JsValue::from_str(&proof.address));
-    put("walletName", &JsValue::from_str(&request.wallet_name));
-    put("message", &JsValue::from_str(&proof.message));
-    put("signature", &JsValue::from_str(&proof.signature));
+    put("chain", &text(&plan.chain));
+    put("address", &text(&outcome.proof.address));
+    put("walletName", &text(&outcome.wallet_name));
+    put("message", &text(&outcome.proof.message));
+    put("signature", &text(&outcome.proof.signature));
     let local = Object::new();
-    let _ = Reflect::set(&local, &JsValue::from_str("ok"), &JsValue::TRUE);
-    let _ = Reflect::set(
-        &local,
-        &JsValue::from_str("micros"),
-        &JsValue::from_f64(micros),
-    );
-    let _ = Reflect::set(
-        &local,
-        &JsValue::from_str("address"),
-        &JsValue::from_str(&proof.address),
-    );
+    let _ = Reflect::set(&local, &text("ok"), &JsValue::TRUE);
+    let _ = Reflect::set(&local, &text("micros"), &JsValue::from_f64(outcome.micros));
+    let _ = Reflect::set(&local, &text("address"), &text(&outcome.proof.address));
     put("localCheck", &local);
-    put("response", &response);
-    if let Some(snag) = &snag {
+    put("response", &outcome.response);
+    if let Some(snag) = &outcome.snag {
         put("snag", snag);
     }
     Ok(result.into())
-}
-
-async fn connect_snag(
-    snag: &LinkSnagOptions,
-    plan: &Plan,
-    abort: &Abort,
-    proof: &Proof,
-    jwt: Option<String>,
-    chain_id: Option<u64>,
-) -> Result<JsValue> {
-    if get_function(&snag.client, "getNonce").is_some() {
-        return connect_link_server(snag, plan, abort, &proof.address, jwt, chain_id).await;
-    }
-    let target = SnagTarget {
-        website_id: snag.website_id.clone(),
-        organization_id: snag.organization_id.clone(),
-        user_id: snag.user_id.clone(),
-        proof: snag.proof,
-        confirm_disconnect: snag.confirm_disconnect,
-    };
-    let jwt = jwt.or_else(|| get_string(&plan.dynamic, "authToken"));
-    let params = flow::snag_params(&target, plan.family, proof, jwt)?;
-    let params = input::to_js(&params)?;
-    call_service(
-        abort,
-        &snag.client,
-        "connectWallet",
-        &[params],
-        ErrorCode::InvalidResponse,
-    )
-    .await
 }
