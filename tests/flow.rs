@@ -494,3 +494,644 @@ fn dynamic_and_snag_requests() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The whole flow against mocks: every branch, every failing step.
+
+use std::cell::{Cell, RefCell};
+use wallet_linker::api::{SnagConnectParams, VerifyRequest};
+use wallet_linker::flow::{DynamicApi, FlowOptions, Host, SnagApi, Wallet, WalletSignIn};
+use wallet_linker::message::SolanaSignInInput;
+use wallet_linker::{Error, Result};
+
+#[path = "common/mod.rs"]
+mod common;
+use common::ready;
+
+#[derive(Clone, Copy, PartialEq)]
+enum KeyOf {
+    Evm,
+    Solana,
+    /// Signs with another key than the address's.
+    Forger,
+}
+
+struct MockWallet {
+    signer: KeyOf,
+    address: Option<String>,
+    connect: Result<String>,
+    chain_id: Option<f64>,
+    refuse: Option<ErrorCode>,
+    signed: RefCell<Vec<String>>,
+    connects: Cell<u32>,
+}
+
+impl MockWallet {
+    fn evm() -> Self {
+        MockWallet {
+            signer: KeyOf::Evm,
+            address: None,
+            connect: Ok(evm_key().1.to_lowercase()),
+            chain_id: Some(10.0),
+            refuse: None,
+            signed: RefCell::default(),
+            connects: Cell::new(0),
+        }
+    }
+
+    fn solana() -> Self {
+        MockWallet {
+            signer: KeyOf::Solana,
+            connect: Ok(solana_key().1),
+            chain_id: None,
+            ..MockWallet::evm()
+        }
+    }
+
+    fn signature(&self, message: &str) -> WalletSignature {
+        match self.signer {
+            KeyOf::Evm => WalletSignature::Bytes(personal_sign(&evm_key().0, message)),
+            KeyOf::Forger => WalletSignature::Bytes(personal_sign(
+                &EcdsaSigningKey::from_slice(&[0x66; 32]).unwrap(),
+                message,
+            )),
+            KeyOf::Solana => WalletSignature::Text(
+                bs58::encode(solana_key().0.sign(message.as_bytes()).to_bytes()).into_string(),
+            ),
+        }
+    }
+}
+
+impl Wallet for MockWallet {
+    fn known_address(&self) -> Option<String> {
+        self.address.clone()
+    }
+    async fn connect(&self) -> Result<String> {
+        self.connects.set(self.connects.get() + 1);
+        self.connect.clone()
+    }
+    fn chain_id(&self) -> Option<f64> {
+        self.chain_id
+    }
+    async fn sign_message(&self, message: &str) -> Result<WalletSignature> {
+        if let Some(code) = self.refuse {
+            return Err(Error::new(code, "the user said no"));
+        }
+        self.signed.borrow_mut().push(message.to_owned());
+        Ok(self.signature(message))
+    }
+    async fn sign_in(&self, input: &SolanaSignInInput) -> Result<WalletSignIn> {
+        assert!(
+            input.address.is_empty(),
+            "the wallet writes its own address"
+        );
+        let input = SolanaSignInInput {
+            address: solana_key().1,
+            ..input.clone()
+        };
+        let message = wallet_linker::message::create_solana_sign_in_message(&input)?;
+        self.signed.borrow_mut().push(message.clone());
+        Ok(WalletSignIn {
+            address: input.address,
+            signature: self.signature(&message),
+            message,
+        })
+    }
+}
+
+#[derive(Default)]
+struct MockDynamic {
+    nonce: Option<Result<String>>,
+    verify: Option<Result<(bool, Option<String>)>>,
+    token: Option<String>,
+    requests: RefCell<Vec<(LinkMode, VerifyRequest)>>,
+}
+
+impl DynamicApi for MockDynamic {
+    type Response = (bool, Option<String>);
+    async fn get_nonce(&self) -> Result<String> {
+        self.nonce.clone().unwrap_or(Ok(NONCE.into()))
+    }
+    async fn verify(&self, mode: LinkMode, request: &VerifyRequest) -> Result<Self::Response> {
+        self.requests.borrow_mut().push((mode, request.clone()));
+        self.verify
+            .clone()
+            .unwrap_or(Ok((true, Some("new-jwt".into()))))
+    }
+    fn auth_token(&self) -> Option<String> {
+        self.token.clone()
+    }
+    fn response_jwt(&self, response: &Self::Response) -> Option<String> {
+        response.1.clone()
+    }
+    fn response_has_user(&self, response: &Self::Response) -> bool {
+        response.0
+    }
+}
+
+#[derive(Default)]
+struct MockSnag {
+    link_server: bool,
+    fail: Option<ErrorCode>,
+    params: RefCell<Vec<SnagConnectParams>>,
+    proofs: RefCell<Vec<(String, Proof)>>,
+    token: RefCell<Option<String>>,
+}
+
+impl SnagApi for MockSnag {
+    type Response = &'static str;
+    fn is_link_server(&self) -> bool {
+        self.link_server
+    }
+    async fn get_nonce(&self) -> Result<String> {
+        Ok("serverNonce42".into())
+    }
+    fn set_auth_token(&self, jwt: &str) -> Result<()> {
+        *self.token.borrow_mut() = Some(jwt.into());
+        Ok(())
+    }
+    async fn connect(&self, params: &SnagConnectParams) -> Result<&'static str> {
+        if let Some(code) = self.fail {
+            return Err(Error::new(code, "snag failed"));
+        }
+        self.params.borrow_mut().push(params.clone());
+        Ok("connected")
+    }
+    async fn connect_proof(&self, wallet_type: &str, proof: &Proof) -> Result<&'static str> {
+        self.proofs
+            .borrow_mut()
+            .push((wallet_type.into(), proof.clone()));
+        Ok("connected via server")
+    }
+}
+
+#[derive(Default)]
+struct MockHost {
+    steps: RefCell<Vec<LinkStep>>,
+    abort_at: Option<LinkStep>,
+}
+
+impl Host for MockHost {
+    fn step(&self, step: LinkStep) {
+        self.steps.borrow_mut().push(step);
+    }
+    fn check_aborted(&self) -> Result<()> {
+        let last = self.steps.borrow().last().copied();
+        match (self.abort_at, last) {
+            (Some(at), Some(last)) if at == last => Err(Error::new(ErrorCode::Aborted, "aborted")),
+            _ => Ok(()),
+        }
+    }
+    fn now_ms(&self) -> i64 {
+        NOW
+    }
+    fn now_text(&self) -> String {
+        ISSUED.into()
+    }
+    fn precise_ms(&self) -> f64 {
+        0.0
+    }
+}
+
+fn options(snag: Option<SnagTarget>) -> FlowOptions {
+    FlowOptions {
+        text: MessageText {
+            app_name: Some("Example".into()),
+            ..MessageText::default()
+        },
+        wallet_name: Some("metamask".into()),
+        snag,
+        ..FlowOptions::default()
+    }
+}
+
+fn snag_target() -> SnagTarget {
+    SnagTarget {
+        website_id: Some("site".into()),
+        organization_id: Some("org".into()),
+        ..SnagTarget::default()
+    }
+}
+
+type Outcome = Result<flow::LinkOutcome<(bool, Option<String>), &'static str>>;
+
+fn run_flow(
+    plan: &Plan,
+    options: &FlowOptions,
+    wallet: &MockWallet,
+    dynamic: &MockDynamic,
+    snag: Option<&MockSnag>,
+    host: &MockHost,
+) -> Outcome {
+    ready(flow::run(plan, options, wallet, dynamic, snag, host))
+}
+
+#[test]
+fn the_flow_links_evm_and_solana_in_every_format() {
+    for (chain, format, wallet) in [
+        ("EVM", LinkMessageFormat::Dynamic, MockWallet::evm()),
+        ("ETH", LinkMessageFormat::Siwe, MockWallet::evm()),
+        ("SOL", LinkMessageFormat::Dynamic, MockWallet::solana()),
+        ("SOL", LinkMessageFormat::Siws, MockWallet::solana()),
+    ] {
+        let plan = plan_of(chain, format);
+        let (dynamic, host) = (MockDynamic::default(), MockHost::default());
+        let outcome = run_flow(&plan, &options(None), &wallet, &dynamic, None, &host).unwrap();
+        assert_eq!(
+            host.steps.borrow().as_slice(),
+            [
+                LinkStep::Connect,
+                LinkStep::Nonce,
+                LinkStep::Message,
+                LinkStep::Sign,
+                LinkStep::Verify,
+                LinkStep::Link
+            ]
+        );
+        assert_eq!(wallet.connects.get(), 1);
+        // EVM addresses are checksummed before they are written.
+        let expected = if chain == "SOL" {
+            solana_key().1
+        } else {
+            evm_key().1
+        };
+        assert_eq!(outcome.proof.address, expected);
+        assert_eq!(*wallet.signed.borrow(), vec![outcome.proof.message.clone()]);
+        let requests = dynamic.requests.borrow();
+        let (mode, request) = &requests[0];
+        assert_eq!(*mode, LinkMode::SignIn);
+        assert_eq!(
+            (request.chain.as_str(), request.message_to_sign.as_str()),
+            (chain, outcome.proof.message.as_str())
+        );
+        assert_eq!(outcome.jwt.as_deref(), Some("new-jwt"));
+        if chain != "SOL" {
+            assert!(outcome.proof.signature.starts_with("0x"));
+            assert!(
+                outcome.proof.message.contains("Chain ID: 10"),
+                "the wallet's chain"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_wallet_that_signs_in_by_itself_writes_its_address() {
+    let plan = flow::plan(PlanInput {
+        wallet_signs_in: true,
+        signed_in: true,
+        ..input("SOL", Some(LinkMessageFormat::Siws))
+    })
+    .unwrap();
+    let (wallet, dynamic, host) = (
+        MockWallet::solana(),
+        MockDynamic::default(),
+        MockHost::default(),
+    );
+    let outcome = run_flow(&plan, &options(None), &wallet, &dynamic, None, &host).unwrap();
+    assert_eq!(wallet.connects.get(), 0, "no separate connect");
+    assert!(!host.steps.borrow().contains(&LinkStep::Connect));
+    assert_eq!(outcome.proof.address, solana_key().1);
+    assert_eq!(dynamic.requests.borrow()[0].0, LinkMode::Link);
+}
+
+#[test]
+fn a_bad_signature_never_reaches_a_service() {
+    let plan = plan_of("EVM", LinkMessageFormat::Dynamic);
+    let wallet = MockWallet {
+        signer: KeyOf::Forger,
+        ..MockWallet::evm()
+    };
+    let snag = MockSnag::default();
+    let (dynamic, host) = (MockDynamic::default(), MockHost::default());
+    let e = run_flow(
+        &plan,
+        &options(Some(snag_target())),
+        &wallet,
+        &dynamic,
+        Some(&snag),
+        &host,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code, e.step.as_deref()),
+        (ErrorCode::SignatureMismatch, Some("verify"))
+    );
+    assert!(dynamic.requests.borrow().is_empty());
+    assert!(snag.params.borrow().is_empty());
+}
+
+#[test]
+fn snag_gets_the_proof_or_the_jwt_from_a_snag_client() {
+    let plan = plan_of("SOL", LinkMessageFormat::Dynamic);
+    let snag = MockSnag::default();
+    let (wallet, dynamic, host) = (
+        MockWallet::solana(),
+        MockDynamic::default(),
+        MockHost::default(),
+    );
+    let outcome = run_flow(
+        &plan,
+        &options(Some(snag_target())),
+        &wallet,
+        &dynamic,
+        Some(&snag),
+        &host,
+    )
+    .unwrap();
+    assert_eq!(outcome.snag, Some("connected"));
+    assert_eq!(host.steps.borrow().last(), Some(&LinkStep::Snag));
+    let params = snag.params.borrow();
+    let data = params[0].verification_data.clone().unwrap();
+    assert_eq!(
+        (params[0].wallet_type.as_str(), data.message.as_deref()),
+        ("solana", Some(outcome.proof.message.as_str()))
+    );
+    assert_eq!(
+        wallet.signed.borrow().len(),
+        1,
+        "one signature for Dynamic and Snag"
+    );
+
+    // The JWT as proof: the response's, else the client's.
+    let by_token = SnagTarget {
+        proof: Some(SnagProof::DynamicAuthToken),
+        ..snag_target()
+    };
+    let snag = MockSnag::default();
+    let dynamic = MockDynamic {
+        verify: Some(Ok((true, None))),
+        token: Some("old-jwt".into()),
+        ..MockDynamic::default()
+    };
+    run_flow(
+        &plan,
+        &options(Some(by_token)),
+        &wallet,
+        &dynamic,
+        Some(&snag),
+        &host,
+    )
+    .unwrap();
+    let data = snag.params.borrow()[0].verification_data.clone().unwrap();
+    assert_eq!(data.dynamic_auth_token.as_deref(), Some("old-jwt"));
+}
+
+#[test]
+fn a_link_server_gets_a_second_proof_with_its_own_nonce() {
+    let plan = plan_of("EVM", LinkMessageFormat::Siwe);
+    let snag = MockSnag {
+        link_server: true,
+        ..MockSnag::default()
+    };
+    let (wallet, dynamic, host) = (
+        MockWallet::evm(),
+        MockDynamic::default(),
+        MockHost::default(),
+    );
+    // No ids: the server has its own.
+    let outcome = run_flow(
+        &plan,
+        &options(Some(SnagTarget::default())),
+        &wallet,
+        &dynamic,
+        Some(&snag),
+        &host,
+    )
+    .unwrap();
+    assert_eq!(outcome.snag, Some("connected via server"));
+    let signed = wallet.signed.borrow();
+    assert_eq!(signed.len(), 2);
+    assert!(signed[0].contains(&format!("Nonce: {NONCE}")));
+    assert!(signed[1].contains("Nonce: serverNonce42"));
+    let proofs = snag.proofs.borrow();
+    assert_eq!(proofs[0].0, "evm");
+    assert_eq!(proofs[0].1.message, signed[1]);
+    assert_eq!(snag.token.borrow().as_deref(), Some("new-jwt"));
+    assert!(snag.params.borrow().is_empty());
+
+    // A second signature by another key stops before the server.
+    let snag = MockSnag {
+        link_server: true,
+        ..MockSnag::default()
+    };
+    struct SecondForged(MockWallet);
+    impl Wallet for SecondForged {
+        fn known_address(&self) -> Option<String> {
+            self.0.known_address()
+        }
+        async fn connect(&self) -> Result<String> {
+            self.0.connect().await
+        }
+        fn chain_id(&self) -> Option<f64> {
+            self.0.chain_id()
+        }
+        async fn sign_message(&self, message: &str) -> Result<WalletSignature> {
+            let first = self.0.signed.borrow().is_empty();
+            self.0.signed.borrow_mut().push(message.into());
+            let signer = if first { KeyOf::Evm } else { KeyOf::Forger };
+            Ok(MockWallet {
+                signer,
+                ..MockWallet::evm()
+            }
+            .signature(message))
+        }
+        async fn sign_in(&self, input: &SolanaSignInInput) -> Result<WalletSignIn> {
+            self.0.sign_in(input).await
+        }
+    }
+    let wallet = SecondForged(MockWallet::evm());
+    let e = ready(flow::run(
+        &plan,
+        &options(Some(SnagTarget::default())),
+        &wallet,
+        &dynamic,
+        Some(&snag),
+        &host,
+    ))
+    .unwrap_err();
+    assert_eq!(
+        (e.code, e.step.as_deref()),
+        (ErrorCode::SignatureMismatch, Some("snag"))
+    );
+    assert!(snag.proofs.borrow().is_empty());
+}
+
+#[test]
+fn every_failing_step_is_named() {
+    let plan = plan_of("EVM", LinkMessageFormat::Dynamic);
+    let with_snag = options(Some(snag_target()));
+    let cases: Vec<(
+        &str,
+        MockWallet,
+        MockDynamic,
+        MockSnag,
+        MockHost,
+        ErrorCode,
+        &str,
+    )> = vec![
+        (
+            "connect refused",
+            MockWallet {
+                connect: Err(Error::new(ErrorCode::UserRejected, "no")),
+                ..MockWallet::evm()
+            },
+            MockDynamic::default(),
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::UserRejected,
+            "connect",
+        ),
+        (
+            "connect gives a bad address",
+            MockWallet {
+                connect: Ok("0x1234".into()),
+                ..MockWallet::evm()
+            },
+            MockDynamic::default(),
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::InvalidAddress,
+            "connect",
+        ),
+        (
+            "the wallet's chain id is odd but the caller's is wrong",
+            MockWallet::evm(),
+            MockDynamic::default(),
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::InvalidArgument,
+            "message",
+        ),
+        (
+            "nonce fails",
+            MockWallet::evm(),
+            MockDynamic {
+                nonce: Some(Err(Error::new(ErrorCode::Timeout, "slow"))),
+                ..MockDynamic::default()
+            },
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::Timeout,
+            "nonce",
+        ),
+        (
+            "empty nonce",
+            MockWallet::evm(),
+            MockDynamic {
+                nonce: Some(Ok(String::new())),
+                ..MockDynamic::default()
+            },
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::InvalidResponse,
+            "nonce",
+        ),
+        (
+            "nonce the template refuses",
+            MockWallet::evm(),
+            MockDynamic {
+                nonce: Some(Ok("short".into())),
+                ..MockDynamic::default()
+            },
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::InvalidField,
+            "message",
+        ),
+        (
+            "the user declines to sign",
+            MockWallet {
+                refuse: Some(ErrorCode::UserRejected),
+                ..MockWallet::evm()
+            },
+            MockDynamic::default(),
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::UserRejected,
+            "sign",
+        ),
+        (
+            "Dynamic refuses",
+            MockWallet::evm(),
+            MockDynamic {
+                verify: Some(Err(Error::new(ErrorCode::HttpError, "422").with_status(422))),
+                ..MockDynamic::default()
+            },
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::HttpError,
+            "link",
+        ),
+        (
+            "Dynamic answers without a user",
+            MockWallet::evm(),
+            MockDynamic {
+                verify: Some(Ok((false, None))),
+                ..MockDynamic::default()
+            },
+            MockSnag::default(),
+            MockHost::default(),
+            ErrorCode::InvalidResponse,
+            "link",
+        ),
+        (
+            "Snag fails",
+            MockWallet::evm(),
+            MockDynamic::default(),
+            MockSnag {
+                fail: Some(ErrorCode::Network),
+                ..MockSnag::default()
+            },
+            MockHost::default(),
+            ErrorCode::Network,
+            "snag",
+        ),
+        (
+            "aborted after the nonce",
+            MockWallet::evm(),
+            MockDynamic::default(),
+            MockSnag::default(),
+            MockHost {
+                abort_at: Some(LinkStep::Nonce),
+                ..MockHost::default()
+            },
+            ErrorCode::Aborted,
+            "message",
+        ),
+    ];
+    for (name, wallet, dynamic, snag, host, code, step) in cases {
+        let options = if name.starts_with("the wallet's chain id") {
+            FlowOptions {
+                chain_id: Some(0.5),
+                ..with_snag.clone()
+            }
+        } else {
+            with_snag.clone()
+        };
+        let e = run_flow(&plan, &options, &wallet, &dynamic, Some(&snag), &host).unwrap_err();
+        assert_eq!((e.code, e.step.as_deref()), (code, Some(step)), "{name}");
+        let reached_dynamic = !dynamic.requests.borrow().is_empty();
+        assert_eq!(
+            reached_dynamic,
+            matches!(step, "link" | "snag"),
+            "{name}: Dynamic reached only once the proof verified"
+        );
+    }
+    // Without a wallet name nothing is sent.
+    let (wallet, dynamic, host) = (
+        MockWallet::evm(),
+        MockDynamic::default(),
+        MockHost::default(),
+    );
+    let no_name = FlowOptions {
+        wallet_name: None,
+        ..options(None)
+    };
+    let e = run_flow(&plan, &no_name, &wallet, &dynamic, None, &host).unwrap_err();
+    assert_eq!(
+        (e.field.as_deref(), e.step.as_deref()),
+        (Some("walletName"), Some("link"))
+    );
+    assert!(dynamic.requests.borrow().is_empty());
+}
