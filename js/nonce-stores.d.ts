@@ -13,12 +13,15 @@ export interface NonceStore {
 export interface MemoryNonceStoreOptions {
   /**
    * Most unexpired nonces held at once (default 100000). Expired nonces are swept; when all are
-   * live, `issue` throws an `Error` with `code: "NONCE_STORE"` rather than evict one.
+   * live, `issue` throws a `WalletLinkerError` with `code: "NONCE_STORE"` rather than evict one.
    */
   maxEntries?: number;
 }
 
-/** Nonces in this process's memory (one server process; use `RedisNonceStore` for several). */
+/**
+ * Nonces in this process's memory (one server process; use `RedisNonceStore` for several).
+ * Bad options throw a `WalletLinkerError` (`INVALID_ARGUMENT`, `field` naming the option).
+ */
 export declare class MemoryNonceStore implements NonceStore {
   constructor(options?: MemoryNonceStoreOptions);
   issue(ttlMs: number): string;

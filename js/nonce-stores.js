@@ -1,22 +1,20 @@
 // Nonce stores for `wallet-linker/server`: issue a fresh nonce that `consume` accepts exactly once
 // before it expires. No dependencies; runs in Node, Deno, Bun and workerd. The nonces come from the
 // wasm core's `generateNonce` (128 bits from `crypto.getRandomValues`, 22 base62 characters).
-import { generateNonce } from '#init';
+import { WalletLinkerError, generateNonce } from '#init';
 
 /** Longest accepted nonce lifetime: one day. */
 const MAX_TTL_MS = 86_400_000;
 /** Longest string `consume` looks up; anything longer was never issued. */
 const MAX_NONCE_LENGTH = 128;
 
-function argumentError(message, Kind = TypeError) {
-  const error = new Kind(message);
-  error.code = 'INVALID_ARGUMENT';
-  return error;
+function argumentError(message, field) {
+  return new WalletLinkerError('INVALID_ARGUMENT', message, { field });
 }
 
 function checkTtl(ttlMs) {
   if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0 || ttlMs > MAX_TTL_MS) {
-    throw argumentError(`ttlMs must be an integer from 1 to ${MAX_TTL_MS} (one day) milliseconds, got ${describe(ttlMs)}`, RangeError);
+    throw argumentError(`ttlMs must be an integer from 1 to ${MAX_TTL_MS} (one day) milliseconds, got ${describe(ttlMs)}`, 'ttlMs');
   }
 }
 
@@ -45,10 +43,10 @@ export class MemoryNonceStore {
   #lastSweep = -Infinity;
 
   constructor(options = {}) {
-    if (options === null || typeof options !== 'object') throw argumentError('MemoryNonceStore options must be an object');
+    if (options === null || typeof options !== 'object') throw argumentError('MemoryNonceStore options must be an object', 'options');
     const { maxEntries = 100_000 } = options;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw argumentError(`maxEntries must be a positive integer, got ${describe(maxEntries)}`, RangeError);
+      throw argumentError(`maxEntries must be a positive integer, got ${describe(maxEntries)}`, 'maxEntries');
     }
     this.#maxEntries = maxEntries;
   }
@@ -60,12 +58,11 @@ export class MemoryNonceStore {
     if (this.#entries.size >= this.#maxEntries) {
       this.#sweep(now);
       if (this.#entries.size >= this.#maxEntries) {
-        const error = new Error(
+        throw new WalletLinkerError(
+          'NONCE_STORE',
           `MemoryNonceStore is full: ${this.#maxEntries} unexpired nonces (maxEntries); ` +
             'refusing to evict a live nonce. Raise maxEntries, shorten the nonce lifetime, or rate-limit GET nonce.',
         );
-        error.code = 'NONCE_STORE';
-        throw error;
       }
     }
     let nonce = generateNonce();
@@ -129,7 +126,7 @@ export class RedisNonceStore {
 
   constructor(client, options = {}) {
     if (client === null || (typeof client !== 'object' && typeof client !== 'function')) {
-      throw argumentError('RedisNonceStore needs a connected node-redis or ioredis client');
+      throw argumentError('RedisNonceStore needs a connected node-redis or ioredis client', 'client');
     }
     if (typeof client.call === 'function') {
       // ioredis, Redis or Cluster (it also has a `sendCommand`, which takes a Command object:
@@ -144,12 +141,12 @@ export class RedisNonceStore {
       else if (arity === 3) this.#send = (args) => client.sendCommand(false, args);
       else this.#send = (args) => client.sendCommand(args);
     } else {
-      throw argumentError('RedisNonceStore: the client has neither `call` (ioredis) nor `sendCommand` (node-redis)');
+      throw argumentError('RedisNonceStore: the client has neither `call` (ioredis) nor `sendCommand` (node-redis)', 'client');
     }
-    if (options === null || typeof options !== 'object') throw argumentError('RedisNonceStore options must be an object');
+    if (options === null || typeof options !== 'object') throw argumentError('RedisNonceStore options must be an object', 'options');
     const { prefix = 'wallet-linker:nonce:' } = options;
     if (typeof prefix !== 'string' || prefix.length > 256) {
-      throw argumentError(`prefix must be a string of at most 256 characters, got ${describe(prefix)}`);
+      throw argumentError(`prefix must be a string of at most 256 characters, got ${describe(prefix)}`, 'prefix');
     }
     this.#prefix = prefix;
   }
@@ -160,9 +157,7 @@ export class RedisNonceStore {
     const reply = await this.#send(['SET', this.#prefix + nonce, '1', 'NX', 'PX', String(ttlMs)]);
     if (String(reply) !== 'OK') {
       // NX refused: the key exists (a 128-bit collision, or someone else's key under our prefix).
-      const error = new Error(`RedisNonceStore: SET NX did not store the nonce (reply: ${describe(reply)})`);
-      error.code = 'NONCE_STORE';
-      throw error;
+      throw new WalletLinkerError('NONCE_STORE', `RedisNonceStore: SET NX did not store the nonce (reply: ${describe(reply)})`);
     }
     return nonce;
   }

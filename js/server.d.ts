@@ -2,7 +2,9 @@
 import type { DynamicJwtUser, VerifyDynamicJwtOptions } from './wallet_linker.js';
 import type { NonceStore } from './nonce-stores.js';
 
-export type { DynamicJwtUser, VerifyDynamicJwtOptions } from './wallet_linker.js';
+export type { DynamicJwtUser, VerifyDynamicJwtOptions, ErrorCode, WalletLinkerErrorDetails } from './wallet_linker.js';
+/** The same class and check as the package's main entry (one class: `instanceof` works across both). */
+export { WalletLinkerError, isWalletLinkerError } from './wallet_linker.js';
 export { MemoryNonceStore, RedisNonceStore } from './nonce-stores.js';
 export type { NonceStore, MemoryNonceStoreOptions, RedisNonceStoreOptions } from './nonce-stores.js';
 

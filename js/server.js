@@ -1,10 +1,10 @@
 // `wallet-linker/server`: the backend half of a link. Every rule is in the wasm core
 // (`LinkServerCore`, `verifyDynamicJwt`); this file only moves bytes between the Fetch API and it.
 // Runs wherever `Request`/`Response` exist: Node, Deno, Bun, Cloudflare Workers.
-import { LinkServerCore, verifyDynamicJwt } from '#init';
+import { LinkServerCore, WalletLinkerError, isWalletLinkerError, verifyDynamicJwt } from '#init';
 import { MemoryNonceStore, RedisNonceStore } from './nonce-stores.js';
 
-export { MemoryNonceStore, RedisNonceStore, verifyDynamicJwt };
+export { MemoryNonceStore, RedisNonceStore, WalletLinkerError, isWalletLinkerError, verifyDynamicJwt };
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -20,7 +20,10 @@ export function createLinkServer(config) {
     nonces,
     async fetch(request) {
       const { pathname } = new URL(request.url);
-      const [kind, text] = await readBody(request, limit);
+      const [kind, text] = await readBody(request, limit).catch((cause) => {
+        // The upload broke off (the client went away): no answer can reach it.
+        throw new WalletLinkerError('NETWORK', `the request body could not be read: ${cause?.message ?? cause}`, { cause });
+      });
       const { status, body, allow } = await core.handle(
         request.method,
         pathname,

@@ -47,8 +47,34 @@ export type ErrorCode =
   | "ROUTE_NOT_FOUND"
   | "INTERNAL";
 
-/** What every function of this package throws (or rejects with). */
-export interface WalletLinkerError extends Error {
+/** Details of a `WalletLinkerError` besides its `code` and `message`. */
+export interface WalletLinkerErrorDetails {
+  /** The input field at fault, e.g. "nonce" or "signature". */
+  field?: string;
+  expected?: string;
+  received?: string;
+  /** HTTP status of a failed service call. */
+  status?: number;
+  /** The service's own error code, e.g. Dynamic's "invalid_verification". */
+  apiCode?: string;
+  /** The response body of a failed service call (bounded). */
+  body?: string;
+  /** The step of `linkWallet` that failed. */
+  step?: LinkStep;
+  /** The underlying error, if any (the standard `Error` option). */
+  cause?: unknown;
+}
+
+/**
+ * What every function of this package throws (or rejects with): `e instanceof WalletLinkerError`
+ * holds for each of them, and `e.code` tells them apart.
+ */
+export declare class WalletLinkerError extends Error {
+  /**
+   * An error of this package's kind, e.g. for a wallet adapter or a test double to throw: the
+   * package passes it through as it is.
+   */
+  constructor(code: ErrorCode, message: string, details?: WalletLinkerErrorDetails);
   name: "WalletLinkerError";
   code: ErrorCode;
   /** The input field at fault, e.g. "nonce" or "signature". */
@@ -61,24 +87,54 @@ export interface WalletLinkerError extends Error {
   apiCode?: string;
   /** The response body of a failed service call (bounded). */
   body?: string;
-  /** The step of linkWallet that failed: "connect", "nonce", "message", "sign", "verify", "link", "snag". */
-  step?: string;
+  /** The step of `linkWallet` that failed. */
+  step?: LinkStep;
 }
+
+/**
+ * True when `value` was made by this package's `WalletLinkerError` class (not for another
+ * `Error` that merely carries that name).
+ */
+export function isWalletLinkerError(value: unknown): value is WalletLinkerError;
 "#;
 
-/// The `name` of every error this package throws.
-pub const ERROR_NAME: &str = "WalletLinkerError";
+#[wasm_bindgen(inline_js = r#"
+const made = new WeakSet();
+const DETAILS = ['field', 'expected', 'received', 'apiCode', 'body', 'step', 'status'];
+export class WalletLinkerError extends Error {
+  constructor(code, message, details) {
+    super(message, details?.cause === undefined ? undefined : { cause: details.cause });
+    made.add(this);
+    this.code = code;
+    for (const key of DETAILS) if (details?.[key] !== undefined) this[key] = details[key];
+  }
+}
+Object.defineProperty(WalletLinkerError.prototype, 'name', { value: 'WalletLinkerError', writable: true, configurable: true });
+export function isWalletLinkerError(value) {
+  return made.has(value);
+}
+"#)]
+extern "C" {
+    /// The error class, exported as is (its declaration is in `TS_ERROR`).
+    #[wasm_bindgen(js_name = WalletLinkerError, reexport, skip_typescript)]
+    #[allow(dead_code)]
+    fn wallet_linker_error_class();
+    #[wasm_bindgen(js_name = WalletLinkerError)]
+    type JsWalletLinkerError;
+    #[wasm_bindgen(constructor, js_class = WalletLinkerError)]
+    fn new(code: &str, message: &str) -> JsWalletLinkerError;
+    /// Exported as is: true only for instances of the class (a private brand, not the name).
+    #[wasm_bindgen(js_name = isWalletLinkerError, reexport, skip_typescript)]
+    fn is_ours(value: &JsValue) -> bool;
+}
 
 impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {
-        let js = js_sys::Error::new(&e.message);
-        js.set_name(ERROR_NAME);
-        let obj: &JsValue = js.as_ref();
+        let js: JsValue = JsWalletLinkerError::new(e.code.as_str(), &e.message).into();
         // Reflect::set on a fresh Error object cannot fail; a failure would only lose a detail.
         let set = |key: &str, value: JsValue| {
-            let _ = Reflect::set(obj, &JsValue::from_str(key), &value);
+            let _ = Reflect::set(&js, &JsValue::from_str(key), &value);
         };
-        set("code", JsValue::from_str(e.code.as_str()));
         let text = |v: &Option<String>| v.as_deref().map(JsValue::from_str);
         for (key, value) in [
             ("field", text(&e.field)),
@@ -93,16 +149,17 @@ impl From<Error> for JsValue {
                 set(key, value);
             }
         }
-        js.into()
+        js
     }
 }
 
 /// Reads a thrown JS value back into a core error when it is one of ours (e.g. an error thrown by
-/// a callback that itself called this package), otherwise wraps it with `fallback`.
+/// a callback that itself called this package, or a `WalletLinkerError` it made), otherwise wraps
+/// it with `fallback`.
 pub fn from_js(value: &JsValue, fallback: ErrorCode) -> Error {
     let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).ok();
     let text = |key: &str| get(key).and_then(|v| v.as_string());
-    if text("name").as_deref() == Some(ERROR_NAME)
+    if is_ours(value)
         && let Some(code) = text("code").and_then(|c| code_from_str(&c))
     {
         let mut e = Error::new(code, text("message").unwrap_or_default());
@@ -123,19 +180,6 @@ pub fn from_js(value: &JsValue, fallback: ErrorCode) -> Error {
 
 fn code_from_str(code: &str) -> Option<ErrorCode> {
     ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code)
-}
-
-/// True when `value` is an error thrown by this package.
-#[wasm_bindgen(js_name = isWalletLinkerError, unchecked_return_type = "value is WalletLinkerError")]
-pub fn is_wallet_linker_error(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
-) -> bool {
-    value.is_instance_of::<js_sys::Error>()
-        && Reflect::get(&value, &JsValue::from_str("name"))
-            .ok()
-            .and_then(|n| n.as_string())
-            .as_deref()
-            == Some(ERROR_NAME)
 }
 
 /// Every error code, in a stable order (for UIs that list them).

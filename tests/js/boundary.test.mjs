@@ -35,7 +35,7 @@ const BAD_VALUES = [
 ];
 
 // Functions that take no input or answer any value without throwing.
-const TOTAL = new Set(['version', 'errorCodes', 'isWalletLinkerError', 'generateNonce', 'initSync']);
+const TOTAL = new Set(['version', 'errorCodes', 'isWalletLinkerError', 'WalletLinkerError', 'generateNonce', 'initSync']);
 // Functions whose first argument is a required string, bytes or options object: every value
 // below is of the wrong type for it, so each call must throw our error. The other exports may
 // accept some of the values (optional arguments, timeouts, predicates answering false) but must
@@ -90,6 +90,7 @@ for (const [name, fn] of exported) {
         }
         assert.ok(!(error instanceof WebAssembly.RuntimeError), `${name}(${label}@${position}) trapped: ${describe(error)}`);
         assert.equal(wl.isWalletLinkerError(error), true, `${name}(${label}@${position}) threw ${describe(error)}`);
+        assert.ok(error instanceof wl.WalletLinkerError && error.name === 'WalletLinkerError', `${name}(${label}@${position}): not an instance`);
         assert.match(error.code, /^[A-Z_0-9]+$/);
       }
     }

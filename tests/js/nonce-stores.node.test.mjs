@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, createCluster } from 'redis';
 import { Redis, Cluster } from 'ioredis';
-import { MemoryNonceStore, RedisNonceStore } from 'wallet-linker/server';
+import { MemoryNonceStore, RedisNonceStore, WalletLinkerError, isWalletLinkerError } from 'wallet-linker/server';
+import * as wl from 'wallet-linker';
+
+/** The store's errors are the package's: one class, whichever entry it is imported from. */
+const ours = (code, field) => (e) => e instanceof WalletLinkerError && e instanceof wl.WalletLinkerError && isWalletLinkerError(e) &&
+  e.code === code && (field === undefined || e.field === field);
 import { startRedis, redisCommand } from './redis-harness.mjs';
 
 const NONCE = /^[0-9A-Za-z]{22}$/;
@@ -59,7 +64,7 @@ describe('MemoryNonceStore', () => {
   test('ttlMs must be an integer from 1 ms to one day', () => {
     const store = new MemoryNonceStore();
     for (const ttl of BAD_TTLS) {
-      assert.throws(() => store.issue(ttl), (e) => e.code === 'INVALID_ARGUMENT' && /ttlMs/.test(e.message), `ttl ${String(ttl)}`);
+      assert.throws(() => store.issue(ttl), (e) => ours('INVALID_ARGUMENT', 'ttlMs')(e) && /ttlMs/.test(e.message), `ttl ${String(ttl)}`);
     }
     assert.match(store.issue(1), NONCE);
     assert.match(store.issue(86_400_000), NONCE);
@@ -68,7 +73,7 @@ describe('MemoryNonceStore', () => {
   test('maxEntries: a full store refuses to issue (never evicts a live nonce) until one is used', () => {
     const store = new MemoryNonceStore({ maxEntries: 3 });
     const live = [store.issue(60_000), store.issue(60_000), store.issue(60_000)];
-    assert.throws(() => store.issue(60_000), (e) => e.code === 'NONCE_STORE' && /full/.test(e.message) && /maxEntries/.test(e.message));
+    assert.throws(() => store.issue(60_000), (e) => ours('NONCE_STORE')(e) && /full/.test(e.message) && /maxEntries/.test(e.message));
     assert.throws(() => store.issue(60_000), (e) => e.code === 'NONCE_STORE', 'still full');
     for (const n of live.slice(1)) assert.equal(store.consume(n), true, 'the live nonces survived the refusals');
     const again = store.issue(60_000);
@@ -112,9 +117,9 @@ describe('MemoryNonceStore', () => {
 
   test('invalid options are refused', () => {
     for (const maxEntries of [0, -1, 1.5, '10', null]) {
-      assert.throws(() => new MemoryNonceStore({ maxEntries }), (e) => e.code === 'INVALID_ARGUMENT', `maxEntries ${maxEntries}`);
+      assert.throws(() => new MemoryNonceStore({ maxEntries }), ours('INVALID_ARGUMENT', 'maxEntries'), `maxEntries ${maxEntries}`);
     }
-    assert.throws(() => new MemoryNonceStore(null), (e) => e.code === 'INVALID_ARGUMENT');
+    assert.throws(() => new MemoryNonceStore(null), ours('INVALID_ARGUMENT', 'options'));
   });
 
   test('concurrent consumes of one nonce: exactly one succeeds', async () => {
@@ -169,21 +174,21 @@ describe('RedisNonceStore without a server', () => {
     const store = new RedisNonceStore(client);
     for (const bad of UNISSUABLE) assert.equal(await store.consume(bad), false);
     for (const ttl of BAD_TTLS) {
-      await assert.rejects(store.issue(ttl), (e) => e.code === 'INVALID_ARGUMENT' && /ttlMs/.test(e.message), `ttl ${String(ttl)}`);
+      await assert.rejects(store.issue(ttl), (e) => ours('INVALID_ARGUMENT', 'ttlMs')(e) && /ttlMs/.test(e.message), `ttl ${String(ttl)}`);
     }
     assert.deepEqual(calls, []);
   });
 
   test('a refused SET NX rejects (the nonce was not stored)', async () => {
     const { client } = recordingClient('node-redis', () => null);
-    await assert.rejects(new RedisNonceStore(client).issue(1000), (e) => e.code === 'NONCE_STORE' && /SET NX/.test(e.message));
+    await assert.rejects(new RedisNonceStore(client).issue(1000), (e) => ours('NONCE_STORE')(e) && /SET NX/.test(e.message));
   });
 
   test('something that is not a client is refused', () => {
     for (const bad of [undefined, null, 'redis://127.0.0.1', {}, { get() {}, set() {} }]) {
-      assert.throws(() => new RedisNonceStore(bad), (e) => e.code === 'INVALID_ARGUMENT');
+      assert.throws(() => new RedisNonceStore(bad), ours('INVALID_ARGUMENT', 'client'));
     }
-    assert.throws(() => new RedisNonceStore({ call() {} }, { prefix: 7 }), (e) => e.code === 'INVALID_ARGUMENT');
+    assert.throws(() => new RedisNonceStore({ call() {} }, { prefix: 7 }), ours('INVALID_ARGUMENT', 'prefix'));
   });
 });
 

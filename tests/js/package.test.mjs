@@ -30,10 +30,70 @@ test('isWalletLinkerError tells our errors from others', () => {
     thrown = e;
   }
   assert.ok(thrown instanceof Error);
+  assert.ok(thrown instanceof wl.WalletLinkerError);
   assert.equal(wl.isWalletLinkerError(thrown), true);
   assert.equal(thrown.name, 'WalletLinkerError');
   assert.equal(thrown.code, 'INVALID_ARGUMENT');
+  assert.equal(thrown.field, 'address');
   assert.equal(typeof thrown.message, 'string');
+  assert.match(String(thrown.stack), /^WalletLinkerError: /, 'the stack names the class');
+});
+
+test('an Error merely named WalletLinkerError is not one', () => {
+  const named = Object.assign(new Error('forged'), { name: 'WalletLinkerError', code: 'INTERNAL' });
+  assert.equal(wl.isWalletLinkerError(named), false);
+  assert.equal(named instanceof wl.WalletLinkerError, false);
+  class Lookalike extends Error {}
+  Lookalike.prototype.name = 'WalletLinkerError';
+  assert.equal(wl.isWalletLinkerError(Object.assign(new Lookalike('x'), { code: 'EXPIRED' })), false);
+  // Even an object on the class's prototype chain lacks the brand that only the constructor sets.
+  assert.equal(wl.isWalletLinkerError(Object.create(wl.WalletLinkerError.prototype)), false);
+  for (const value of [null, 'WalletLinkerError', 42, {}, []]) assert.equal(wl.isWalletLinkerError(value), false);
+});
+
+test('WalletLinkerError is an exported class a caller can construct', () => {
+  assert.equal(typeof wl.WalletLinkerError, 'function');
+  const cause = new TypeError('underlying');
+  const e = new wl.WalletLinkerError('HTTP_ERROR', 'the service failed', { status: 503, apiCode: 'busy', field: 'nonce', step: 'nonce', cause });
+  assert.ok(e instanceof Error && e instanceof wl.WalletLinkerError);
+  assert.equal(wl.isWalletLinkerError(e), true);
+  assert.equal(e.name, 'WalletLinkerError');
+  assert.equal(e.message, 'the service failed');
+  assert.deepEqual({ code: e.code, status: e.status, apiCode: e.apiCode, field: e.field, step: e.step },
+    { code: 'HTTP_ERROR', status: 503, apiCode: 'busy', field: 'nonce', step: 'nonce' });
+  assert.equal(e.cause, cause);
+  assert.equal('expected' in e, false, 'absent details are absent');
+  assert.deepEqual(Object.keys(new wl.WalletLinkerError('EXPIRED', 'x')), ['code']);
+});
+
+test('rejections are instances too, and a callback can throw one through the package', async () => {
+  const address = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+  const options = (signMessage) => ({
+    domain: 'example.com', uri: 'https://example.com/', environmentId: 'env', chain: 'EVM', address, walletName: 'w',
+    dynamic: { getNonce: async () => 'abcdef0123456789', verify: () => assert.fail('not reached'), verifyLink: () => assert.fail('not reached') },
+    signMessage,
+  });
+  const rejection = async (promise) => {
+    try {
+      await promise;
+    } catch (e) {
+      return e;
+    }
+    assert.fail('expected a rejection');
+  };
+  // The package's own error, thrown by the wallet callback, keeps its code.
+  const own = await rejection(wl.linkWallet(options(() => { throw new wl.WalletLinkerError('WALLET_NOT_FOUND', 'no signer'); })));
+  assert.ok(own instanceof wl.WalletLinkerError);
+  assert.equal(own.code, 'WALLET_NOT_FOUND');
+  assert.equal(own.step, 'sign');
+  // An error that only borrows the name is the wallet's failure, not a code of ours.
+  const forged = Object.assign(new Error('forged'), { name: 'WalletLinkerError', code: 'WALLET_NOT_FOUND' });
+  const wrapped = await rejection(wl.linkWallet(options(() => { throw forged; })));
+  assert.ok(wrapped instanceof wl.WalletLinkerError);
+  assert.notEqual(wrapped, forged);
+  assert.equal(wrapped.code, 'WALLET_ERROR');
+  assert.equal(wrapped.step, 'sign');
+  assert.match(wrapped.message, /forged/);
 });
 
 /** A file of the installed package, next to its entry: read from disk in Node, fetched in a page. */

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
 import { Redis as IORedis } from 'ioredis';
 import { SignJWT, exportJWK, generateKeyPair, UnsecuredJWT } from 'jose';
-import { createLinkServer, MemoryNonceStore, RedisNonceStore, toNodeHandler, verifyDynamicJwt } from 'wallet-linker/server';
+import { createLinkServer, MemoryNonceStore, RedisNonceStore, WalletLinkerError, toNodeHandler, verifyDynamicJwt } from 'wallet-linker/server';
 
 import { cases } from './server-cases.mjs';
 import { createTestApp } from './server-app.mjs';
@@ -236,8 +236,27 @@ describe('configuration (Node)', () => {
       ['a store without consume', { ...good, nonces: { issue() {} } }],
       ['snagUserId not a function', { ...good, snagUserId: 'u' }],
     ]) {
-      assert.throws(() => createLinkServer(bad), (e) => e.name === 'WalletLinkerError' && ['INVALID_ARGUMENT', 'MISSING_FIELD', 'INVALID_FIELD'].includes(e.code), what);
+      assert.throws(() => createLinkServer(bad), (e) => e instanceof WalletLinkerError && ['INVALID_ARGUMENT', 'MISSING_FIELD', 'INVALID_FIELD'].includes(e.code), what);
     }
+  });
+
+  test('an upload that breaks off rejects with a WalletLinkerError (NETWORK), the cause attached', async () => {
+    const server = createLinkServer({
+      domain: DOMAIN,
+      dynamic: { environmentId: sandbox.environmentId },
+      snag: { apiKey: 'k', websiteId: 'w', organizationId: 'o' },
+    });
+    const broken = new Error('connection reset by the client');
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"walletType":'));
+      },
+      pull(controller) {
+        controller.error(broken);
+      },
+    });
+    const request = new Request(`http://${DOMAIN}/snag/connect`, { method: 'POST', body, duplex: 'half' });
+    await assert.rejects(server.fetch(request), (e) => e instanceof WalletLinkerError && e.code === 'NETWORK' && e.cause === broken && /connection reset/.test(e.message));
   });
 
   test('the snagUserId hook: an async id, undefined (Snag decides), a throw → 500 INTERNAL, nonce spent, Snag untouched', async (t) => {
