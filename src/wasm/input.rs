@@ -123,12 +123,26 @@ pub fn text_or_bytes(value: &JsValue, field: &str) -> Result<TextOrBytes> {
 
 /// Converts an object argument to `T`. The object is first copied by [`snapshot`], so a getter
 /// that throws, a cycle or a Proxy becomes a coded error instead of an exception unwinding
-/// through wasm; keys whose value is `undefined` or `null` count as absent.
+/// through wasm; keys whose value is `undefined` or `null` count as absent. An error names the
+/// member at fault in `field` (`chainId`, `snag.proof`) and says what it must be in plain words
+/// (see [`super::de`]): `INVALID_ARGUMENT`, also for a missing member.
 pub fn object<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Result<T> {
+    fields(value, field, &[], ErrorCode::InvalidArgument)
+}
+
+/// [`object`] for the fields of a message: the members named in `times` may also hold a `Date`,
+/// read as its `toISOString()` text (what viem's `createSiweMessage` writes), and a missing
+/// member or an invalid `Date` is `missing` (e.g. `INVALID_FIELD`).
+pub fn fields<T: serde::de::DeserializeOwned>(
+    value: &JsValue,
+    argument: &str,
+    times: &[&str],
+    missing: ErrorCode,
+) -> Result<T> {
     if !value.is_object() || Array::is_array(value) {
-        return Err(wrong_type(field, "an object", value));
+        return Err(wrong_type(argument, "an object", value));
     }
-    deserialize(&snapshot(value, field)?, field)
+    super::de::read(snapshot(value, argument)?, times).map_err(|e| e.into_error(argument, missing))
 }
 
 /// Converts an array argument to `Vec<T>`, with the same safeguards as [`object`].
@@ -136,13 +150,8 @@ pub fn array<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Re
     if !Array::is_array(value) {
         return Err(wrong_type(field, "an array", value));
     }
-    deserialize(&snapshot(value, field)?, field)
-}
-
-fn deserialize<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Result<T> {
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-        Error::new(ErrorCode::InvalidArgument, format!("{field}: {e}")).with_field(field)
-    })
+    super::de::read(snapshot(value, field)?, &[])
+        .map_err(|e| e.into_error(field, ErrorCode::InvalidArgument))
 }
 
 #[wasm_bindgen(inline_js = r#"

@@ -11,27 +11,29 @@ use js_sys::{Function, Reflect, Uint8Array};
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-/// Reads a typed object argument. Keys whose value is `undefined` or `null` count as absent (as
-/// they do for the `siwe` package; `input::object` drops them), so a missing required field becomes `INVALID_FIELD` naming
-/// that field (serde reports it as "missing field `name`"); other shape errors stay
-/// `INVALID_ARGUMENT`.
-fn typed<T>(value: &Ts<T>, argument: &str) -> Result<T>
-where
-    T: tsify::Tsify + serde::de::DeserializeOwned,
-{
-    input::object(&value.js_value(), argument).map_err(|e| {
-        let missing = e
-            .message
-            .split_once("missing field `")
-            .and_then(|(_, rest)| rest.split_once('`'))
-            .map(|(name, _)| name.to_owned());
-        match missing {
-            Some(name) => {
-                Error::new(ErrorCode::InvalidField, format!("{name}: is required")).with_field(name)
-            }
-            None => e,
-        }
-    })
+#[wasm_bindgen(typescript_custom_section)]
+const TS_MESSAGE_INPUT: &'static str = r#"
+/**
+ * `T` with its message times (`issuedAt`, `expirationTime`, `notBefore`) as RFC 3339 strings or
+ * `Date`s. A `Date` is written as `toISOString()` writes it (UTC, milliseconds:
+ * `2026-01-01T00:00:00.000Z`), as viem's `createSiweMessage` does.
+ */
+export type WithDates<T> = {
+  [K in keyof T]: K extends "issuedAt" | "expirationTime" | "notBefore" ? T[K] | Date : T[K];
+};
+
+/** The `chain` values Dynamic's sign-in template is known for (`ETH` is written as `EVM`). */
+export type DynamicSignInChain = "EVM" | "ETH" | "SOL" | "SUI" | "BTC";
+"#;
+
+/// The members of a message's fields that are times: a `Date` there is read as its ISO text.
+const TIMES: &[&str] = &["issuedAt", "expirationTime", "notBefore"];
+
+/// Reads a message's fields. Keys whose value is `undefined` or `null` count as absent (as they
+/// do for the `siwe` package), so a missing required field is `INVALID_FIELD` naming it; a member
+/// of the wrong type is `INVALID_ARGUMENT` naming it (see `input::fields`).
+fn typed<T: serde::de::DeserializeOwned>(value: &JsValue, argument: &str) -> Result<T> {
+    input::fields(value, argument, TIMES, ErrorCode::InvalidField)
 }
 
 fn text(value: &JsValue) -> Result<String> {
@@ -44,8 +46,10 @@ fn text(value: &JsValue) -> Result<String> {
 /// Throws `INVALID_FIELD` naming the field, or `INVALID_ADDRESS` for an address that is not
 /// EIP-55 checksummed (see `toChecksumAddress`).
 #[wasm_bindgen(js_name = createSiweMessage)]
-pub fn create_siwe_message(fields: Ts<SiweMessage>) -> Result<String> {
-    message::create_siwe_message(&typed(&fields, "fields")?)
+pub fn create_siwe_message(
+    #[wasm_bindgen(unchecked_param_type = "WithDates<SiweMessageFields>")] fields: JsValue,
+) -> Result<String> {
+    message::create_siwe_message(&typed::<SiweMessage>(&fields, "fields")?)
 }
 
 /// Parses an EIP-4361 message strictly: the EIP-4361 ABNF, an EIP-55 address, fields in order,
@@ -65,8 +69,10 @@ pub fn parse_siwe_message(
 /// Throws `INVALID_FIELD` naming the field, or `INVALID_ADDRESS` for an address that is not a
 /// base58 32-byte key.
 #[wasm_bindgen(js_name = createSolanaSignInMessage)]
-pub fn create_solana_sign_in_message(input: Ts<SolanaSignInInput>) -> Result<String> {
-    message::create_solana_sign_in_message(&typed(&input, "input")?)
+pub fn create_solana_sign_in_message(
+    #[wasm_bindgen(unchecked_param_type = "WithDates<SolanaSignInInput>")] input: JsValue,
+) -> Result<String> {
+    message::create_solana_sign_in_message(&typed::<SolanaSignInInput>(&input, "input")?)
 }
 
 /// Parses a Sign-In With Solana message strictly. Absent optional fields are absent from the
@@ -86,8 +92,13 @@ pub fn parse_solana_sign_in_message(
 /// Throws `INVALID_FIELD` naming the field (also for a missing `domain` or `uri` where there is no
 /// `location`, as in Node), `INVALID_ADDRESS`, or `UNSUPPORTED_CHAIN`.
 #[wasm_bindgen(js_name = createDynamicSignInMessage)]
-pub fn create_dynamic_sign_in_message(params: Ts<DynamicSignInParams>) -> Result<String> {
-    let mut params = typed(&params, "params")?;
+pub fn create_dynamic_sign_in_message(
+    #[wasm_bindgen(
+        unchecked_param_type = "WithDates<DynamicSignInParams> & { chain: DynamicSignInChain }"
+    )]
+    params: JsValue,
+) -> Result<String> {
+    let mut params: DynamicSignInParams = typed(&params, "params")?;
     if params.domain.is_none() {
         params.domain = Some(page_location("domain", &["host"])?);
     }
@@ -104,7 +115,10 @@ pub fn create_dynamic_sign_in_message(params: Ts<DynamicSignInParams>) -> Result
 /// Dynamic's default one, `appName` is returned instead of `statement`.
 ///
 /// Throws `MESSAGE_PARSE` naming the field at fault, or `INVALID_ADDRESS`.
-#[wasm_bindgen(js_name = parseDynamicSignInMessage)]
+#[wasm_bindgen(
+    js_name = parseDynamicSignInMessage,
+    unchecked_return_type = "DynamicSignInParams & { chain: DynamicSignInChain }"
+)]
 pub fn parse_dynamic_sign_in_message(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
 ) -> Result<Ts<DynamicSignInParams>> {

@@ -2,6 +2,7 @@
 //! the core could hold.
 
 mod clients;
+mod de;
 pub mod error;
 mod fetch;
 mod flow;

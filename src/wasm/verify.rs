@@ -9,6 +9,7 @@ use crate::message::siws::SolanaSignInInput;
 use crate::{evm, signin, solana};
 use serde::Deserialize;
 use tsify::{Ts, Tsify};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 /// Message bytes: a string is signed as its UTF-8 encoding.
@@ -148,9 +149,10 @@ pub struct VerifySiweSignInOptions {
     pub domain: String,
     /// The nonce issued for this sign-in. Required.
     pub nonce: String,
-    /// The current time: epoch milliseconds or an RFC 3339 string. Default: `Date.now()`.
+    /// The current time: epoch milliseconds, an RFC 3339 string or a `Date`. Default:
+    /// `Date.now()`.
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "number | string")]
+    #[tsify(optional, type = "number | string | Date")]
     pub now: JsValue,
     /// The expected signer; compared case-insensitively.
     #[serde(default)]
@@ -198,9 +200,10 @@ pub struct VerifySolanaSignInOptions {
     pub domain: String,
     /// The nonce issued for this sign-in. Required: the message must carry exactly this nonce.
     pub nonce: String,
-    /// The current time: epoch milliseconds or an RFC 3339 string. Default: `Date.now()`.
+    /// The current time: epoch milliseconds, an RFC 3339 string or a `Date`. Default:
+    /// `Date.now()`.
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "number | string")]
+    #[tsify(optional, type = "number | string | Date")]
     pub now: JsValue,
     #[serde(default)]
     #[tsify(optional)]
@@ -238,11 +241,27 @@ fn now_ms(value: &JsValue) -> Result<i64> {
         return Ok(ms.floor() as i64);
     }
     if value.is_string() {
-        return parse_rfc3339_ms(&input::string(value, "now")?).map_err(|e| e.with_field("now"));
+        return parse_rfc3339_ms(&input::string(value, "now")?).map_err(|e| Error {
+            message: format!("now: {}", e.message),
+            ..e.with_field("now")
+        });
+    }
+    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        // The instant its `toISOString()` text names: whole milliseconds, as the string form.
+        let ms = date.get_time();
+        if ms.is_nan() {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "now must be a valid Date, received an invalid Date",
+            )
+            .with_field("now")
+            .with_received("Invalid Date"));
+        }
+        return Ok(ms as i64);
     }
     Err(Error::new(
         ErrorCode::InvalidArgument,
-        "now must be epoch milliseconds (a number) or an RFC 3339 string",
+        "now must be epoch milliseconds (a number), an RFC 3339 string or a Date",
     )
     .with_field("now"))
 }

@@ -133,3 +133,75 @@ test('tens of thousands of failing calls do not grow wasm memory', async () => {
   const after = memory();
   assert.ok(after <= before, `memory grew from ${before} to ${after} bytes`);
 });
+
+// Options objects: every member given a value of the wrong type is named in `field` (its path for a
+// nested one) with a message in plain words, never serde's text naming the whole object.
+const SERDE_WORDS = /invalid type|expected (u8|u16|u32|u64|i64|f64|a string|a sequence|a boolean|struct)|missing field|unknown variant|Couldn't deserialize/;
+const OPTION_CALLS = [
+  ['createSiweMessage', (o) => wl.createSiweMessage(o), {
+    scheme: 'https', domain: 'service.org', address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2', statement: 'I accept',
+    uri: 'https://service.org/login', version: '1', chainId: 1, nonce: '32891757', issuedAt: '2021-09-30T16:25:24.000Z',
+    expirationTime: '2031-09-30T16:25:24.000Z', notBefore: '2021-09-30T16:25:24.000Z', requestId: 'r1', resources: ['https://service.org/a'],
+  }],
+  ['createSolanaSignInMessage', (o) => wl.createSolanaSignInMessage(o), {
+    domain: 'example.com', address: '5ZpUL5ZqCMeyaPNv96S2VQkcQHCsx2aQxFJd1CGYFzqa', statement: 'Sign in', uri: 'https://example.com',
+    version: '1', chainId: 'mainnet', nonce: 'abcdefgh', issuedAt: '2021-09-30T16:25:24.000Z', expirationTime: '2031-09-30T16:25:24.000Z',
+    notBefore: '2021-09-30T16:25:24.000Z', requestId: 'r1', resources: ['https://example.com/a'],
+  }],
+  ['createDynamicSignInMessage', (o) => wl.createDynamicSignInMessage(o), {
+    chain: 'EVM', domain: 'app.example', address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2', statement: 'Sign in', appName: 'Acme',
+    uri: 'https://app.example/', chainId: 1, nonce: 'abcdefgh1234', issuedAt: '2025-01-01T00:00:00Z', environmentId: 'env-1',
+    resources: ['https://app.example/a'],
+  }],
+  ['verifySiweSignIn', (o) => wl.verifySiweSignIn(o), {
+    message: 'text', signature: `0x${'11'.repeat(65)}`, domain: 'example.com', nonce: 'abcdefgh', now: 0, address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2',
+    chainId: 1, uri: 'https://example.com', scheme: 'https', clockSkewSeconds: 60, maxAgeSeconds: 300,
+  }],
+  ['verifySolanaSignIn', (o) => wl.verifySolanaSignIn(o), {
+    message: 'text', signature: new Uint8Array(64), publicKey: '5ZpUL5ZqCMeyaPNv96S2VQkcQHCsx2aQxFJd1CGYFzqa', domain: 'example.com',
+    nonce: 'abcdefgh', now: 0, chainId: 'mainnet', uri: 'https://example.com', clockSkewSeconds: 60, maxAgeSeconds: 300,
+  }],
+  ['linkWallet', (o) => wl.linkWallet(o), {
+    dynamic: { getNonce: async () => 'abcdefgh1234', verify: async () => ({}), verifyLink: async () => ({}) },
+    signMessage: () => '0x', chain: 'EVM', address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2', walletName: 'w',
+    walletProvider: 'browserExtension', environmentId: 'env', messageFormat: 'dynamic', mode: 'signIn', appName: 'Acme',
+    statement: 'Sign in', domain: 'example.com', uri: 'https://example.com/', chainId: 1, signal: new AbortController().signal,
+    snag: { client: { connectWallet: async () => ({}) }, websiteId: 'w', organizationId: 'o', userId: 'u', proof: 'signature', confirmDisconnect: false },
+  }],
+];
+
+/** A value of another type than `valid`'s (the members that take several types get an object). */
+const otherType = (valid) => (typeof valid === 'number' ? 'text' : typeof valid === 'boolean' ? 'yes' : 42);
+
+/** Every member path of `options` with its value (plain objects are entered, arrays are not). */
+function members(options, prefix = '') {
+  return Object.entries(options).flatMap(([key, value]) => {
+    const path = `${prefix}${key}`;
+    const nested = value && Object.getPrototypeOf(value) === Object.prototype && !['dynamic', 'client'].includes(key);
+    return [[path, value], ...(nested ? members(value, `${path}.`) : [])];
+  });
+}
+
+function withMember(options, path, value) {
+  const [head, ...rest] = path.split('.');
+  return { ...options, [head]: rest.length ? withMember(options[head], rest.join('.'), value) : value };
+}
+
+for (const [name, call, valid] of OPTION_CALLS) {
+  test(`${name}: a member of the wrong type is named, in plain words`, async () => {
+    // `snag.client` is duck-typed when the Snag step runs, after the wallet has signed.
+    for (const [path, value] of members(valid).filter(([path]) => path !== 'snag.client')) {
+      // A plain object is of the wrong type unless the member holds an object (a client, a signal).
+      const bads = value !== null && (typeof value === 'object' || typeof value === 'function') ? [otherType(value)] : [{ nested: true }, otherType(value)];
+      for (const bad of bads) {
+        const { threw, error } = await outcome(() => call(withMember(valid, path, bad)));
+        const label = `${name}({ ${path}: ${JSON.stringify(bad)} })`;
+        assert.ok(threw, `${label} was accepted`);
+        assert.equal(wl.isWalletLinkerError(error), true, `${label} threw ${describe(error)}`);
+        assert.ok(error.field === path || error.field.startsWith(`${path}.`), `${label}: field ${error.field} (${error.message})`);
+        assert.ok(error.message.startsWith(error.field), `${label}: ${error.message}`);
+        assert.doesNotMatch(error.message, SERDE_WORDS, label);
+      }
+    }
+  });
+}

@@ -6,6 +6,7 @@ import * as wl from 'wallet-linker';
 import { SiweMessage } from 'siwe';
 import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-standard-util';
 import { getAddress } from 'viem';
+import { createSiweMessage as createViemSiweMessage } from 'viem/siwe';
 import { PublicKey } from '@solana/web3.js';
 import bs58 from 'bs58';
 
@@ -435,12 +436,114 @@ test('createSiweMessage names the bad field; siwe refuses the same field sets', 
   assert.equal(lower.expected, good.address);
 
   const missing = codeOf(() => wl.createSiweMessage({ ...good, domain: undefined }));
-  assert.deepEqual([missing.code, missing.field], ['INVALID_FIELD', 'domain']);
+  assert.deepEqual([missing.code, missing.field, missing.message], ['INVALID_FIELD', 'domain', 'domain is required']);
   const wrongType = codeOf(() => wl.createSiweMessage({ ...good, chainId: '1' }));
-  assert.equal(wrongType.code, 'INVALID_ARGUMENT');
+  assert.deepEqual([wrongType.code, wrongType.field, wrongType.message], ['INVALID_ARGUMENT', 'chainId', 'chainId must be a whole number, received string']);
   for (const notAnObject of [undefined, null, 'text', 42, []]) {
     assert.equal(codeOf(() => wl.createSiweMessage(notAnObject)).code, 'INVALID_ARGUMENT');
   }
+});
+
+test('a member of the wrong type is named in plain words, not in serde\'s', () => {
+  const siwe = {
+    domain: 'service.org',
+    address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2',
+    uri: 'https://service.org/login',
+    version: '1',
+    chainId: 1,
+    nonce: '32891757',
+    issuedAt: '2021-09-30T16:25:24.000Z',
+  };
+  const siws = { domain: 'example.com', address: '5ZpUL5ZqCMeyaPNv96S2VQkcQHCsx2aQxFJd1CGYFzqa' };
+  const dynamic = { chain: 'SOL', domain: 'app.example', uri: 'https://app.example/', address: siws.address, nonce: 'abcdefgh1234', environmentId: 'env-1' };
+  const cases = [
+    // [call, field, message, received]
+    [() => wl.createSiweMessage({ ...siwe, chainId: '1' }), 'chainId', 'chainId must be a whole number, received string', 'string'],
+    [() => wl.createSiweMessage({ ...siwe, chainId: 1.5 }), 'chainId', 'chainId must be a whole number, received 1.5', '1.5'],
+    [() => wl.createSiweMessage({ ...siwe, chainId: -1 }), 'chainId', 'chainId must be a whole number, received -1', '-1'],
+    [() => wl.createSiweMessage({ ...siwe, chainId: 2 ** 60 }), 'chainId', /^chainId must be a whole number up to 9007199254740991/, '1152921504606847000'],
+    [() => wl.createSiweMessage({ ...siwe, nonce: 32891757 }), 'nonce', 'nonce must be a string, received number', 'number'],
+    [() => wl.createSiweMessage({ ...siwe, domain: ['service.org'] }), 'domain', 'domain must be a string, received array', 'array'],
+    [() => wl.createSiweMessage({ ...siwe, statement: { text: 'x' } }), 'statement', 'statement must be a string, received object', 'object'],
+    [() => wl.createSiweMessage({ ...siwe, resources: 'https://a.example' }), 'resources', 'resources must be an array, received string', 'string'],
+    [() => wl.createSiweMessage({ ...siwe, resources: ['https://a.example', 7] }), 'resources[1]', 'resources[1] must be a string, received number', 'number'],
+    [() => wl.createSiweMessage({ ...siwe, uri: new URL('https://service.org/') }), 'uri', 'uri must be a string, received URL', 'URL'],
+    [() => wl.createSolanaSignInMessage({ ...siws, address: bs58.decode(siws.address) }), 'address', 'address must be a string, received Uint8Array', 'Uint8Array'],
+    [() => wl.createSolanaSignInMessage({ ...siws, chainId: 1 }), 'chainId', 'chainId must be a string, received number', 'number'],
+    [() => wl.createDynamicSignInMessage({ ...dynamic, chain: 1 }), 'chain', 'chain must be a string, received number', 'number'],
+    [() => wl.createDynamicSignInMessage({ ...dynamic, chain: 'EVM', chainId: true }), 'chainId', 'chainId must be a whole number, received boolean', 'boolean'],
+  ];
+  for (const [call, field, message, received] of cases) {
+    const e = codeOf(call);
+    assert.equal(e.code, 'INVALID_ARGUMENT', e.message);
+    assert.equal(e.field, field, e.message);
+    if (typeof message === 'string') assert.equal(e.message, message);
+    else assert.match(e.message, message);
+    assert.doesNotMatch(e.message, /invalid type|expected u64|missing field|fields:|input:|params:/, 'serde\'s words');
+    let thrown;
+    try {
+      call();
+    } catch (error) {
+      thrown = error;
+    }
+    assert.equal(thrown.received, received);
+  }
+  const missing = [
+    [() => wl.createSiweMessage({ ...siwe, nonce: null }), 'nonce'],
+    [() => wl.createSolanaSignInMessage({ domain: 'example.com' }), 'address'],
+    [() => wl.createDynamicSignInMessage({ ...dynamic, environmentId: undefined }), 'environmentId'],
+  ];
+  for (const [call, field] of missing) {
+    const e = codeOf(call);
+    assert.deepEqual([e.code, e.field, e.message], ['INVALID_FIELD', field, `${field} is required`]);
+  }
+});
+
+test('message times accept a Date: the text toISOString() gives, as viem writes it', () => {
+  const issuedAt = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+  const expirationTime = new Date(issuedAt.getTime() + 3_600_000);
+  const notBefore = new Date(issuedAt.getTime() - 1);
+  const siwe = {
+    domain: 'service.org',
+    address: '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2',
+    uri: 'https://service.org/login',
+    version: '1',
+    chainId: 1,
+    nonce: '32891757',
+  };
+  const withDates = wl.createSiweMessage({ ...siwe, issuedAt, expirationTime, notBefore });
+  const withText = wl.createSiweMessage({
+    ...siwe,
+    issuedAt: issuedAt.toISOString(),
+    expirationTime: expirationTime.toISOString(),
+    notBefore: notBefore.toISOString(),
+  });
+  assert.equal(withDates, withText);
+  assert.match(withDates, /\nIssued At: 2026-01-02T03:04:05\.678Z\nExpiration Time: 2026-01-02T04:04:05\.678Z\nNot Before: 2026-01-02T03:04:05\.677Z$/);
+  assert.equal(withDates, createViemSiweMessage({ ...siwe, address: siwe.address, issuedAt, expirationTime, notBefore }), 'viem, given the same Dates');
+  const parsed = wl.parseSiweMessage(withDates);
+  assert.deepEqual([parsed.issuedAt, parsed.expirationTime, parsed.notBefore], [issuedAt, expirationTime, notBefore].map((d) => d.toISOString()));
+
+  const siws = { domain: 'example.com', address: '5ZpUL5ZqCMeyaPNv96S2VQkcQHCsx2aQxFJd1CGYFzqa', nonce: 'abcdefgh' };
+  assert.equal(
+    wl.createSolanaSignInMessage({ ...siws, issuedAt, expirationTime, notBefore }),
+    wl.createSolanaSignInMessage({ ...siws, issuedAt: issuedAt.toISOString(), expirationTime: expirationTime.toISOString(), notBefore: notBefore.toISOString() }),
+  );
+  const dynamic = { chain: 'SOL', domain: 'app.example', uri: 'https://app.example/', address: siws.address, nonce: 'abcdefgh1234', environmentId: 'env-1', appName: 'Acme' };
+  assert.match(wl.createDynamicSignInMessage({ ...dynamic, issuedAt }), /\nIssued At: 2026-01-02T03:04:05\.678Z\n/);
+
+  // An invalid Date names its field; a Date where text is wanted is a wrong type.
+  for (const field of ['issuedAt', 'expirationTime', 'notBefore']) {
+    const e = codeOf(() => wl.createSiweMessage({ ...siwe, issuedAt, [field]: new Date('not a date') }));
+    assert.deepEqual([e.code, e.field], ['INVALID_FIELD', field], e.message);
+    assert.match(e.message, new RegExp(`^${field} must be a valid Date`));
+  }
+  const wrong = codeOf(() => wl.createSiweMessage({ ...siwe, issuedAt, nonce: new Date() }));
+  assert.deepEqual([wrong.code, wrong.field, wrong.message], ['INVALID_ARGUMENT', 'nonce', 'nonce must be a string, received Date']);
+  // The caller's object is read, not changed.
+  const fields = { ...siwe, issuedAt };
+  wl.createSiweMessage(fields);
+  assert.equal(fields.issuedAt, issuedAt);
 });
 
 test('parse functions name the field and refuse non-strings', () => {

@@ -391,6 +391,11 @@ test('SIWE: sign-in with viem signatures, every expectation and the time boundar
     assert.equal(at(new Date(expiration).toISOString(), 0), 'EXPIRED');
     assert.equal(at(issuedAt - 1, 0), 'ISSUED_IN_FUTURE');
     assert.equal(at(issuedAt - 60_000, 60), 'NO_ERROR');
+    // A Date is the instant of its epoch milliseconds and of its ISO text.
+    assert.equal(at(new Date(expiration - 1), 0), 'NO_ERROR');
+    assert.equal(at(new Date(expiration), 0), 'EXPIRED');
+    assert.equal(at(new Date(issuedAt - 1), 0), 'ISSUED_IN_FUTURE');
+    assert.equal(at(new Date(issuedAt), 0), 'NO_ERROR');
     const mismatch = (extra) => codeOf(() => wl.verifySiweSignIn({ ...base, ...extra }));
     assert.equal(mismatch({ domain: 'evil.example' }), 'DOMAIN_MISMATCH');
     assert.equal(mismatch({ nonce: wl.generateNonce() }), 'NONCE_MISMATCH');
@@ -420,6 +425,33 @@ test('SIWE: sign-in with viem signatures, every expectation and the time boundar
     error = e;
   }
   assert.equal(error?.name, 'WalletLinkerError');
+});
+
+test('sign-in options: a missing or wrong-typed member is named in plain words', () => {
+  const base = { message: 'x', signature: `0x${'11'.repeat(65)}`, domain: 'example.com', nonce: 'abcdefgh' };
+  const cases = [
+    [wl.verifySiweSignIn, { ...base, domain: undefined }, 'domain', 'domain is required'],
+    [wl.verifySiweSignIn, { ...base, nonce: 12345678 }, 'nonce', 'nonce must be a string, received number'],
+    [wl.verifySiweSignIn, { ...base, chainId: '1' }, 'chainId', 'chainId must be a whole number, received string'],
+    [wl.verifySiweSignIn, { ...base, address: 7 }, 'address', 'address must be a string, received number'],
+    [wl.verifySiweSignIn, { ...base, clockSkewSeconds: '60' }, 'clockSkewSeconds', 'clockSkewSeconds must be a whole number from 0 to 4294967295, received string'],
+    [wl.verifySiweSignIn, { ...base, maxAgeSeconds: -5 }, 'maxAgeSeconds', 'maxAgeSeconds must be a whole number from 0 to 4294967295, received -5'],
+    [wl.verifySiweSignIn, { ...base, now: new Date(Number.NaN) }, 'now', 'now must be a valid Date, received an invalid Date'],
+    [wl.verifySiweSignIn, { ...base, now: {} }, 'now', 'now must be epoch milliseconds (a number), an RFC 3339 string or a Date'],
+    [wl.verifySolanaSignIn, { ...base, nonce: undefined }, 'nonce', 'nonce is required'],
+    [wl.verifySolanaSignIn, { ...base, chainId: 1 }, 'chainId', 'chainId must be a string, received number'],
+    [wl.verifySolanaSignIn, { ...base, uri: ['https://example.com'] }, 'uri', 'uri must be a string, received array'],
+  ];
+  for (const [verify, options, field, message] of cases) {
+    let error;
+    try {
+      verify(options);
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(wl.isWalletLinkerError(error), `${field}: ${error}`);
+    assert.deepEqual([error.code, error.field, error.message], ['INVALID_ARGUMENT', field, message]);
+  }
 });
 
 test('Sign-In With Solana: wallet-standard outputs verified by ours and by @solana/wallet-standard-util', () => {
@@ -453,6 +485,8 @@ test('Sign-In With Solana: wallet-standard outputs verified by ours and by @sola
     assert.equal(code({ nonce: wl.generateNonce() }), 'NONCE_MISMATCH');
     assert.equal(code({ chainId: 'solana:devnet' }), 'CHAIN_ID_MISMATCH');
     assert.equal(code({ now: now + 300_000 + 60_000 }), 'EXPIRED');
+    assert.equal(code({ now: new Date(now + 300_000 + 60_000) }), 'EXPIRED');
+    assert.equal(code({ now: new Date(now + 300_000 + 59_999) }), 'NO_ERROR');
     // The nonce is required (a message without one would verify forever), and so is issuedAt
     // once its age is checked.
     assert.equal(code({ nonce: undefined }), 'INVALID_ARGUMENT');
