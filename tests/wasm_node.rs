@@ -60,6 +60,16 @@ fn foreign_errors_get_the_fallback_code() {
     assert_eq!(e.code, ErrorCode::WalletError);
     assert_eq!(e.message, "boom");
     assert!(!js_error::is_wallet_linker_error(foreign));
+    // An Error that merely carries our name and a code is not ours either.
+    let forged = js_sys::Error::new("forged");
+    forged.set_name("WalletLinkerError");
+    js_sys::Reflect::set(&forged, &"code".into(), &"DOMAIN_MISMATCH".into()).unwrap();
+    let forged: JsValue = forged.into();
+    assert!(!js_error::is_wallet_linker_error(forged.clone()));
+    assert_eq!(
+        js_error::from_js(&forged, ErrorCode::WalletError).code,
+        ErrorCode::WalletError
+    );
 }
 
 #[wasm_bindgen_test]

@@ -128,6 +128,12 @@ extern "C" {
     fn is_ours(value: &JsValue) -> bool;
 }
 
+/// True when `value` was made by the `WalletLinkerError` class: the check JavaScript gets as
+/// `isWalletLinkerError`, for Rust callers.
+pub fn is_wallet_linker_error(value: JsValue) -> bool {
+    is_ours(&value)
+}
+
 impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {
         let js: JsValue = JsWalletLinkerError::new(e.code.as_str(), &e.message).into();
