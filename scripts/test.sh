@@ -29,9 +29,12 @@ step "build the npm package"
 scripts/build.sh
 ln -sfn ../pkg node_modules/wallet-linker
 
-step "TypeScript consumer under tsc --strict"
+step "TypeScript consumers under tsc --strict: the package's users, every documented call, every README block"
 node tests/js/readme-quickstart.mjs > tests/ts/quickstart.generated.ts
 tsc -p tests/ts/tsconfig.json
+node tests/js/readme-blocks.mjs
+tsc -p tests/ts/readme/tsconfig.json
+tsc -p tests/ts/readme/tsconfig.js.json
 
 step "JS suite against the built package: Node, then headless Chromium, Vite and the demo"
 node --test --test-timeout=900000 tests/js/*.test.mjs

@@ -591,7 +591,7 @@ impl JsDynamicClient {
     #[wasm_bindgen(js_name = setAuthToken)]
     pub fn set_auth_token(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string | undefined")] token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] token: JsValue,
     ) -> Result<()> {
         let token = input::optional_string(&token, "authToken")?;
         self.inner.set_auth_token(token.as_deref())
@@ -665,9 +665,11 @@ impl JsDynamicAdminClient {
     pub fn bulk_create_users(
         &self,
         #[wasm_bindgen(unchecked_param_type = "InternalUserFields[]")] users: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "BulkCreateUsersOptions | undefined")]
-        options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "BulkCreateUsersOptions")] options: Option<
+            JsValue,
+        >,
     ) -> Promise {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let prepared = bulk_arguments(&users, &options)
             .map(|(body, upsert)| self.inner.prepare_bulk_create_users(body, upsert));
         send(self.inner.transport(), prepared, Finish::Value)
