@@ -41,7 +41,8 @@ struct Mock {
     sleeps: RefCell<Vec<u64>>,
     /// What `sleep` returns (e.g. `Aborted` when the caller aborts during a backoff).
     sleep_error: Option<TransportError>,
-    now_ms: i64,
+    /// The clock: sleeps and timed-out attempts move it forward.
+    now_ms: std::cell::Cell<i64>,
     random: f64,
 }
 
@@ -52,7 +53,7 @@ impl Mock {
             requests: RefCell::default(),
             sleeps: RefCell::default(),
             sleep_error: None,
-            now_ms: 1_767_225_600_000, // 2026-01-01T00:00:00Z
+            now_ms: std::cell::Cell::new(1_767_225_600_000), // 2026-01-01T00:00:00Z
             random: 0.0,
         }
     }
@@ -85,17 +86,23 @@ impl Mock {
 impl Transport for &Mock {
     async fn send(&self, request: &HttpRequest) -> Reply {
         self.requests.borrow_mut().push(request.clone());
-        (self.handler.borrow_mut())(request)
+        let reply = (self.handler.borrow_mut())(request);
+        if reply == Err(TransportError::Timeout) {
+            self.now_ms
+                .set(self.now_ms.get() + request.timeout_ms as i64);
+        }
+        reply
     }
     async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
         self.sleeps.borrow_mut().push(ms);
+        self.now_ms.set(self.now_ms.get() + ms as i64);
         match &self.sleep_error {
             Some(e) => Err(e.clone()),
             None => Ok(()),
         }
     }
     fn now_ms(&self) -> i64 {
-        self.now_ms
+        self.now_ms.get()
     }
     fn random(&self) -> f64 {
         self.random
@@ -528,6 +535,42 @@ fn snag_connect_sends_the_key_only_when_given() {
 }
 
 #[test]
+fn a_call_ends_by_its_deadline_whatever_the_retries() {
+    // A server that accepts and never answers: 30 s per attempt would be 91.5 s with two retries;
+    // the 45 s default deadline cuts the second attempt short and allows no third.
+    let mock = Mock::with(|_| Err(TransportError::Timeout));
+    let client = dynamic(&mock, None);
+    let error = expect_err(block(client.get_nonce()), ErrorCode::Timeout);
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].timeout_ms, 30_000);
+    let waited: u64 = mock.sleeps().iter().sum();
+    assert_eq!(requests[1].timeout_ms, 45_000 - 30_000 - waited);
+    assert!(
+        error.message.contains("45000 ms deadline"),
+        "{}",
+        error.message
+    );
+
+    // A deadline shorter than one attempt bounds that attempt; no retry is waited for after it.
+    let mock = Mock::with(|_| Err(TransportError::Timeout));
+    let options = ClientOptions::new(DEFAULT_DYNAMIC_BASE_URL)
+        .with_deadline(Some(5_000.0))
+        .unwrap();
+    let client = dynamic_with(&mock, None, options);
+    expect_err(block(client.get_nonce()), ErrorCode::Timeout);
+    assert_eq!(mock.requests().len(), 1);
+    assert_eq!(mock.requests()[0].timeout_ms, 5_000);
+    assert!(mock.sleeps().is_empty());
+    for bad in [0.0, -1.0, 1.5, 600_001.0, f64::NAN] {
+        let e = ClientOptions::new(DEFAULT_DYNAMIC_BASE_URL)
+            .with_deadline(Some(bad))
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("deadlineMs"));
+    }
+}
+
+#[test]
 fn link_server_client_gets_nonces_and_posts_proofs_with_the_jwt() {
     let mock = Mock::scripted(vec![
         respond(
@@ -888,7 +931,12 @@ fn retries_stop_after_max_retries_with_the_last_error() {
         Err(TransportError::Timeout),
         Err(TransportError::Timeout),
     ]);
-    let e = expect_err(block(dynamic(&mock, None).get_nonce()), ErrorCode::Timeout);
+    // With room in the deadline, maxRetries is what stops the attempts.
+    let roomy = options().with_deadline(Some(600_000.0)).unwrap();
+    let e = expect_err(
+        block(dynamic_with(&mock, None, roomy).get_nonce()),
+        ErrorCode::Timeout,
+    );
     assert!(e.message.contains("after 3 attempts"), "{}", e.message);
 
     let mut once = options();

@@ -12,6 +12,9 @@ use crate::error::{Error, ErrorCode, Result};
 
 /// Per-attempt timeout when the caller does not say.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+/// Longest a call may take in all, retries and waits included, when the caller does not say: about
+/// as long as a person waits for a sign-in before giving up.
+pub const DEFAULT_DEADLINE_MS: u64 = 45_000;
 /// Longest per-attempt timeout a caller may ask for (10 minutes).
 pub const MAX_TIMEOUT_MS: u64 = 600_000;
 /// Largest response body a client accepts (8 MiB). A transport may skip reading a body whose
@@ -29,6 +32,8 @@ pub struct ClientOptions {
     /// Service root without a trailing `/`, e.g. `https://app.dynamicauth.com/api/v0`.
     pub base_url: String,
     pub timeout_ms: u64,
+    /// The whole call, every attempt and wait included, ends within this (`TIMEOUT` after it).
+    pub deadline_ms: u64,
     pub retry: RetryPolicy,
     pub credentials: Credentials,
 }
@@ -40,9 +45,18 @@ impl ClientOptions {
         ClientOptions {
             base_url: base_url.trim_end_matches('/').to_owned(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            deadline_ms: DEFAULT_DEADLINE_MS,
             retry: RetryPolicy::default(),
             credentials: Credentials::SameOrigin,
         }
+    }
+
+    /// Sets the overall deadline (`deadlineMs`, 1 ms to 10 minutes) when the caller gives one.
+    pub fn with_deadline(mut self, deadline_ms: Option<f64>) -> Result<Self> {
+        if let Some(ms) = deadline_ms {
+            self.deadline_ms = whole_number(ms, "deadlineMs", 1, MAX_TIMEOUT_MS)?;
+        }
+        Ok(self)
     }
 
     /// Validates the options as a caller gives them (numbers as JavaScript holds them).
@@ -265,6 +279,8 @@ pub struct Call {
     pub operation: &'static str,
     pub request: HttpRequest,
     pub retry: RetryPolicy,
+    /// See [`ClientOptions::deadline_ms`].
+    pub deadline_ms: u64,
     pub idempotency: Idempotency,
     /// What a successful response must hold (see [`Required`]).
     pub required: &'static [Required],
@@ -302,6 +318,7 @@ impl Call {
                 timeout_ms: options.timeout_ms,
             },
             retry: options.retry,
+            deadline_ms: options.deadline_ms,
             idempotency: match method {
                 Method::Get => Idempotency::Idempotent,
                 Method::Post => Idempotency::StateChanging,
@@ -478,9 +495,23 @@ async fn send_with_retries<T: Transport, C: JsonCodec>(
     codec: &C,
     call: &Call,
 ) -> Result<HttpResponse> {
+    let started = transport.now_ms();
+    let elapsed = || transport.now_ms().saturating_sub(started).max(0) as u64;
     let mut retries = 0;
     loop {
-        let result = match transport.send(&call.request).await {
+        // Each attempt gets its own timeout, cut to what is left of the deadline.
+        let remaining = call.deadline_ms.saturating_sub(elapsed());
+        let shortened;
+        let request = if remaining < call.request.timeout_ms {
+            shortened = HttpRequest {
+                timeout_ms: remaining.max(1),
+                ..call.request.clone()
+            };
+            &shortened
+        } else {
+            &call.request
+        };
+        let result = match transport.send(request).await {
             Ok(response) if (200..300).contains(&response.status) => return Ok(response),
             result => result,
         };
@@ -495,16 +526,25 @@ async fn send_with_retries<T: Transport, C: JsonCodec>(
             transport.now_ms(),
             transport.random(),
         );
-        let Some(ms) = delay else {
-            return Err(match result {
+        // A retry that could not begin before the deadline is not waited for.
+        let in_time = delay.filter(|ms| elapsed().saturating_add(*ms) < call.deadline_ms);
+        let Some(ms) = in_time else {
+            let mut error = match result {
                 Ok(response) => http_error(codec, call, response),
-                Err(e) => transport_error(e, call, retries + 1),
-            });
+                Err(e) => transport_error(e, call, request.timeout_ms, retries + 1),
+            };
+            if delay.is_some() {
+                error.message.push_str(&format!(
+                    "; no retry: it could not start before the {} ms deadline",
+                    call.deadline_ms
+                ));
+            }
+            return Err(error);
         };
         transport
             .sleep(ms)
             .await
-            .map_err(|e| transport_error(e, call, retries + 1))?;
+            .map_err(|e| transport_error(e, call, request.timeout_ms, retries + 1))?;
         retries += 1;
     }
 }
@@ -537,7 +577,7 @@ fn http_error<C: JsonCodec>(codec: &C, call: &Call, response: HttpResponse) -> E
     error
 }
 
-fn transport_error(error: TransportError, call: &Call, attempts: u32) -> Error {
+fn transport_error(error: TransportError, call: &Call, timeout_ms: u64, attempts: u32) -> Error {
     let what = call.what();
     let url = &call.request.url;
     let tries = if attempts == 1 {
@@ -548,10 +588,14 @@ fn transport_error(error: TransportError, call: &Call, attempts: u32) -> Error {
     match error {
         TransportError::Timeout => Error::new(
             ErrorCode::Timeout,
-            format!(
-                "{what}: no response within {} ms{tries}",
-                call.request.timeout_ms
-            ),
+            if timeout_ms < call.request.timeout_ms {
+                format!(
+                    "{what}: no response within the {} ms deadline{tries}",
+                    call.deadline_ms
+                )
+            } else {
+                format!("{what}: no response within {timeout_ms} ms{tries}")
+            },
         ),
         TransportError::Network { message, .. } => Error::new(
             ErrorCode::Network,

@@ -48,6 +48,8 @@ export interface DynamicClientOptions {
   credentials?: "include" | "same-origin" | "omit";
   /** Timeout of each attempt in milliseconds (default 30000, at most 600000). */
   timeoutMs?: number;
+  /** The whole call, retries and waits included, in ms (default 45000); then `TIMEOUT`. */
+  deadlineMs?: number;
   /** Retries after the first attempt (default 2, at most 10). */
   maxRetries?: number;
   /** Aborting it rejects every pending and later call of this client with `ABORTED`. */
@@ -66,7 +68,10 @@ export interface DynamicAdminClientOptions {
   baseUrl?: string;
   /** Allow the token in a page (only for private tools: every visitor could read it). */
   dangerouslyAllowBrowser?: boolean;
+  /** Per-attempt timeout in ms (default 30000). */
   timeoutMs?: number;
+  /** The whole call, retries and waits included, in ms (default 45000); then `TIMEOUT`. */
+  deadlineMs?: number;
   maxRetries?: number;
   signal?: AbortSignal;
   /** Also retry `bulkCreateUsers` after a lost response or a 5xx. Default false. */
@@ -88,7 +93,10 @@ export interface SnagClientOptions {
   /** Snag API key, sent as `X-API-KEY`. Refused in a browser unless `dangerouslyAllowBrowser`. */
   apiKey?: string;
   dangerouslyAllowBrowser?: boolean;
+  /** Per-attempt timeout in ms (default 30000). */
   timeoutMs?: number;
+  /** The whole call, retries and waits included, in ms (default 45000); then `TIMEOUT`. */
+  deadlineMs?: number;
   maxRetries?: number;
   signal?: AbortSignal;
   /** Also retry `connectWallet` after a lost response or a 5xx. Default false. */
@@ -101,7 +109,10 @@ export interface LinkServerClientOptions {
   baseUrl: string;
   /** The signed-in user's Dynamic JWT (`linkWallet` sets the new one after a link). */
   authToken?: string;
+  /** Per-attempt timeout in ms (default 30000). */
   timeoutMs?: number;
+  /** The whole call, retries and waits included, in ms (default 45000); then `TIMEOUT`. */
+  deadlineMs?: number;
   maxRetries?: number;
   signal?: AbortSignal;
 }
@@ -324,7 +335,8 @@ impl Options {
             self.optional_number("timeoutMs")?,
             self.optional_number("maxRetries")?,
             self.optional_bool("retryStateChanging")?,
-        )
+        )?
+        .with_deadline(self.optional_number("deadlineMs")?)
     }
 }
 

@@ -467,6 +467,23 @@ test('a timeout per attempt is TIMEOUT', async () => {
   assert.ok(Date.now() - started < 2500, 'the client did not wait for the slow response');
 });
 
+test('deadlineMs bounds the whole call, retries included', async () => {
+  const since = await logLength();
+  const started = Date.now();
+  await withFaults([{ kind: 'delay', path: '/nonce', delayMs: 3000, times: 5 }], async () => {
+    // Three 400 ms attempts with backoff would take about 2 s; the deadline ends it at 700 ms.
+    await assert.rejects(dynamic({ timeoutMs: 400, deadlineMs: 700 }).getNonce(), (e) => {
+      assert.equal(e.code, 'TIMEOUT');
+      assert.match(e.message, /no response within 400 ms; no retry: it could not start before the 700 ms deadline/);
+      return true;
+    });
+  });
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed < 1800, `took ${elapsed} ms`);
+  assert.ok((await logged('/nonce', since)).length <= 2);
+  assert.throws(() => dynamic({ deadlineMs: 0 }), { code: 'INVALID_ARGUMENT', field: 'deadlineMs' });
+});
+
 test('the caller\'s AbortSignal aborts pending and later calls', async () => {
   const controller = new AbortController();
   const client = dynamic({ signal: controller.signal });
