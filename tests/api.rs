@@ -1952,6 +1952,11 @@ fn free_form_fields_are_the_value_members_of_the_models() {
     for line in source.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("#[serde(rename = \"") {
             rename = rest.split('"').next();
+        } else if let Some(rest) = line.strip_prefix("opt ")
+            && let Some((_, wire)) = rest.split_once(": Value = \"")
+        {
+            // A `request_model!` member: `opt name: Value = "wireName", ...`.
+            found.insert(wire.split('"').next().unwrap_or_default().to_owned());
         } else if let Some(rest) = line.strip_prefix("pub ") {
             if let Some((name, ty)) = rest.split_once(": ")
                 && ty.starts_with("Option<Value>")

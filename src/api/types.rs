@@ -364,109 +364,116 @@ pub const ENUMS: &[(&str, &[&str])] = &[
     ("SnagTonNetwork", SNAG_TON_NETWORK),
 ];
 
+/// Declares a request model once: the struct (serde names from the wire names given, optional
+/// members `x?: T` in TypeScript and omitted from JSON when absent) and its [`Field`] table
+/// (what the WebAssembly layer sends: only these members, each of its type).
+///
+/// `req name: Type = "wireName", FieldType::…;` or `opt name: Type = "wireName", …;` (an `opt`
+/// member is `Option<Type>`), with `, ts "TsType"` where the TypeScript type is narrower.
+macro_rules! request_model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident => $fields:ident { $($body:tt)* }
+    ) => {
+        request_model!(@munch [$(#[$meta])*] $name $fields [] [] $($body)*);
+    };
+    (@munch [$($meta:tt)*] $name:ident $fields:ident [$($out:tt)*] [$($table:tt)*]
+        $(#[doc = $doc:literal])*
+        req $field:ident: $ty:ty = $wire:literal, $kind:expr $(, ts $ts:literal)?;
+        $($rest:tt)*
+    ) => {
+        request_model!(@munch [$($meta)*] $name $fields
+            [$($out)*
+                $(#[doc = $doc])*
+                #[serde(rename = $wire)]
+                $(#[cfg_attr(target_arch = "wasm32", tsify(type = $ts))])?
+                pub $field: $ty,
+            ]
+            [$($table)* req($wire, $kind),]
+            $($rest)*);
+    };
+    (@munch [$($meta:tt)*] $name:ident $fields:ident [$($out:tt)*] [$($table:tt)*]
+        $(#[doc = $doc:literal])*
+        opt $field:ident: $ty:ty = $wire:literal, $kind:expr $(, ts $ts:literal)?;
+        $($rest:tt)*
+    ) => {
+        request_model!(@munch [$($meta)*] $name $fields
+            [$($out)*
+                $(#[doc = $doc])*
+                #[serde(rename = $wire, default, skip_serializing_if = "Option::is_none")]
+                #[cfg_attr(target_arch = "wasm32", tsify(optional $(, type = $ts)?))]
+                pub $field: Option<$ty>,
+            ]
+            [$($table)* opt($wire, $kind),]
+            $($rest)*);
+    };
+    (@munch [$($meta:tt)*] $name:ident $fields:ident [$($out:tt)*] [$($table:tt)*]) => {
+        $($meta)*
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+        pub struct $name {
+            $($out)*
+        }
+
+        #[doc = concat!("The members of [`", stringify!($name), "`] a request may carry.")]
+        pub const $fields: &[Field] = &[$($table)*];
+    };
+}
+
 // ---- Dynamic SDK API (`@dynamic-labs/sdk-api-core`): requests ----
 
-/// Proof of wallet ownership sent to `POST /sdk/{environmentId}/verify` (sign in) and `/verify/link`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub oauth: Option<OauthProviderRequest>,
-    /// The wallet's signature of `messageToSign` (0x-hex for EVM, base58 for Solana).
-    pub signed_message: String,
-    /// The exact message the wallet signed.
-    pub message_to_sign: String,
-    pub public_wallet_address: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "ChainEnum"))]
-    pub chain: String,
-    /// The wallet's name as Dynamic knows it, e.g. `metamask`, `phantom`.
-    pub wallet_name: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "WalletProviderEnum"))]
-    pub wallet_provider: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub skip_empty_account_check: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub captcha_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub network: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub additional_wallet_addresses: Option<Vec<WalletAdditionalAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub backup: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub password: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "PasswordSourceTypeEnum")
-    )]
-    pub password_source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub session_public_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "TokenScope[]"))]
-    pub requested_scopes: Option<Vec<String>>,
+request_model! {
+    /// Proof of wallet ownership sent to `POST /sdk/{environmentId}/verify` (sign in) and `/verify/link`.
+    pub struct VerifyRequest => VERIFY_REQUEST_FIELDS {
+        opt oauth: OauthProviderRequest = "oauth", FieldType::Model(OAUTH_PROVIDER_REQUEST_FIELDS);
+        /// The wallet's signature of `messageToSign` (0x-hex for EVM, base58 for Solana).
+        req signed_message: String = "signedMessage", FieldType::String;
+        /// The exact message the wallet signed.
+        req message_to_sign: String = "messageToSign", FieldType::String;
+        req public_wallet_address: String = "publicWalletAddress", FieldType::String;
+        req chain: String = "chain", FieldType::String, ts "ChainEnum";
+        /// The wallet's name as Dynamic knows it, e.g. `metamask`, `phantom`.
+        req wallet_name: String = "walletName", FieldType::String;
+        req wallet_provider: String = "walletProvider", FieldType::String, ts "WalletProviderEnum";
+        opt skip_empty_account_check: bool = "skipEmptyAccountCheck", FieldType::Bool;
+        opt captcha_token: String = "captchaToken", FieldType::String;
+        opt network: String = "network", FieldType::String;
+        opt additional_wallet_addresses: Vec<WalletAdditionalAddress> = "additionalWalletAddresses", FieldType::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS);
+        opt backup: String = "backup", FieldType::String;
+        opt password: String = "password", FieldType::String;
+        opt password_source: String = "passwordSource", FieldType::String, ts "PasswordSourceTypeEnum";
+        opt session_public_key: String = "sessionPublicKey", FieldType::String;
+        opt requested_scopes: Vec<String> = "requestedScopes", FieldType::Strings, ts "TokenScope[]";
+    }
 }
 
-/// OAuth data sent along with a verification (`OauthProviderRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct OauthProviderRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "ProviderEnum"))]
-    pub provider: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub access_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub did_token: Option<String>,
+request_model! {
+    /// OAuth data sent along with a verification (`OauthProviderRequest`).
+    pub struct OauthProviderRequest => OAUTH_PROVIDER_REQUEST_FIELDS {
+        opt provider: String = "provider", FieldType::String, ts "ProviderEnum";
+        opt access_token: String = "accessToken", FieldType::String;
+        opt did_token: String = "didToken", FieldType::String;
+    }
 }
 
-/// Another address of the same wallet, e.g. a Bitcoin ordinals address (`WalletAdditionalAddress`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct WalletAdditionalAddress {
-    pub address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub public_key: Option<String>,
-    #[serde(rename = "type")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "WalletAddressType"))]
-    pub type_: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub network: Option<String>,
+request_model! {
+    /// Another address of the same wallet, e.g. a Bitcoin ordinals address (`WalletAdditionalAddress`).
+    pub struct WalletAdditionalAddress => WALLET_ADDITIONAL_ADDRESS_FIELDS {
+        req address: String = "address", FieldType::String;
+        opt public_key: String = "publicKey", FieldType::String;
+        req type_: String = "type", FieldType::String, ts "WalletAddressType";
+        opt network: String = "network", FieldType::String;
+    }
 }
 
-/// Body of `POST /sdk/{environmentId}/verify/unlink`; name the wallet or the credential to remove. `verifiedCrentialId` is the API's own (misspelt) legacy field.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct VerifyUnlinkRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub wallet_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub verified_crential_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub verified_credential_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub primary_wallet_id: Option<String>,
+request_model! {
+    /// Body of `POST /sdk/{environmentId}/verify/unlink`; name the wallet or the credential to remove. `verifiedCrentialId` is the API's own (misspelt) legacy field.
+    pub struct VerifyUnlinkRequest => VERIFY_UNLINK_REQUEST_FIELDS {
+        opt wallet_id: String = "walletId", FieldType::String;
+        opt verified_crential_id: String = "verifiedCrentialId", FieldType::String;
+        opt verified_credential_id: String = "verifiedCredentialId", FieldType::String;
+        opt primary_wallet_id: String = "primaryWalletId", FieldType::String;
+    }
 }
 
 /// Body of `POST /sdk/{environmentId}/globalWallets/connections`.
@@ -806,137 +813,60 @@ pub struct GlobalWalletConnection {
 
 // ---- Dynamic admin API (`@dynamic-labs/sdk-api`): `POST /environments/{environmentId}/users/bulk` ----
 
-/// One user to create (or update, with `upsert`) (`InternalUserFields`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct InternalUserFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub alias: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub job_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "MfaBackupCodeAcknowledgement")
-    )]
-    pub mfa_backup_code_acknowledgement: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub t_shirt_size: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub policies_consent: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub btc_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub kda_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ltc_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ckb_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub kas_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub doge_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub email_notification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub discord_notification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub newsletter_notification: Option<bool>,
-    /// ISO 8601 timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub email_verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub wallets: Option<Vec<CreateWalletRequest>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub oauth_accounts: Option<Vec<CreateUserOauthRequest>>,
+request_model! {
+    /// One user to create (or update, with `upsert`) (`InternalUserFields`).
+    pub struct InternalUserFields => INTERNAL_USER_FIELDS_FIELDS {
+        opt alias: String = "alias", FieldType::String;
+        opt first_name: String = "firstName", FieldType::String;
+        opt last_name: String = "lastName", FieldType::String;
+        opt job_title: String = "jobTitle", FieldType::String;
+        opt phone_number: String = "phoneNumber", FieldType::String;
+        opt metadata: Value = "metadata", FieldType::Any, ts "Record<string, unknown>";
+        opt mfa_backup_code_acknowledgement: String = "mfaBackupCodeAcknowledgement", FieldType::String, ts "MfaBackupCodeAcknowledgement";
+        opt t_shirt_size: String = "tShirtSize", FieldType::String;
+        opt team: String = "team", FieldType::String;
+        opt policies_consent: bool = "policiesConsent", FieldType::Bool;
+        opt country: String = "country", FieldType::String;
+        opt username: String = "username", FieldType::String;
+        opt btc_wallet: String = "btcWallet", FieldType::String;
+        opt kda_wallet: String = "kdaWallet", FieldType::String;
+        opt ltc_wallet: String = "ltcWallet", FieldType::String;
+        opt ckb_wallet: String = "ckbWallet", FieldType::String;
+        opt kas_wallet: String = "kasWallet", FieldType::String;
+        opt doge_wallet: String = "dogeWallet", FieldType::String;
+        opt email_notification: bool = "emailNotification", FieldType::Bool;
+        opt discord_notification: bool = "discordNotification", FieldType::Bool;
+        opt newsletter_notification: bool = "newsletterNotification", FieldType::Bool;
+        /// ISO 8601 timestamp.
+        opt email_verified_at: String = "emailVerifiedAt", FieldType::String;
+        opt email: String = "email", FieldType::String;
+        opt wallets: Vec<CreateWalletRequest> = "wallets", FieldType::Models(CREATE_WALLET_REQUEST_FIELDS);
+        opt oauth_accounts: Vec<CreateUserOauthRequest> = "oauthAccounts", FieldType::Models(CREATE_USER_OAUTH_REQUEST_FIELDS);
+    }
 }
 
-/// A wallet to attach to a new user (`CreateWalletRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct CreateWalletRequest {
-    pub public_wallet_address: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "ChainEnum"))]
-    pub chain: String,
-    pub wallet_name: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "WalletProviderEnum"))]
-    pub wallet_provider: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub additional_wallet_addresses: Option<Vec<WalletAdditionalAddress>>,
+request_model! {
+    /// A wallet to attach to a new user (`CreateWalletRequest`).
+    pub struct CreateWalletRequest => CREATE_WALLET_REQUEST_FIELDS {
+        req public_wallet_address: String = "publicWalletAddress", FieldType::String;
+        req chain: String = "chain", FieldType::String, ts "ChainEnum";
+        req wallet_name: String = "walletName", FieldType::String;
+        req wallet_provider: String = "walletProvider", FieldType::String, ts "WalletProviderEnum";
+        opt additional_wallet_addresses: Vec<WalletAdditionalAddress> = "additionalWalletAddresses", FieldType::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS);
+    }
 }
 
-/// An OAuth account to attach to a new user (`CreateUserOauthRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct CreateUserOauthRequest {
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "ProviderEnum"))]
-    pub provider: String,
-    pub account_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub emails: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub photos: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub profile: Option<Value>,
+request_model! {
+    /// An OAuth account to attach to a new user (`CreateUserOauthRequest`).
+    pub struct CreateUserOauthRequest => CREATE_USER_OAUTH_REQUEST_FIELDS {
+        req provider: String = "provider", FieldType::String, ts "ProviderEnum";
+        req account_id: String = "accountId", FieldType::String;
+        opt emails: Vec<String> = "emails", FieldType::Strings;
+        opt display_name: String = "displayName", FieldType::String;
+        opt username: String = "username", FieldType::String;
+        opt photos: Vec<String> = "photos", FieldType::Strings;
+        opt profile: Value = "profile", FieldType::Any, ts "Record<string, unknown>";
+    }
 }
 
 /// Answer of `users/bulk`: the users created, updated, and those that failed with why.
@@ -1220,96 +1150,67 @@ pub struct MFADevice {
 
 // ---- Snag Solutions API (`@snagsolutions/sdk`): `POST /api/users/connect` ----
 
-/// Connects a wallet to a Snag user (`UserConnectParams`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct SnagConnectParams {
-    pub organization_id: String,
-    pub wallet_address: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "SnagWalletType"))]
-    pub wallet_type: String,
-    pub website_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub confirm_disconnect: Option<bool>,
-    /// The Snag user to connect this wallet to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub user_id: Option<String>,
-    /// Proof of ownership of `walletAddress`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub verification_data: Option<SnagVerificationData>,
+request_model! {
+    /// Connects a wallet to a Snag user (`UserConnectParams`).
+    pub struct SnagConnectParams => SNAG_CONNECT_PARAMS_FIELDS {
+        req organization_id: String = "organizationId", FieldType::String;
+        req wallet_address: String = "walletAddress", FieldType::String;
+        req wallet_type: String = "walletType", FieldType::String, ts "SnagWalletType";
+        req website_id: String = "websiteId", FieldType::String;
+        opt confirm_disconnect: bool = "confirmDisconnect", FieldType::Bool;
+        /// The Snag user to connect this wallet to.
+        opt user_id: String = "userId", FieldType::String;
+        /// Proof of ownership of `walletAddress`.
+        opt verification_data: SnagVerificationData = "verificationData", FieldType::Model(SNAG_VERIFICATION_DATA_FIELDS);
+    }
 }
 
-/// Proof that the user owns the wallet (`UserConnectParams.VerificationData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct SnagVerificationData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub access_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub dynamic_auth_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub signature: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ton_verification: Option<SnagTonVerification>,
+request_model! {
+    /// Proof that the user owns the wallet (`UserConnectParams.VerificationData`).
+    pub struct SnagVerificationData => SNAG_VERIFICATION_DATA_FIELDS {
+        opt access_token: String = "accessToken", FieldType::String;
+        opt dynamic_auth_token: String = "dynamicAuthToken", FieldType::String;
+        opt message: String = "message", FieldType::String;
+        opt signature: String = "signature", FieldType::String;
+        opt ton_verification: SnagTonVerification = "tonVerification", FieldType::Model(SNAG_TON_VERIFICATION_FIELDS);
+    }
 }
 
-/// A TON Connect proof (`VerificationData.TonVerification`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct SnagTonVerification {
-    pub account: SnagTonAccount,
-    pub proof: SnagTonProof,
+request_model! {
+    /// A TON Connect proof (`VerificationData.TonVerification`).
+    pub struct SnagTonVerification => SNAG_TON_VERIFICATION_FIELDS {
+        req account: SnagTonAccount = "account", FieldType::Model(SNAG_TON_ACCOUNT_FIELDS);
+        req proof: SnagTonProof = "proof", FieldType::Model(SNAG_TON_PROOF_FIELDS);
+    }
 }
 
-/// The TON account of a TON Connect proof.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct SnagTonAccount {
-    pub address: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "SnagTonNetwork"))]
-    pub chain: String,
-    pub public_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub wallet_state_init: Option<String>,
+request_model! {
+    /// The TON account of a TON Connect proof.
+    pub struct SnagTonAccount => SNAG_TON_ACCOUNT_FIELDS {
+        req address: String = "address", FieldType::String;
+        req chain: String = "chain", FieldType::String, ts "SnagTonNetwork";
+        req public_key: String = "publicKey", FieldType::String;
+        opt wallet_state_init: String = "walletStateInit", FieldType::String;
+    }
 }
 
-/// The signed TON Connect `ton_proof` (`state_init` is snake_case on the wire).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct SnagTonProof {
-    pub domain: SnagTonProofDomain,
-    pub payload: String,
-    pub signature: String,
-    pub timestamp: f64,
-    #[serde(rename = "state_init")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub state_init: Option<String>,
+request_model! {
+    /// The signed TON Connect `ton_proof` (`state_init` is snake_case on the wire).
+    pub struct SnagTonProof => SNAG_TON_PROOF_FIELDS {
+        req domain: SnagTonProofDomain = "domain", FieldType::Model(SNAG_TON_PROOF_DOMAIN_FIELDS);
+        req payload: String = "payload", FieldType::String;
+        req signature: String = "signature", FieldType::String;
+        req timestamp: f64 = "timestamp", FieldType::Number;
+        opt state_init: String = "state_init", FieldType::String;
+    }
 }
 
-/// The domain of a TON Connect proof.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct SnagTonProofDomain {
-    pub length_bytes: f64,
-    pub value: String,
+request_model! {
+    /// The domain of a TON Connect proof.
+    pub struct SnagTonProofDomain => SNAG_TON_PROOF_DOMAIN_FIELDS {
+        req length_bytes: f64 = "lengthBytes", FieldType::Number;
+        req value: String = "value", FieldType::String;
+    }
 }
 
 /// Answer of Snag's `users/connect` (`UserConnectResponse`).
@@ -1496,150 +1397,3 @@ const fn opt(name: &'static str, ty: FieldType) -> Field {
         required: false,
     }
 }
-
-use FieldType as F;
-
-/// [`OauthProviderRequest`].
-pub const OAUTH_PROVIDER_REQUEST_FIELDS: &[Field] = &[
-    opt("provider", F::String),
-    opt("accessToken", F::String),
-    opt("didToken", F::String),
-];
-
-/// [`WalletAdditionalAddress`].
-pub const WALLET_ADDITIONAL_ADDRESS_FIELDS: &[Field] = &[
-    req("address", F::String),
-    opt("publicKey", F::String),
-    req("type", F::String),
-    opt("network", F::String),
-];
-
-/// [`VerifyRequest`].
-pub const VERIFY_REQUEST_FIELDS: &[Field] = &[
-    opt("oauth", F::Model(OAUTH_PROVIDER_REQUEST_FIELDS)),
-    req("signedMessage", F::String),
-    req("messageToSign", F::String),
-    req("publicWalletAddress", F::String),
-    req("chain", F::String),
-    req("walletName", F::String),
-    req("walletProvider", F::String),
-    opt("skipEmptyAccountCheck", F::Bool),
-    opt("captchaToken", F::String),
-    opt("network", F::String),
-    opt(
-        "additionalWalletAddresses",
-        F::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS),
-    ),
-    opt("backup", F::String),
-    opt("password", F::String),
-    opt("passwordSource", F::String),
-    opt("sessionPublicKey", F::String),
-    opt("requestedScopes", F::Strings),
-];
-
-/// [`VerifyUnlinkRequest`].
-pub const VERIFY_UNLINK_REQUEST_FIELDS: &[Field] = &[
-    opt("walletId", F::String),
-    opt("verifiedCrentialId", F::String),
-    opt("verifiedCredentialId", F::String),
-    opt("primaryWalletId", F::String),
-];
-
-/// [`CreateWalletRequest`].
-pub const CREATE_WALLET_REQUEST_FIELDS: &[Field] = &[
-    req("publicWalletAddress", F::String),
-    req("chain", F::String),
-    req("walletName", F::String),
-    req("walletProvider", F::String),
-    opt(
-        "additionalWalletAddresses",
-        F::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS),
-    ),
-];
-
-/// [`CreateUserOauthRequest`].
-pub const CREATE_USER_OAUTH_REQUEST_FIELDS: &[Field] = &[
-    req("provider", F::String),
-    req("accountId", F::String),
-    opt("emails", F::Strings),
-    opt("displayName", F::String),
-    opt("username", F::String),
-    opt("photos", F::Strings),
-    opt("profile", F::Any),
-];
-
-/// [`InternalUserFields`].
-pub const INTERNAL_USER_FIELDS_FIELDS: &[Field] = &[
-    opt("alias", F::String),
-    opt("firstName", F::String),
-    opt("lastName", F::String),
-    opt("jobTitle", F::String),
-    opt("phoneNumber", F::String),
-    opt("metadata", F::Any),
-    opt("mfaBackupCodeAcknowledgement", F::String),
-    opt("tShirtSize", F::String),
-    opt("team", F::String),
-    opt("policiesConsent", F::Bool),
-    opt("country", F::String),
-    opt("username", F::String),
-    opt("btcWallet", F::String),
-    opt("kdaWallet", F::String),
-    opt("ltcWallet", F::String),
-    opt("ckbWallet", F::String),
-    opt("kasWallet", F::String),
-    opt("dogeWallet", F::String),
-    opt("emailNotification", F::Bool),
-    opt("discordNotification", F::Bool),
-    opt("newsletterNotification", F::Bool),
-    opt("emailVerifiedAt", F::String),
-    opt("email", F::String),
-    opt("wallets", F::Models(CREATE_WALLET_REQUEST_FIELDS)),
-    opt("oauthAccounts", F::Models(CREATE_USER_OAUTH_REQUEST_FIELDS)),
-];
-
-/// [`SnagTonProofDomain`].
-pub const SNAG_TON_PROOF_DOMAIN_FIELDS: &[Field] =
-    &[req("lengthBytes", F::Number), req("value", F::String)];
-
-/// [`SnagTonProof`].
-pub const SNAG_TON_PROOF_FIELDS: &[Field] = &[
-    req("domain", F::Model(SNAG_TON_PROOF_DOMAIN_FIELDS)),
-    req("payload", F::String),
-    req("signature", F::String),
-    req("timestamp", F::Number),
-    opt("state_init", F::String),
-];
-
-/// [`SnagTonAccount`].
-pub const SNAG_TON_ACCOUNT_FIELDS: &[Field] = &[
-    req("address", F::String),
-    req("chain", F::String),
-    req("publicKey", F::String),
-    opt("walletStateInit", F::String),
-];
-
-/// [`SnagTonVerification`].
-pub const SNAG_TON_VERIFICATION_FIELDS: &[Field] = &[
-    req("account", F::Model(SNAG_TON_ACCOUNT_FIELDS)),
-    req("proof", F::Model(SNAG_TON_PROOF_FIELDS)),
-];
-
-/// [`SnagVerificationData`].
-pub const SNAG_VERIFICATION_DATA_FIELDS: &[Field] = &[
-    opt("accessToken", F::String),
-    opt("dynamicAuthToken", F::String),
-    opt("message", F::String),
-    opt("signature", F::String),
-    opt("tonVerification", F::Model(SNAG_TON_VERIFICATION_FIELDS)),
-];
-
-/// [`SnagConnectParams`].
-pub const SNAG_CONNECT_PARAMS_FIELDS: &[Field] = &[
-    req("organizationId", F::String),
-    req("walletAddress", F::String),
-    req("walletType", F::String),
-    req("websiteId", F::String),
-    opt("confirmDisconnect", F::Bool),
-    opt("userId", F::String),
-    opt("verificationData", F::Model(SNAG_VERIFICATION_DATA_FIELDS)),
-];
