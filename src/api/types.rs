@@ -364,137 +364,139 @@ pub const ENUMS: &[(&str, &[&str])] = &[
     ("SnagTonNetwork", SNAG_TON_NETWORK),
 ];
 
-/// Declares a request model once: the struct (serde names from the wire names given, optional
-/// members `x?: T` in TypeScript and omitted from JSON when absent) and its [`Field`] table
-/// (what the WebAssembly layer sends: only these members, each of its type).
+/// Declares a model once: the struct, each member's wire name, and for request models (`=> TABLE`)
+/// the [`Field`] table the WebAssembly layer sends by (only these members, each of its type).
 ///
-/// `req name: Type = "wireName", FieldType::…;` or `opt name: Type = "wireName", …;` (an `opt`
-/// member is `Option<Type>`), with `, ts "TsType"` where the TypeScript type is narrower.
-macro_rules! request_model {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident => $fields:ident { $($body:tt)* }
-    ) => {
-        request_model!(@munch [$(#[$meta])*] $name $fields [] [] $($body)*);
+/// Members: `req name: Type = "wireName"` or `opt name: Type = "wireName"` (an `opt` member is
+/// `Option<Type>`: `x?: T` in TypeScript, omitted from JSON when absent), then `as FieldType::…` in
+/// a request model, and `, ts "TsType"` where the TypeScript type is narrower.
+macro_rules! model {
+    ($(#[$meta:meta])* pub struct $name:ident => $fields:ident { $($body:tt)* }) => {
+        model!(@munch [$(#[$meta])*] $name [$fields] [] [] $($body)*);
     };
-    (@munch [$($meta:tt)*] $name:ident $fields:ident [$($out:tt)*] [$($table:tt)*]
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        model!(@munch [$(#[$meta])*] $name [] [] [] $($body)*);
+    };
+    (@munch [$($meta:tt)*] $name:ident [$($fields:ident)?] [$($out:tt)*] [$($table:tt)*]
         $(#[doc = $doc:literal])*
-        req $field:ident: $ty:ty = $wire:literal, $kind:expr $(, ts $ts:literal)?;
+        req $field:ident: $ty:ty = $wire:literal $(as $kind:expr)? $(, ts $ts:literal)?;
         $($rest:tt)*
     ) => {
-        request_model!(@munch [$($meta)*] $name $fields
+        model!(@munch [$($meta)*] $name [$($fields)?]
             [$($out)*
                 $(#[doc = $doc])*
                 #[serde(rename = $wire)]
                 $(#[cfg_attr(target_arch = "wasm32", tsify(type = $ts))])?
                 pub $field: $ty,
             ]
-            [$($table)* req($wire, $kind),]
+            [$($table)* $(req($wire, $kind),)?]
             $($rest)*);
     };
-    (@munch [$($meta:tt)*] $name:ident $fields:ident [$($out:tt)*] [$($table:tt)*]
+    (@munch [$($meta:tt)*] $name:ident [$($fields:ident)?] [$($out:tt)*] [$($table:tt)*]
         $(#[doc = $doc:literal])*
-        opt $field:ident: $ty:ty = $wire:literal, $kind:expr $(, ts $ts:literal)?;
+        opt $field:ident: $ty:ty = $wire:literal $(as $kind:expr)? $(, ts $ts:literal)?;
         $($rest:tt)*
     ) => {
-        request_model!(@munch [$($meta)*] $name $fields
+        model!(@munch [$($meta)*] $name [$($fields)?]
             [$($out)*
                 $(#[doc = $doc])*
                 #[serde(rename = $wire, default, skip_serializing_if = "Option::is_none")]
                 #[cfg_attr(target_arch = "wasm32", tsify(optional $(, type = $ts)?))]
                 pub $field: Option<$ty>,
             ]
-            [$($table)* opt($wire, $kind),]
+            [$($table)* $(opt($wire, $kind),)?]
             $($rest)*);
     };
-    (@munch [$($meta:tt)*] $name:ident $fields:ident [$($out:tt)*] [$($table:tt)*]) => {
+    (@munch [$($meta:tt)*] $name:ident [$fields:ident] [$($out:tt)*] [$($table:tt)*]) => {
+        model!(@struct [$($meta)*] $name [$($out)*]);
+
+        #[doc = concat!("The members of [`", stringify!($name), "`] a request may carry.")]
+        pub const $fields: &[Field] = &[$($table)*];
+    };
+    (@munch [$($meta:tt)*] $name:ident [] [$($out:tt)*] [$($table:tt)*]) => {
+        model!(@struct [$($meta)*] $name [$($out)*]);
+    };
+    (@struct [$($meta:tt)*] $name:ident [$($out:tt)*]) => {
         $($meta)*
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
         pub struct $name {
             $($out)*
         }
-
-        #[doc = concat!("The members of [`", stringify!($name), "`] a request may carry.")]
-        pub const $fields: &[Field] = &[$($table)*];
     };
 }
 
 // ---- Dynamic SDK API (`@dynamic-labs/sdk-api-core`): requests ----
 
-request_model! {
+model! {
     /// Proof of wallet ownership sent to `POST /sdk/{environmentId}/verify` (sign in) and `/verify/link`.
     pub struct VerifyRequest => VERIFY_REQUEST_FIELDS {
-        opt oauth: OauthProviderRequest = "oauth", FieldType::Model(OAUTH_PROVIDER_REQUEST_FIELDS);
+        opt oauth: OauthProviderRequest = "oauth" as FieldType::Model(OAUTH_PROVIDER_REQUEST_FIELDS);
         /// The wallet's signature of `messageToSign` (0x-hex for EVM, base58 for Solana).
-        req signed_message: String = "signedMessage", FieldType::String;
+        req signed_message: String = "signedMessage" as FieldType::String;
         /// The exact message the wallet signed.
-        req message_to_sign: String = "messageToSign", FieldType::String;
-        req public_wallet_address: String = "publicWalletAddress", FieldType::String;
-        req chain: String = "chain", FieldType::String, ts "ChainEnum";
+        req message_to_sign: String = "messageToSign" as FieldType::String;
+        req public_wallet_address: String = "publicWalletAddress" as FieldType::String;
+        req chain: String = "chain" as FieldType::String, ts "ChainEnum";
         /// The wallet's name as Dynamic knows it, e.g. `metamask`, `phantom`.
-        req wallet_name: String = "walletName", FieldType::String;
-        req wallet_provider: String = "walletProvider", FieldType::String, ts "WalletProviderEnum";
-        opt skip_empty_account_check: bool = "skipEmptyAccountCheck", FieldType::Bool;
-        opt captcha_token: String = "captchaToken", FieldType::String;
-        opt network: String = "network", FieldType::String;
-        opt additional_wallet_addresses: Vec<WalletAdditionalAddress> = "additionalWalletAddresses", FieldType::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS);
-        opt backup: String = "backup", FieldType::String;
-        opt password: String = "password", FieldType::String;
-        opt password_source: String = "passwordSource", FieldType::String, ts "PasswordSourceTypeEnum";
-        opt session_public_key: String = "sessionPublicKey", FieldType::String;
-        opt requested_scopes: Vec<String> = "requestedScopes", FieldType::Strings, ts "TokenScope[]";
+        req wallet_name: String = "walletName" as FieldType::String;
+        req wallet_provider: String = "walletProvider" as FieldType::String, ts "WalletProviderEnum";
+        opt skip_empty_account_check: bool = "skipEmptyAccountCheck" as FieldType::Bool;
+        opt captcha_token: String = "captchaToken" as FieldType::String;
+        opt network: String = "network" as FieldType::String;
+        opt additional_wallet_addresses: Vec<WalletAdditionalAddress> = "additionalWalletAddresses" as FieldType::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS);
+        opt backup: String = "backup" as FieldType::String;
+        opt password: String = "password" as FieldType::String;
+        opt password_source: String = "passwordSource" as FieldType::String, ts "PasswordSourceTypeEnum";
+        opt session_public_key: String = "sessionPublicKey" as FieldType::String;
+        opt requested_scopes: Vec<String> = "requestedScopes" as FieldType::Strings, ts "TokenScope[]";
     }
 }
 
-request_model! {
+model! {
     /// OAuth data sent along with a verification (`OauthProviderRequest`).
     pub struct OauthProviderRequest => OAUTH_PROVIDER_REQUEST_FIELDS {
-        opt provider: String = "provider", FieldType::String, ts "ProviderEnum";
-        opt access_token: String = "accessToken", FieldType::String;
-        opt did_token: String = "didToken", FieldType::String;
+        opt provider: String = "provider" as FieldType::String, ts "ProviderEnum";
+        opt access_token: String = "accessToken" as FieldType::String;
+        opt did_token: String = "didToken" as FieldType::String;
     }
 }
 
-request_model! {
+model! {
     /// Another address of the same wallet, e.g. a Bitcoin ordinals address (`WalletAdditionalAddress`).
     pub struct WalletAdditionalAddress => WALLET_ADDITIONAL_ADDRESS_FIELDS {
-        req address: String = "address", FieldType::String;
-        opt public_key: String = "publicKey", FieldType::String;
-        req type_: String = "type", FieldType::String, ts "WalletAddressType";
-        opt network: String = "network", FieldType::String;
+        req address: String = "address" as FieldType::String;
+        opt public_key: String = "publicKey" as FieldType::String;
+        req type_: String = "type" as FieldType::String, ts "WalletAddressType";
+        opt network: String = "network" as FieldType::String;
     }
 }
 
-request_model! {
+model! {
     /// Body of `POST /sdk/{environmentId}/verify/unlink`; name the wallet or the credential to remove. `verifiedCrentialId` is the API's own (misspelt) legacy field.
     pub struct VerifyUnlinkRequest => VERIFY_UNLINK_REQUEST_FIELDS {
-        opt wallet_id: String = "walletId", FieldType::String;
-        opt verified_crential_id: String = "verifiedCrentialId", FieldType::String;
-        opt verified_credential_id: String = "verifiedCredentialId", FieldType::String;
-        opt primary_wallet_id: String = "primaryWalletId", FieldType::String;
+        opt wallet_id: String = "walletId" as FieldType::String;
+        opt verified_crential_id: String = "verifiedCrentialId" as FieldType::String;
+        opt verified_credential_id: String = "verifiedCredentialId" as FieldType::String;
+        opt primary_wallet_id: String = "primaryWalletId" as FieldType::String;
     }
 }
 
-/// Body of `POST /sdk/{environmentId}/globalWallets/connections`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct GlobalWalletConnectionCreateRequest {
-    /// When the connection expires, as an ISO 8601 timestamp.
-    pub expires_at: String,
+model! {
+    /// Body of `POST /sdk/{environmentId}/globalWallets/connections`.
+    pub struct GlobalWalletConnectionCreateRequest {
+        /// When the connection expires, as an ISO 8601 timestamp.
+        req expires_at: String = "expiresAt";
+    }
 }
 
 // ---- Dynamic SDK API: responses ----
 
-/// Answer of `GET /sdk/{environmentId}/nonce`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct NonceResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub nonce: Option<String>,
+model! {
+    /// Answer of `GET /sdk/{environmentId}/nonce`.
+    pub struct NonceResponse {
+        opt nonce: String = "nonce";
+    }
 }
 
 /// Answer of `verify`, `verify/link` and `verify/unlink`: the user with all verified credentials, and a new JWT unless cookie authentication is on.
@@ -522,706 +524,373 @@ pub struct VerifyResponse {
     pub elevated_access_token: Option<String>,
 }
 
-/// The signed-in user as the SDK API returns it (`SdkUser`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct SdkUser {
-    pub id: String,
-    pub project_environment_id: String,
-    pub verified_credentials: Vec<JwtVerifiedCredential>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_verified_credential_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub session_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub alias: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub job_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub policies_consent: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub t_shirt_size: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub first_visit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_visit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub new_user: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "MfaBackupCodeAcknowledgement")
-    )]
-    pub mfa_backup_code_acknowledgement: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub btc_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub kda_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ltc_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ckb_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub kas_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub doge_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub email_notification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub discord_notification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub newsletter_notification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub lists: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub missing_fields: Option<Vec<ProjectSettingsKyc>>,
+model! {
+    /// The signed-in user as the SDK API returns it (`SdkUser`).
+    pub struct SdkUser {
+        req id: String = "id";
+        req project_environment_id: String = "projectEnvironmentId";
+        req verified_credentials: Vec<JwtVerifiedCredential> = "verifiedCredentials";
+        opt last_verified_credential_id: String = "lastVerifiedCredentialId";
+        opt session_id: String = "sessionId";
+        opt alias: String = "alias";
+        opt country: String = "country";
+        opt email: String = "email";
+        opt first_name: String = "firstName";
+        opt job_title: String = "jobTitle";
+        opt last_name: String = "lastName";
+        opt phone_number: String = "phoneNumber";
+        opt policies_consent: bool = "policiesConsent";
+        opt t_shirt_size: String = "tShirtSize";
+        opt team: String = "team";
+        opt username: String = "username";
+        opt first_visit: String = "firstVisit";
+        opt last_visit: String = "lastVisit";
+        opt new_user: bool = "newUser";
+        opt metadata: Value = "metadata", ts "Record<string, unknown>";
+        opt mfa_backup_code_acknowledgement: String = "mfaBackupCodeAcknowledgement", ts "MfaBackupCodeAcknowledgement";
+        opt btc_wallet: String = "btcWallet";
+        opt kda_wallet: String = "kdaWallet";
+        opt ltc_wallet: String = "ltcWallet";
+        opt ckb_wallet: String = "ckbWallet";
+        opt kas_wallet: String = "kasWallet";
+        opt doge_wallet: String = "dogeWallet";
+        opt email_notification: bool = "emailNotification";
+        opt discord_notification: bool = "discordNotification";
+        opt newsletter_notification: bool = "newsletterNotification";
+        opt lists: Vec<String> = "lists";
+        opt scope: String = "scope";
+        opt missing_fields: Vec<ProjectSettingsKyc> = "missingFields";
+    }
 }
 
-/// One verified credential of a user: a wallet, an email, an OAuth account... (`JwtVerifiedCredential`; several fields are snake_case on the wire).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct JwtVerifiedCredential {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub chain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ref_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub signer_ref_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub email: Option<String>,
-    pub id: String,
-    #[serde(rename = "name_service")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub name_service: Option<NameServiceData>,
-    #[serde(rename = "public_identifier")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub public_identifier: Option<String>,
-    #[serde(rename = "wallet_name")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub wallet_name: Option<String>,
-    #[serde(rename = "wallet_provider")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "WalletProviderEnum"))]
-    pub wallet_provider: Option<String>,
-    #[serde(rename = "wallet_properties")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub wallet_properties: Option<Value>,
-    #[serde(rename = "business_account_properties")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub business_account_properties: Option<Value>,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = "JwtVerifiedCredentialFormatEnum")
-    )]
-    pub format: String,
-    #[serde(rename = "oauth_provider")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "ProviderEnum"))]
-    pub oauth_provider: Option<String>,
-    #[serde(rename = "oauth_username")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub oauth_username: Option<String>,
-    #[serde(rename = "oauth_display_name")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub oauth_display_name: Option<String>,
-    #[serde(rename = "oauth_account_id")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub oauth_account_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub phone_country_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub iso_country_code: Option<String>,
-    #[serde(rename = "oauth_account_photos")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub oauth_account_photos: Option<Vec<String>>,
-    #[serde(rename = "oauth_emails")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub oauth_emails: Option<Vec<String>>,
-    #[serde(rename = "oauth_metadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub oauth_metadata: Option<Value>,
-    #[serde(rename = "previous_users")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub previous_users: Option<Vec<String>>,
-    #[serde(rename = "embedded_wallet_id")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub embedded_wallet_id: Option<String>,
-    #[serde(rename = "wallet_additional_addresses")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub wallet_additional_addresses: Option<Vec<WalletAdditionalAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_selected_at: Option<String>,
-    pub sign_in_enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub verified_at: Option<String>,
+model! {
+    /// One verified credential of a user: a wallet, an email, an OAuth account... (`JwtVerifiedCredential`; several fields are snake_case on the wire).
+    pub struct JwtVerifiedCredential {
+        opt address: String = "address";
+        opt chain: String = "chain";
+        opt ref_id: String = "refId";
+        opt signer_ref_id: String = "signerRefId";
+        opt email: String = "email";
+        req id: String = "id";
+        opt name_service: NameServiceData = "name_service";
+        opt public_identifier: String = "public_identifier";
+        opt wallet_name: String = "wallet_name";
+        opt wallet_provider: String = "wallet_provider", ts "WalletProviderEnum";
+        opt wallet_properties: Value = "wallet_properties", ts "Record<string, unknown>";
+        opt business_account_properties: Value = "business_account_properties", ts "Record<string, unknown>";
+        req format: String = "format", ts "JwtVerifiedCredentialFormatEnum";
+        opt oauth_provider: String = "oauth_provider", ts "ProviderEnum";
+        opt oauth_username: String = "oauth_username";
+        opt oauth_display_name: String = "oauth_display_name";
+        opt oauth_account_id: String = "oauth_account_id";
+        opt phone_number: String = "phoneNumber";
+        opt phone_country_code: String = "phoneCountryCode";
+        opt iso_country_code: String = "isoCountryCode";
+        opt oauth_account_photos: Vec<String> = "oauth_account_photos";
+        opt oauth_emails: Vec<String> = "oauth_emails";
+        opt oauth_metadata: Value = "oauth_metadata", ts "Record<string, unknown>";
+        opt previous_users: Vec<String> = "previous_users";
+        opt embedded_wallet_id: String = "embedded_wallet_id";
+        opt wallet_additional_addresses: Vec<WalletAdditionalAddress> = "wallet_additional_addresses";
+        opt last_selected_at: String = "lastSelectedAt";
+        req sign_in_enabled: bool = "signInEnabled";
+        opt verified_at: String = "verifiedAt";
+    }
 }
 
-/// ENS-style name and avatar of a wallet (`NameServiceData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct NameServiceData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub avatar: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub name: Option<String>,
+model! {
+    /// ENS-style name and avatar of a wallet (`NameServiceData`).
+    pub struct NameServiceData {
+        opt avatar: String = "avatar";
+        opt name: String = "name";
+    }
 }
 
-/// A user-information field the environment asks for (`ProjectSettingsKyc`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct ProjectSettingsKyc {
-    pub name: String,
-    pub required: bool,
-    pub enabled: bool,
-    pub unique: bool,
-    pub verify: bool,
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "KycFieldType"))]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub validation_rules: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "CustomFieldType"))]
-    pub validation_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub position: Option<f64>,
+model! {
+    /// A user-information field the environment asks for (`ProjectSettingsKyc`).
+    pub struct ProjectSettingsKyc {
+        req name: String = "name";
+        req required: bool = "required";
+        req enabled: bool = "enabled";
+        req unique: bool = "unique";
+        req verify: bool = "verify";
+        opt type_: String = "type", ts "KycFieldType";
+        opt validation_rules: Value = "validationRules", ts "Record<string, unknown>";
+        opt validation_type: String = "validationType", ts "CustomFieldType";
+        opt label: String = "label";
+        opt position: f64 = "position";
+    }
 }
 
-/// Answer of `POST /sdk/{environmentId}/globalWallets/connections` (timestamps are ISO 8601 strings).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct GlobalWalletConnection {
-    pub id: String,
-    pub user_id: String,
-    pub app_url: String,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = "GlobalWalletConnectionStatusEnum")
-    )]
-    pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub expires_at: Option<String>,
-    pub created_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub updated_at: Option<String>,
+model! {
+    /// Answer of `POST /sdk/{environmentId}/globalWallets/connections` (timestamps are ISO 8601 strings).
+    pub struct GlobalWalletConnection {
+        req id: String = "id";
+        req user_id: String = "userId";
+        req app_url: String = "appUrl";
+        req status: String = "status", ts "GlobalWalletConnectionStatusEnum";
+        opt expires_at: String = "expiresAt";
+        req created_at: String = "createdAt";
+        opt updated_at: String = "updatedAt";
+    }
 }
 
 // ---- Dynamic admin API (`@dynamic-labs/sdk-api`): `POST /environments/{environmentId}/users/bulk` ----
 
-request_model! {
+model! {
     /// One user to create (or update, with `upsert`) (`InternalUserFields`).
     pub struct InternalUserFields => INTERNAL_USER_FIELDS_FIELDS {
-        opt alias: String = "alias", FieldType::String;
-        opt first_name: String = "firstName", FieldType::String;
-        opt last_name: String = "lastName", FieldType::String;
-        opt job_title: String = "jobTitle", FieldType::String;
-        opt phone_number: String = "phoneNumber", FieldType::String;
-        opt metadata: Value = "metadata", FieldType::Any, ts "Record<string, unknown>";
-        opt mfa_backup_code_acknowledgement: String = "mfaBackupCodeAcknowledgement", FieldType::String, ts "MfaBackupCodeAcknowledgement";
-        opt t_shirt_size: String = "tShirtSize", FieldType::String;
-        opt team: String = "team", FieldType::String;
-        opt policies_consent: bool = "policiesConsent", FieldType::Bool;
-        opt country: String = "country", FieldType::String;
-        opt username: String = "username", FieldType::String;
-        opt btc_wallet: String = "btcWallet", FieldType::String;
-        opt kda_wallet: String = "kdaWallet", FieldType::String;
-        opt ltc_wallet: String = "ltcWallet", FieldType::String;
-        opt ckb_wallet: String = "ckbWallet", FieldType::String;
-        opt kas_wallet: String = "kasWallet", FieldType::String;
-        opt doge_wallet: String = "dogeWallet", FieldType::String;
-        opt email_notification: bool = "emailNotification", FieldType::Bool;
-        opt discord_notification: bool = "discordNotification", FieldType::Bool;
-        opt newsletter_notification: bool = "newsletterNotification", FieldType::Bool;
+        opt alias: String = "alias" as FieldType::String;
+        opt first_name: String = "firstName" as FieldType::String;
+        opt last_name: String = "lastName" as FieldType::String;
+        opt job_title: String = "jobTitle" as FieldType::String;
+        opt phone_number: String = "phoneNumber" as FieldType::String;
+        opt metadata: Value = "metadata" as FieldType::Any, ts "Record<string, unknown>";
+        opt mfa_backup_code_acknowledgement: String = "mfaBackupCodeAcknowledgement" as FieldType::String, ts "MfaBackupCodeAcknowledgement";
+        opt t_shirt_size: String = "tShirtSize" as FieldType::String;
+        opt team: String = "team" as FieldType::String;
+        opt policies_consent: bool = "policiesConsent" as FieldType::Bool;
+        opt country: String = "country" as FieldType::String;
+        opt username: String = "username" as FieldType::String;
+        opt btc_wallet: String = "btcWallet" as FieldType::String;
+        opt kda_wallet: String = "kdaWallet" as FieldType::String;
+        opt ltc_wallet: String = "ltcWallet" as FieldType::String;
+        opt ckb_wallet: String = "ckbWallet" as FieldType::String;
+        opt kas_wallet: String = "kasWallet" as FieldType::String;
+        opt doge_wallet: String = "dogeWallet" as FieldType::String;
+        opt email_notification: bool = "emailNotification" as FieldType::Bool;
+        opt discord_notification: bool = "discordNotification" as FieldType::Bool;
+        opt newsletter_notification: bool = "newsletterNotification" as FieldType::Bool;
         /// ISO 8601 timestamp.
-        opt email_verified_at: String = "emailVerifiedAt", FieldType::String;
-        opt email: String = "email", FieldType::String;
-        opt wallets: Vec<CreateWalletRequest> = "wallets", FieldType::Models(CREATE_WALLET_REQUEST_FIELDS);
-        opt oauth_accounts: Vec<CreateUserOauthRequest> = "oauthAccounts", FieldType::Models(CREATE_USER_OAUTH_REQUEST_FIELDS);
+        opt email_verified_at: String = "emailVerifiedAt" as FieldType::String;
+        opt email: String = "email" as FieldType::String;
+        opt wallets: Vec<CreateWalletRequest> = "wallets" as FieldType::Models(CREATE_WALLET_REQUEST_FIELDS);
+        opt oauth_accounts: Vec<CreateUserOauthRequest> = "oauthAccounts" as FieldType::Models(CREATE_USER_OAUTH_REQUEST_FIELDS);
     }
 }
 
-request_model! {
+model! {
     /// A wallet to attach to a new user (`CreateWalletRequest`).
     pub struct CreateWalletRequest => CREATE_WALLET_REQUEST_FIELDS {
-        req public_wallet_address: String = "publicWalletAddress", FieldType::String;
-        req chain: String = "chain", FieldType::String, ts "ChainEnum";
-        req wallet_name: String = "walletName", FieldType::String;
-        req wallet_provider: String = "walletProvider", FieldType::String, ts "WalletProviderEnum";
-        opt additional_wallet_addresses: Vec<WalletAdditionalAddress> = "additionalWalletAddresses", FieldType::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS);
+        req public_wallet_address: String = "publicWalletAddress" as FieldType::String;
+        req chain: String = "chain" as FieldType::String, ts "ChainEnum";
+        req wallet_name: String = "walletName" as FieldType::String;
+        req wallet_provider: String = "walletProvider" as FieldType::String, ts "WalletProviderEnum";
+        opt additional_wallet_addresses: Vec<WalletAdditionalAddress> = "additionalWalletAddresses" as FieldType::Models(WALLET_ADDITIONAL_ADDRESS_FIELDS);
     }
 }
 
-request_model! {
+model! {
     /// An OAuth account to attach to a new user (`CreateUserOauthRequest`).
     pub struct CreateUserOauthRequest => CREATE_USER_OAUTH_REQUEST_FIELDS {
-        req provider: String = "provider", FieldType::String, ts "ProviderEnum";
-        req account_id: String = "accountId", FieldType::String;
-        opt emails: Vec<String> = "emails", FieldType::Strings;
-        opt display_name: String = "displayName", FieldType::String;
-        opt username: String = "username", FieldType::String;
-        opt photos: Vec<String> = "photos", FieldType::Strings;
-        opt profile: Value = "profile", FieldType::Any, ts "Record<string, unknown>";
+        req provider: String = "provider" as FieldType::String, ts "ProviderEnum";
+        req account_id: String = "accountId" as FieldType::String;
+        opt emails: Vec<String> = "emails" as FieldType::Strings;
+        opt display_name: String = "displayName" as FieldType::String;
+        opt username: String = "username" as FieldType::String;
+        opt photos: Vec<String> = "photos" as FieldType::Strings;
+        opt profile: Value = "profile" as FieldType::Any, ts "Record<string, unknown>";
     }
 }
 
-/// Answer of `users/bulk`: the users created, updated, and those that failed with why.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct BulkUserCreateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub created: Option<Vec<User>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub updated: Option<Vec<User>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub failed: Option<Vec<BulkUserCreateResponseFailed>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub total: Option<f64>,
+model! {
+    /// Answer of `users/bulk`: the users created, updated, and those that failed with why.
+    pub struct BulkUserCreateResponse {
+        opt created: Vec<User> = "created";
+        opt updated: Vec<User> = "updated";
+        opt failed: Vec<BulkUserCreateResponseFailed> = "failed";
+        opt total: f64 = "total";
+    }
 }
 
-/// A user `users/bulk` could not create, with the error and its code.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct BulkUserCreateResponseFailed {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub user: Option<User>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "UnprocessableEntityErrorCode")
-    )]
-    pub code: Option<String>,
+model! {
+    /// A user `users/bulk` could not create, with the error and its code.
+    pub struct BulkUserCreateResponseFailed {
+        opt user: User = "user";
+        opt error: String = "error";
+        opt code: String = "code", ts "UnprocessableEntityErrorCode";
+    }
 }
 
-/// A user as the admin API returns it (`User`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    pub id: String,
-    pub project_environment_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub verified_credentials: Option<Vec<JwtVerifiedCredential>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_verified_credential_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub session_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub alias: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub job_title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub policies_consent: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub t_shirt_size: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub team: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub first_visit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_visit: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub new_user: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "MfaBackupCodeAcknowledgement")
-    )]
-    pub mfa_backup_code_acknowledgement: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub btc_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub kda_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ltc_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ckb_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub kas_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub doge_wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub email_notification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub discord_notification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub newsletter_notification: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub lists: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub scope: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub missing_fields: Option<Vec<ProjectSettingsKyc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub wallet_public_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub wallet: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "ChainEnum"))]
-    pub chain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub sessions: Option<Vec<Session>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub wallets: Option<Vec<Wallet>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub chainalysis_checks: Option<Vec<ChainalysisCheck>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub oauth_accounts: Option<Vec<OAuthAccount>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub mfa_devices: Option<Vec<MFADevice>>,
+model! {
+    /// A user as the admin API returns it (`User`).
+    pub struct User {
+        req id: String = "id";
+        req project_environment_id: String = "projectEnvironmentId";
+        opt verified_credentials: Vec<JwtVerifiedCredential> = "verifiedCredentials";
+        opt last_verified_credential_id: String = "lastVerifiedCredentialId";
+        opt session_id: String = "sessionId";
+        opt alias: String = "alias";
+        opt country: String = "country";
+        opt email: String = "email";
+        opt first_name: String = "firstName";
+        opt job_title: String = "jobTitle";
+        opt last_name: String = "lastName";
+        opt phone_number: String = "phoneNumber";
+        opt policies_consent: bool = "policiesConsent";
+        opt t_shirt_size: String = "tShirtSize";
+        opt team: String = "team";
+        opt username: String = "username";
+        opt first_visit: String = "firstVisit";
+        opt last_visit: String = "lastVisit";
+        opt new_user: bool = "newUser";
+        opt metadata: Value = "metadata", ts "Record<string, unknown>";
+        opt mfa_backup_code_acknowledgement: String = "mfaBackupCodeAcknowledgement", ts "MfaBackupCodeAcknowledgement";
+        opt btc_wallet: String = "btcWallet";
+        opt kda_wallet: String = "kdaWallet";
+        opt ltc_wallet: String = "ltcWallet";
+        opt ckb_wallet: String = "ckbWallet";
+        opt kas_wallet: String = "kasWallet";
+        opt doge_wallet: String = "dogeWallet";
+        opt email_notification: bool = "emailNotification";
+        opt discord_notification: bool = "discordNotification";
+        opt newsletter_notification: bool = "newsletterNotification";
+        opt lists: Vec<String> = "lists";
+        opt scope: String = "scope";
+        opt missing_fields: Vec<ProjectSettingsKyc> = "missingFields";
+        opt wallet_public_key: String = "walletPublicKey";
+        opt wallet: String = "wallet";
+        opt chain: String = "chain", ts "ChainEnum";
+        opt created_at: String = "createdAt";
+        opt updated_at: String = "updatedAt";
+        opt sessions: Vec<Session> = "sessions";
+        opt wallets: Vec<Wallet> = "wallets";
+        opt chainalysis_checks: Vec<ChainalysisCheck> = "chainalysisChecks";
+        opt oauth_accounts: Vec<OAuthAccount> = "oauthAccounts";
+        opt mfa_devices: Vec<MFADevice> = "mfaDevices";
+    }
 }
 
-/// A session of a user (`Session`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct Session {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub user_agent: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub revoked_at: Option<String>,
+model! {
+    /// A session of a user (`Session`).
+    pub struct Session {
+        opt id: String = "id";
+        opt created_at: String = "createdAt";
+        opt ip_address: String = "ipAddress";
+        opt user_agent: String = "userAgent";
+        opt revoked_at: String = "revokedAt";
+    }
 }
 
-/// A wallet of a user (`Wallet`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct Wallet {
-    pub id: String,
-    pub name: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "ChainEnum"))]
-    pub chain: String,
-    pub public_key: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "WalletProviderEnum"))]
-    pub provider: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(optional, type = "Record<string, unknown>")
-    )]
-    pub properties: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub last_selected_at: Option<String>,
+model! {
+    /// A wallet of a user (`Wallet`).
+    pub struct Wallet {
+        req id: String = "id";
+        req name: String = "name";
+        req chain: String = "chain", ts "ChainEnum";
+        req public_key: String = "publicKey";
+        req provider: String = "provider", ts "WalletProviderEnum";
+        opt properties: Value = "properties", ts "Record<string, unknown>";
+        opt last_selected_at: String = "lastSelectedAt";
+    }
 }
 
-/// A sanctions screening of a wallet (`ChainalysisCheck`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct ChainalysisCheck {
-    pub id: String,
-    pub created_at: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "ChainalysisCheckResultEnum"))]
-    pub result: String,
-    pub wallet_public_key: String,
-    pub response: String,
+model! {
+    /// A sanctions screening of a wallet (`ChainalysisCheck`).
+    pub struct ChainalysisCheck {
+        req id: String = "id";
+        req created_at: String = "createdAt";
+        req result: String = "result", ts "ChainalysisCheckResultEnum";
+        req wallet_public_key: String = "walletPublicKey";
+        req response: String = "response";
+    }
 }
 
-/// An OAuth account of a user (`OAuthAccount`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct OAuthAccount {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "ProviderEnum"))]
-    pub provider: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub account_username: Option<String>,
+model! {
+    /// An OAuth account of a user (`OAuthAccount`).
+    pub struct OAuthAccount {
+        opt id: String = "id";
+        opt provider: String = "provider", ts "ProviderEnum";
+        opt account_username: String = "accountUsername";
+    }
 }
 
-/// An MFA device of a user (`MFADevice`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct MFADevice {
-    #[serde(rename = "type")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "MFADeviceType"))]
-    pub type_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub verified_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub default: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub alias: Option<String>,
+model! {
+    /// An MFA device of a user (`MFADevice`).
+    pub struct MFADevice {
+        opt type_: String = "type", ts "MFADeviceType";
+        opt verified: bool = "verified";
+        opt id: String = "id";
+        opt created_at: String = "createdAt";
+        opt verified_at: String = "verifiedAt";
+        opt default: bool = "default";
+        opt alias: String = "alias";
+    }
 }
 
 // ---- Snag Solutions API (`@snagsolutions/sdk`): `POST /api/users/connect` ----
 
-request_model! {
+model! {
     /// Connects a wallet to a Snag user (`UserConnectParams`).
     pub struct SnagConnectParams => SNAG_CONNECT_PARAMS_FIELDS {
-        req organization_id: String = "organizationId", FieldType::String;
-        req wallet_address: String = "walletAddress", FieldType::String;
-        req wallet_type: String = "walletType", FieldType::String, ts "SnagWalletType";
-        req website_id: String = "websiteId", FieldType::String;
-        opt confirm_disconnect: bool = "confirmDisconnect", FieldType::Bool;
+        req organization_id: String = "organizationId" as FieldType::String;
+        req wallet_address: String = "walletAddress" as FieldType::String;
+        req wallet_type: String = "walletType" as FieldType::String, ts "SnagWalletType";
+        req website_id: String = "websiteId" as FieldType::String;
+        opt confirm_disconnect: bool = "confirmDisconnect" as FieldType::Bool;
         /// The Snag user to connect this wallet to.
-        opt user_id: String = "userId", FieldType::String;
+        opt user_id: String = "userId" as FieldType::String;
         /// Proof of ownership of `walletAddress`.
-        opt verification_data: SnagVerificationData = "verificationData", FieldType::Model(SNAG_VERIFICATION_DATA_FIELDS);
+        opt verification_data: SnagVerificationData = "verificationData" as FieldType::Model(SNAG_VERIFICATION_DATA_FIELDS);
     }
 }
 
-request_model! {
+model! {
     /// Proof that the user owns the wallet (`UserConnectParams.VerificationData`).
     pub struct SnagVerificationData => SNAG_VERIFICATION_DATA_FIELDS {
-        opt access_token: String = "accessToken", FieldType::String;
-        opt dynamic_auth_token: String = "dynamicAuthToken", FieldType::String;
-        opt message: String = "message", FieldType::String;
-        opt signature: String = "signature", FieldType::String;
-        opt ton_verification: SnagTonVerification = "tonVerification", FieldType::Model(SNAG_TON_VERIFICATION_FIELDS);
+        opt access_token: String = "accessToken" as FieldType::String;
+        opt dynamic_auth_token: String = "dynamicAuthToken" as FieldType::String;
+        opt message: String = "message" as FieldType::String;
+        opt signature: String = "signature" as FieldType::String;
+        opt ton_verification: SnagTonVerification = "tonVerification" as FieldType::Model(SNAG_TON_VERIFICATION_FIELDS);
     }
 }
 
-request_model! {
+model! {
     /// A TON Connect proof (`VerificationData.TonVerification`).
     pub struct SnagTonVerification => SNAG_TON_VERIFICATION_FIELDS {
-        req account: SnagTonAccount = "account", FieldType::Model(SNAG_TON_ACCOUNT_FIELDS);
-        req proof: SnagTonProof = "proof", FieldType::Model(SNAG_TON_PROOF_FIELDS);
+        req account: SnagTonAccount = "account" as FieldType::Model(SNAG_TON_ACCOUNT_FIELDS);
+        req proof: SnagTonProof = "proof" as FieldType::Model(SNAG_TON_PROOF_FIELDS);
     }
 }
 
-request_model! {
+model! {
     /// The TON account of a TON Connect proof.
     pub struct SnagTonAccount => SNAG_TON_ACCOUNT_FIELDS {
-        req address: String = "address", FieldType::String;
-        req chain: String = "chain", FieldType::String, ts "SnagTonNetwork";
-        req public_key: String = "publicKey", FieldType::String;
-        opt wallet_state_init: String = "walletStateInit", FieldType::String;
+        req address: String = "address" as FieldType::String;
+        req chain: String = "chain" as FieldType::String, ts "SnagTonNetwork";
+        req public_key: String = "publicKey" as FieldType::String;
+        opt wallet_state_init: String = "walletStateInit" as FieldType::String;
     }
 }
 
-request_model! {
+model! {
     /// The signed TON Connect `ton_proof` (`state_init` is snake_case on the wire).
     pub struct SnagTonProof => SNAG_TON_PROOF_FIELDS {
-        req domain: SnagTonProofDomain = "domain", FieldType::Model(SNAG_TON_PROOF_DOMAIN_FIELDS);
-        req payload: String = "payload", FieldType::String;
-        req signature: String = "signature", FieldType::String;
-        req timestamp: f64 = "timestamp", FieldType::Number;
-        opt state_init: String = "state_init", FieldType::String;
+        req domain: SnagTonProofDomain = "domain" as FieldType::Model(SNAG_TON_PROOF_DOMAIN_FIELDS);
+        req payload: String = "payload" as FieldType::String;
+        req signature: String = "signature" as FieldType::String;
+        req timestamp: f64 = "timestamp" as FieldType::Number;
+        opt state_init: String = "state_init" as FieldType::String;
     }
 }
 
-request_model! {
+model! {
     /// The domain of a TON Connect proof.
     pub struct SnagTonProofDomain => SNAG_TON_PROOF_DOMAIN_FIELDS {
-        req length_bytes: f64 = "lengthBytes", FieldType::Number;
-        req value: String = "value", FieldType::String;
+        req length_bytes: f64 = "lengthBytes" as FieldType::Number;
+        req value: String = "value" as FieldType::String;
     }
 }
 
-/// Answer of Snag's `users/connect` (`UserConnectResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct SnagConnectResponse {
-    pub id: String,
-    pub created_at: String,
-    pub updated_at: String,
-    pub wallet_address: String,
+model! {
+    /// Answer of Snag's `users/connect` (`UserConnectResponse`).
+    pub struct SnagConnectResponse {
+        req id: String = "id";
+        req created_at: String = "createdAt";
+        req updated_at: String = "updatedAt";
+        req wallet_address: String = "walletAddress";
+    }
 }
 
 /// Largest Unix time in seconds accepted (far beyond any real expiry; exact in an `f64`).
