@@ -885,8 +885,8 @@ fn unknown_fields_and_enum_values_in_responses_are_accepted() {
         Some("someFutureProvider")
     );
     assert_eq!(credential.format, "futureFormat");
-    assert_eq!(response.user.mfa_backup_code_acknowledgement, None);
-    let metadata = response.user.metadata.expect("metadata");
+    assert_eq!(response.user.profile.mfa_backup_code_acknowledgement, None);
+    let metadata = response.user.profile.metadata.expect("metadata");
     assert_eq!(metadata.get("plan").and_then(|v| v.as_str()), Some("gold"));
 }
 
@@ -1535,7 +1535,7 @@ fn deeply_nested_free_form_values_are_refused_not_overflowing() {
         json!({"id": "u", "projectEnvironmentId": "e", "metadata": {"a": [[1]]}}),
     )
     .unwrap();
-    assert!(ok.metadata.is_some());
+    assert!(ok.profile.metadata.is_some());
 }
 
 #[test]

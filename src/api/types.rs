@@ -407,6 +407,16 @@ macro_rules! model {
             [$($table)* $(opt($wire, $kind),)?]
             $($rest)*);
     };
+    (@munch [$($meta:tt)*] $name:ident [$($fields:ident)?] [$($out:tt)*] [$($table:tt)*]
+        $(#[doc = $doc:literal])*
+        flat $field:ident: $ty:ty;
+        $($rest:tt)*
+    ) => {
+        model!(@munch [$($meta)*] $name [$($fields)?]
+            [$($out)* $(#[doc = $doc])* #[serde(flatten)] pub $field: $ty,]
+            [$($table)*]
+            $($rest)*);
+    };
     (@munch [$($meta:tt)*] $name:ident [$fields:ident] [$($out:tt)*] [$($table:tt)*]) => {
         model!(@struct [$($meta)*] $name [$($out)*]);
 
@@ -525,11 +535,8 @@ pub struct VerifyResponse {
 }
 
 model! {
-    /// The signed-in user as the SDK API returns it (`SdkUser`).
-    pub struct SdkUser {
-        req id: String = "id";
-        req project_environment_id: String = "projectEnvironmentId";
-        req verified_credentials: Vec<JwtVerifiedCredential> = "verifiedCredentials";
+    /// The members [`SdkUser`] and the admin API's [`User`] share (their order on the wire is theirs).
+    pub struct UserProfile {
         opt last_verified_credential_id: String = "lastVerifiedCredentialId";
         opt session_id: String = "sessionId";
         opt alias: String = "alias";
@@ -558,6 +565,17 @@ model! {
         opt discord_notification: bool = "discordNotification";
         opt newsletter_notification: bool = "newsletterNotification";
         opt lists: Vec<String> = "lists";
+    }
+}
+
+model! {
+    /// The signed-in user as the SDK API returns it (`SdkUser`).
+    pub struct SdkUser {
+        req id: String = "id";
+        req project_environment_id: String = "projectEnvironmentId";
+        req verified_credentials: Vec<JwtVerifiedCredential> = "verifiedCredentials";
+        /// The profile members an SDK user and an admin user share.
+        flat profile: UserProfile;
         opt scope: String = "scope";
         opt missing_fields: Vec<ProjectSettingsKyc> = "missingFields";
     }
@@ -718,34 +736,8 @@ model! {
         req id: String = "id";
         req project_environment_id: String = "projectEnvironmentId";
         opt verified_credentials: Vec<JwtVerifiedCredential> = "verifiedCredentials";
-        opt last_verified_credential_id: String = "lastVerifiedCredentialId";
-        opt session_id: String = "sessionId";
-        opt alias: String = "alias";
-        opt country: String = "country";
-        opt email: String = "email";
-        opt first_name: String = "firstName";
-        opt job_title: String = "jobTitle";
-        opt last_name: String = "lastName";
-        opt phone_number: String = "phoneNumber";
-        opt policies_consent: bool = "policiesConsent";
-        opt t_shirt_size: String = "tShirtSize";
-        opt team: String = "team";
-        opt username: String = "username";
-        opt first_visit: String = "firstVisit";
-        opt last_visit: String = "lastVisit";
-        opt new_user: bool = "newUser";
-        opt metadata: Value = "metadata", ts "Record<string, unknown>";
-        opt mfa_backup_code_acknowledgement: String = "mfaBackupCodeAcknowledgement", ts "MfaBackupCodeAcknowledgement";
-        opt btc_wallet: String = "btcWallet";
-        opt kda_wallet: String = "kdaWallet";
-        opt ltc_wallet: String = "ltcWallet";
-        opt ckb_wallet: String = "ckbWallet";
-        opt kas_wallet: String = "kasWallet";
-        opt doge_wallet: String = "dogeWallet";
-        opt email_notification: bool = "emailNotification";
-        opt discord_notification: bool = "discordNotification";
-        opt newsletter_notification: bool = "newsletterNotification";
-        opt lists: Vec<String> = "lists";
+        /// The profile members an SDK user and an admin user share.
+        flat profile: UserProfile;
         opt scope: String = "scope";
         opt missing_fields: Vec<ProjectSettingsKyc> = "missingFields";
         opt wallet_public_key: String = "walletPublicKey";

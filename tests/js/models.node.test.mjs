@@ -335,10 +335,13 @@ test('the .d.ts enum unions list every value of the official enums', () => {
 
 test('request and response interfaces name the official fields', () => {
   const dts = readFileSync(new URL('../../pkg/wallet_linker.d.ts', import.meta.url), 'utf8');
+  // An interface's members, with those of the interfaces it extends (shared user fields).
   const fields = (name) => {
-    const match = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(dts);
+    const match = new RegExp(`export interface ${name}(?: extends ([\\w, ]+))? \\{([\\s\\S]*?)\\n\\}`).exec(dts);
     assert.ok(match, `no interface ${name}`);
-    return [...match[1].matchAll(/^\s*(\w+)(\?)?:/gm)].map((m) => m[1] + (m[2] ?? '')).sort();
+    const own = [...match[2].matchAll(/^\s*(\w+)(\?)?:/gm)].map((m) => m[1] + (m[2] ?? ''));
+    const inherited = (match[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).flatMap(fields);
+    return [...own, ...inherited].sort();
   };
   // Wire names and optionality from the official FromJSON: required keys are read without `exists`.
   const officialFields = (fromJson) => {
