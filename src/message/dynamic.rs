@@ -24,7 +24,6 @@
 use super::grammar;
 use super::{FieldLines, Label, Mode, split_header};
 use crate::error::{Error, ErrorCode, Result};
-use crate::evm::eip55::parse_address_strict;
 use serde::{Deserialize, Serialize};
 
 /// Parameters of Dynamic's sign-in message.
@@ -123,7 +122,7 @@ impl ChainFamily {
         }
     }
 
-    fn check_address(self, address: &str) -> Result<()> {
+    fn check_address(self, address: &str, mode: Mode) -> Result<()> {
         let invalid = |expected: &str| {
             Error::new(
                 ErrorCode::InvalidAddress,
@@ -133,7 +132,7 @@ impl ChainFamily {
             .with_received(address)
         };
         match self {
-            ChainFamily::Evm => parse_address_strict(address).map(|_| ()),
+            ChainFamily::Evm => mode.evm_address(address),
             ChainFamily::Solana if crate::solana::is_valid_address(address) => Ok(()),
             ChainFamily::Solana => Err(invalid("a base58 32-byte public key")),
             ChainFamily::Sui
@@ -206,7 +205,7 @@ fn validate(params: &DynamicSignInParams, mode: Mode) -> Result<(ChainFamily, St
     };
     let domain = required("domain", &params.domain)?;
     mode.check("domain", &domain, grammar::check_authority(&domain, true))?;
-    family.check_address(&params.address)?;
+    family.check_address(&params.address, mode)?;
     let (statement, statement_field) = resolve_statement(params, mode)?;
     if statement.is_empty() {
         return Err(mode.error("statement", "is empty"));
@@ -313,7 +312,7 @@ pub fn parse_dynamic_sign_in_message(text: &str) -> Result<DynamicSignInParams> 
     let (domain, address, rest) = split_header(text, family.name())?;
     // Header pieces are checked first so that errors follow the text's order.
     mode.check("domain", domain, grammar::check_authority(domain, true))?;
-    family.check_address(address)?;
+    family.check_address(address, mode)?;
     let statement_and_fields = rest
         .and_then(|r| r.strip_prefix('\n'))
         .ok_or_else(|| mode.error("statement", "the address must be followed by an empty line"))?;

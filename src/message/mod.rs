@@ -234,6 +234,20 @@ impl Mode {
         }
     }
 
+    /// Checks an EVM address strictly (EIP-55). Building a message, the error also says how to
+    /// get the checksummed form; parsing a signed one, it only says what is wrong with the text.
+    pub(crate) fn evm_address(self, address: &str) -> Result<()> {
+        crate::evm::eip55::parse_address_strict(address)
+            .map(|_| ())
+            .map_err(|mut e| {
+                if self == Mode::Create && e.expected.is_some() {
+                    e.message
+                        .push_str("; build the message with toChecksumAddress(address)");
+                }
+                e
+            })
+    }
+
     /// Wraps a grammar check's reason into this mode's error for `field`.
     pub(crate) fn check(
         self,
