@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 pub struct DynamicSignInParams {
     /// Dynamic's `ChainEnum`: `EVM` or `ETH` (Ethereum), `SOL` (Solana), `SUI` (Sui) or `BTC`
     /// (Bitcoin).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "DynamicSignInChain"))]
     pub chain: String,
     /// The page's host (`host[:port]`). In the browser build it defaults to `location.host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -93,10 +93,7 @@ pub fn parse_solana_sign_in_message(
 /// `location`, as in Node), `INVALID_ADDRESS`, or `UNSUPPORTED_CHAIN`.
 #[wasm_bindgen(js_name = createDynamicSignInMessage)]
 pub fn create_dynamic_sign_in_message(
-    #[wasm_bindgen(
-        unchecked_param_type = "WithDates<DynamicSignInParams> & { chain: DynamicSignInChain }"
-    )]
-    params: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "WithDates<DynamicSignInParams>")] params: JsValue,
 ) -> Result<String> {
     let mut params: DynamicSignInParams = typed(&params, "params")?;
     if params.domain.is_none() {
@@ -117,7 +114,7 @@ pub fn create_dynamic_sign_in_message(
 /// Throws `MESSAGE_PARSE` naming the field at fault, or `INVALID_ADDRESS`.
 #[wasm_bindgen(
     js_name = parseDynamicSignInMessage,
-    unchecked_return_type = "DynamicSignInParams & { chain: DynamicSignInChain }"
+    unchecked_return_type = "DynamicSignInParams"
 )]
 pub fn parse_dynamic_sign_in_message(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
