@@ -522,6 +522,8 @@ struct MockWallet {
     connect: Result<String>,
     chain_id: Option<f64>,
     refuse: Option<ErrorCode>,
+    /// Signs with another key from this many signatures on (e.g. 1: only the first is genuine).
+    forge_from: Option<usize>,
     signed: RefCell<Vec<String>>,
     connects: Cell<u32>,
 }
@@ -534,6 +536,7 @@ impl MockWallet {
             connect: Ok(evm_key().1.to_lowercase()),
             chain_id: Some(10.0),
             refuse: None,
+            forge_from: None,
             signed: RefCell::default(),
             connects: Cell::new(0),
         }
@@ -549,7 +552,11 @@ impl MockWallet {
     }
 
     fn signature(&self, message: &str) -> WalletSignature {
-        match self.signer {
+        let forged = self
+            .forge_from
+            .is_some_and(|n| self.signed.borrow().len() > n);
+        let signer = if forged { KeyOf::Forger } else { self.signer };
+        match signer {
             KeyOf::Evm => WalletSignature::Bytes(personal_sign(&evm_key().0, message)),
             KeyOf::Forger => WalletSignature::Bytes(personal_sign(
                 &EcdsaSigningKey::from_slice(&[0x66; 32]).unwrap(),
@@ -915,32 +922,10 @@ fn a_link_server_gets_a_second_proof_with_its_own_nonce() {
         link_server: true,
         ..MockSnag::default()
     };
-    struct SecondForged(MockWallet);
-    impl Wallet for SecondForged {
-        fn known_address(&self) -> Option<String> {
-            self.0.known_address()
-        }
-        async fn connect(&self) -> Result<String> {
-            self.0.connect().await
-        }
-        fn chain_id(&self) -> Option<f64> {
-            self.0.chain_id()
-        }
-        async fn sign_message(&self, message: &str) -> Result<WalletSignature> {
-            let first = self.0.signed.borrow().is_empty();
-            self.0.signed.borrow_mut().push(message.into());
-            let signer = if first { KeyOf::Evm } else { KeyOf::Forger };
-            Ok(MockWallet {
-                signer,
-                ..MockWallet::evm()
-            }
-            .signature(message))
-        }
-        async fn sign_in(&self, input: &SolanaSignInInput) -> Result<WalletSignIn> {
-            self.0.sign_in(input).await
-        }
-    }
-    let wallet = SecondForged(MockWallet::evm());
+    let wallet = MockWallet {
+        forge_from: Some(1),
+        ..MockWallet::evm()
+    };
     let e = ready(flow::run(
         &plan,
         &options(Some(SnagTarget::default())),
