@@ -357,13 +357,7 @@ pub fn normalize_signature(
                 WalletSignature::Text(text) => evm::decode_signature(&text)?,
                 WalletSignature::Bytes(bytes) => bytes,
             };
-            let mut hex = String::with_capacity(2 + 2 * bytes.len());
-            hex.push_str("0x");
-            for b in &bytes {
-                hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-                hex.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-            }
-            Ok((hex, bytes))
+            Ok((evm::hex_0x(&bytes), bytes))
         }
     }
 }

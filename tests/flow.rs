@@ -926,14 +926,14 @@ fn a_link_server_gets_a_second_proof_with_its_own_nonce() {
         forge_from: Some(1),
         ..MockWallet::evm()
     };
-    let e = ready(flow::run(
+    let e = run_flow(
         &plan,
         &options(Some(SnagTarget::default())),
         &wallet,
         &dynamic,
         Some(&snag),
         &host,
-    ))
+    )
     .unwrap_err();
     assert_eq!(
         (e.code, e.step.as_deref()),

@@ -89,7 +89,8 @@ fn invalid(field: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidArgument, message).with_field(field)
 }
 
-fn whole_number(value: f64, field: &str, min: u64, max: u64) -> Result<u64> {
+/// A JavaScript number that must be a whole number in `min..=max`, or `INVALID_ARGUMENT` naming it.
+pub(crate) fn whole_number(value: f64, field: &str, min: u64, max: u64) -> Result<u64> {
     if value.is_finite() && value.fract() == 0.0 && value >= min as f64 && value <= max as f64 {
         Ok(value as u64)
     } else {

@@ -77,19 +77,9 @@ export declare class WalletLinkerError extends Error {
   constructor(code: ErrorCode, message: string, details?: WalletLinkerErrorDetails);
   name: "WalletLinkerError";
   code: ErrorCode;
-  /** The input field at fault, e.g. "nonce" or "signature". */
-  field?: string;
-  expected?: string;
-  received?: string;
-  /** HTTP status of a failed service call. */
-  status?: number;
-  /** The service's own error code, e.g. Dynamic's "invalid_verification". */
-  apiCode?: string;
-  /** The response body of a failed service call (bounded). */
-  body?: string;
-  /** The step of `linkWallet` that failed. */
-  step?: LinkStep;
 }
+/** The details (`field`, `expected`, `received`, `status`, `apiCode`, `body`, `step`). */
+export interface WalletLinkerError extends Omit<WalletLinkerErrorDetails, "cause"> {}
 
 /**
  * True when `value` was made by this package's `WalletLinkerError` class (not for another

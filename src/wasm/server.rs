@@ -13,12 +13,12 @@ use super::clients::{Options, is_browser};
 use super::error::from_js;
 use super::fetch::{FetchTransport, JsJson, clear_timeout, set_timeout};
 use super::wallets::{call_method, get};
-use crate::api::client::{Call, ClientOptions, execute};
+use crate::api::client::{Call, ClientOptions, execute, whole_number};
 use crate::api::{DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL, Method, SnagClient};
 use crate::error::{Error, ErrorCode, Result};
 use crate::server::jwt::{self, DynamicJwtUser, JwtPlatform, JwtVerifier};
 use crate::server::{
-    self as core_server, LinkPlatform, LinkRequest, LinkServerConfig, RequestBody,
+    self as core_server, LinkPlatform, LinkRequest, LinkServerConfig, MAX_NONCE_TTL_MS, RequestBody,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -56,6 +56,7 @@ static JSON: JsJson = JsJson;
 
 /// How long a nonce store may take to answer before the request fails with 503.
 const DEFAULT_STORE_TIMEOUT_MS: u64 = 5_000;
+const MAX_STORE_TIMEOUT_MS: u64 = 60_000;
 
 /// The runtime's I/O for the core.
 struct Platform {
@@ -295,36 +296,18 @@ fn jwt_verifier(options: &Options, skew: Option<f64>) -> Result<JwtVerifier<JsVa
     };
     let skew = match skew {
         None => crate::signin::DEFAULT_CLOCK_SKEW_SECONDS,
-        Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= u32::MAX as f64 => {
-            s as u32
-        }
-        Some(_) => {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "clockSkewSeconds must be a whole number of seconds",
-            )
-            .with_field("clockSkewSeconds"));
-        }
+        // The core bounds it (at most a day); here it only has to be a whole number.
+        Some(s) => whole_number(s, "clockSkewSeconds", 0, u64::from(u32::MAX))? as u32,
     };
     JwtVerifier::new(&environment_id, url, skew)
 }
 
-fn whole_u64(value: Option<f64>, field: &str) -> Result<Option<u64>> {
-    match value {
-        None => Ok(None),
-        Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9e15 => Ok(Some(n as u64)),
-        Some(_) => Err(Error::new(
-            ErrorCode::InvalidArgument,
-            format!("{field} must be a whole number"),
-        )
-        .with_field(field)),
-    }
-}
-
-fn to_u32(value: u64, field: &str) -> Result<u32> {
-    u32::try_from(value).map_err(|_| {
-        Error::new(ErrorCode::InvalidArgument, format!("{field} is too large")).with_field(field)
-    })
+/// `options[key]` as a whole number up to `max`, if given (the core checks each option's range).
+fn optional_whole(options: &Options, key: &str, min: u64, max: u64) -> Result<Option<u64>> {
+    options
+        .optional_number(key)?
+        .map(|n| whole_number(n, key, min, max))
+        .transpose()
 }
 
 struct Server {
@@ -357,12 +340,10 @@ impl JsLinkServer {
         if let Some(path) = options.optional_string("basePath")? {
             config = config.with_base_path(&path)?;
         }
-        if let Some(seconds) =
-            whole_u64(options.optional_number("maxAgeSeconds")?, "maxAgeSeconds")?
-        {
-            config = config.with_max_age_seconds(to_u32(seconds, "maxAgeSeconds")?)?;
+        if let Some(seconds) = optional_whole(&options, "maxAgeSeconds", 0, u64::from(u32::MAX))? {
+            config = config.with_max_age_seconds(seconds as u32)?;
         }
-        if let Some(ms) = whole_u64(options.optional_number("nonceTtlMs")?, "nonceTtlMs")? {
+        if let Some(ms) = optional_whole(&options, "nonceTtlMs", 0, MAX_NONCE_TTL_MS)? {
             config = config.with_nonce_ttl_ms(ms)?;
         }
         config.allow_move_wallet = options.optional_bool("allowMoveWallet")?.unwrap_or(false);
@@ -390,20 +371,9 @@ impl JsLinkServer {
             None => Clock::System,
         };
         let jwks_options = dynamic.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
-        let store_timeout_ms = match whole_u64(
-            options.optional_number("nonceStoreTimeoutMs")?,
-            "nonceStoreTimeoutMs",
-        )? {
-            None => DEFAULT_STORE_TIMEOUT_MS,
-            Some(ms) if (1..=60_000).contains(&ms) => ms,
-            Some(_) => {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    "nonceStoreTimeoutMs is from 1 to 60000",
-                )
-                .with_field("nonceStoreTimeoutMs"));
-            }
-        };
+        let store_timeout_ms =
+            optional_whole(&options, "nonceStoreTimeoutMs", 1, MAX_STORE_TIMEOUT_MS)?
+                .unwrap_or(DEFAULT_STORE_TIMEOUT_MS);
         Ok(JsLinkServer {
             inner: Rc::new(Server {
                 config,

@@ -150,17 +150,6 @@ fn not_found(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::WalletNotFound, message)
 }
 
-fn lower_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(2 + bytes.len() * 2);
-    out.push_str("0x");
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
-}
-
 /// A `0x`-prefixed hex quantity (`eth_chainId`'s answer) as a number.
 fn parse_hex_quantity(text: &str) -> Option<u64> {
     let digits = text
@@ -688,7 +677,7 @@ impl Inner {
             Backend::Eip1193(provider) => {
                 // personal_sign takes the message as hex of its UTF-8 bytes, then the address.
                 let params = Array::of2(
-                    &JsValue::from_str(&lower_hex(message.as_bytes())),
+                    &JsValue::from_str(&crate::evm::hex_0x(message.as_bytes())),
                     &JsValue::from_str(&address),
                 );
                 let signature = eip1193_request(provider, "personal_sign", params)
