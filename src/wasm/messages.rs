@@ -12,19 +12,7 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TS_MESSAGE_INPUT: &'static str = r#"
-/**
- * `T` with its message times (`issuedAt`, `expirationTime`, `notBefore`) as RFC 3339 strings or
- * `Date`s. A `Date` is written as `toISOString()` writes it (UTC, milliseconds:
- * `2026-01-01T00:00:00.000Z`), as viem's `createSiweMessage` does.
- */
-export type WithDates<T> = {
-  [K in keyof T]: K extends "issuedAt" | "expirationTime" | "notBefore" ? T[K] | Date : T[K];
-};
-
-/** The `chain` values Dynamic's sign-in template is known for (`ETH` is written as `EVM`). */
-export type DynamicSignInChain = "EVM" | "ETH" | "SOL" | "SUI" | "BTC";
-"#;
+const TS_MESSAGE_INPUT: &str = include_str!("types/messages.d.ts");
 
 /// The members of a message's fields that are times: a `Date` there is read as its ISO text.
 const TIMES: &[&str] = &["issuedAt", "expirationTime", "notBefore"];
