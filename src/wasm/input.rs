@@ -154,7 +154,6 @@ pub fn array<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Re
         .map_err(|e| e.into_error(field, ErrorCode::InvalidArgument))
 }
 
-
 /// A plain-data copy of an argument, read once, safely (see [`object`]).
 pub fn snapshot(value: &JsValue, field: &str) -> Result<JsValue> {
     snapshot_js(value).map_err(|thrown| {
