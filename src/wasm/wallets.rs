@@ -16,7 +16,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -44,11 +44,6 @@ pub(crate) fn get_string(object: &JsValue, key: &str) -> Option<String> {
 
 pub(crate) fn get_function(object: &JsValue, key: &str) -> Option<Function> {
     get(object, key).dyn_into::<Function>().ok()
-}
-
-fn set(object: &JsValue, key: &str, value: &JsValue) {
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(object, &JsValue::from_str(key), value);
 }
 
 /// Awaits a value that may be a promise (or any thenable); a rejection comes back as `Err`.
@@ -139,59 +134,6 @@ fn wallet_key(name: &str) -> String {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Timers and events through the global object (a window, a worker, or Node).
-
-fn global() -> JsValue {
-    js_sys::global().into()
-}
-
-/// The global object when it can dispatch events (a window or a worker); `None` in Node.
-fn event_target() -> Option<JsValue> {
-    let global = global();
-    (get_function(&global, "addEventListener").is_some()
-        && get_function(&global, "dispatchEvent").is_some())
-    .then_some(global)
-}
-
-fn add_listener(target: &JsValue, kind: &str, listener: &JsValue) -> bool {
-    get_function(target, "addEventListener")
-        .is_some_and(|f| f.call2(target, &JsValue::from_str(kind), listener).is_ok())
-}
-
-/// Dispatches `new CustomEvent(kind, { detail })` (or a plain `Event` without detail).
-fn dispatch(target: &JsValue, kind: &str, detail: Option<&JsValue>) -> bool {
-    let global = global();
-    let (constructor, init) = match detail {
-        Some(detail) => {
-            let init = Object::new();
-            set(&init, "detail", detail);
-            (get_function(&global, "CustomEvent"), JsValue::from(init))
-        }
-        None => (get_function(&global, "Event"), JsValue::UNDEFINED),
-    };
-    let Some(constructor) = constructor else {
-        return false;
-    };
-    let arguments = Array::of2(&JsValue::from_str(kind), &init);
-    let Ok(event) = Reflect::construct(&constructor, &arguments) else {
-        return false;
-    };
-    get_function(target, "dispatchEvent").is_some_and(|f| f.call1(target, &event).is_ok())
-}
-
-/// Resolves after `ms` milliseconds (at once when there is no `setTimeout`).
-pub(crate) async fn sleep(ms: u32) {
-    let global = global();
-    let Some(set_timeout) = get_function(&global, "setTimeout") else {
-        return;
-    };
-    let promise = Promise::new(&mut |resolve, _reject| {
-        let _ = set_timeout.call2(&global, &resolve, &JsValue::from(ms));
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
 /// Longest discovery wait accepted.
 const MAX_DISCOVERY_MS: f64 = 60_000.0;
 /// Default discovery wait: wallets answer the request event synchronously; this leaves room for
@@ -216,124 +158,50 @@ fn discovery_timeout(value: &JsValue) -> Result<u32> {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Registries: one per page, filled by listeners installed on first use and kept for the page's
-// life (wallets may announce or register long after the first discovery).
-
-struct Announced {
-    uuid: String,
-    name: String,
-    icon: Option<String>,
-    rdns: Option<String>,
-    provider: JsValue,
+#[wasm_bindgen(module = "/src/wasm/js/wallets.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = discoverEip6963)]
+    async fn discover_eip6963(ms: u32) -> JsValue;
+    #[wasm_bindgen(js_name = discoverWalletStandard)]
+    async fn discover_wallet_standard(ms: u32) -> JsValue;
+    fn feature(wallet: &JsValue, name: &str) -> JsValue;
+    #[wasm_bindgen(js_name = isSolanaStandardWallet)]
+    fn is_solana_standard_wallet(wallet: &JsValue) -> bool;
+    #[wasm_bindgen(catch, js_name = eip1193Request)]
+    async fn eip1193_request(
+        provider: &JsValue,
+        method: &str,
+        params: Array,
+    ) -> core::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = connectWalletStandard)]
+    async fn connect_wallet_standard(wallet: &JsValue) -> core::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = walletStandardSignMessage)]
+    async fn wallet_standard_sign_message(
+        wallet: &JsValue,
+        account: &JsValue,
+        message: &[u8],
+    ) -> core::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = walletStandardSignIn)]
+    async fn wallet_standard_sign_in(
+        wallet: &JsValue,
+        input: JsValue,
+    ) -> core::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = connectLegacySolana)]
+    async fn connect_legacy_solana_key(
+        provider: &JsValue,
+    ) -> core::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = legacySolanaSignMessage)]
+    async fn legacy_solana_sign_message(
+        provider: &JsValue,
+        message: &[u8],
+    ) -> core::result::Result<JsValue, JsValue>;
 }
 
-#[derive(Default)]
-struct Registries {
-    eip6963_listening: bool,
-    eip6963: Vec<Announced>,
-    standard_listening: bool,
-    standard: Vec<JsValue>,
-}
-
-thread_local! {
-    static REGISTRIES: RefCell<Registries> = RefCell::new(Registries::default());
-}
-
-/// Records one `eip6963:announceProvider` event (malformed announcements are ignored).
-fn on_announce(event: JsValue) {
-    let detail = get(&event, "detail");
-    let info = get(&detail, "info");
-    let provider = get(&detail, "provider");
-    let (Some(uuid), Some(name)) = (get_string(&info, "uuid"), get_string(&info, "name")) else {
-        return;
-    };
-    if get_function(&provider, "request").is_none() {
-        return;
-    }
-    let announced = Announced {
-        uuid,
-        name,
-        icon: get_string(&info, "icon"),
-        rdns: get_string(&info, "rdns"),
-        provider,
-    };
-    REGISTRIES.with(|r| {
-        let mut r = r.borrow_mut();
-        // A wallet announces again on every request: keep one entry per uuid, the newest.
-        r.eip6963.retain(|a| a.uuid != announced.uuid);
-        r.eip6963.push(announced);
-    });
-}
-
-fn listen_eip6963(target: &JsValue) {
-    let installed =
-        REGISTRIES.with(|r| std::mem::replace(&mut r.borrow_mut().eip6963_listening, true));
-    if !installed {
-        let listener = Closure::<dyn FnMut(JsValue)>::new(on_announce).into_js_value();
-        add_listener(target, "eip6963:announceProvider", &listener);
-    }
-}
-
-/// The Wallet Standard `register(...wallets)` function handed to wallets: records each wallet
-/// once and returns its `unregister` function.
-fn register_function() -> JsValue {
-    let register = Closure::<dyn FnMut(JsValue, JsValue, JsValue, JsValue) -> JsValue>::new(
-        |a: JsValue, b: JsValue, c: JsValue, d: JsValue| {
-            let wallets: Vec<JsValue> = [a, b, c, d]
-                .into_iter()
-                .filter(JsValue::is_object)
-                .collect();
-            REGISTRIES.with(|r| {
-                let mut r = r.borrow_mut();
-                for wallet in &wallets {
-                    if !r.standard.iter().any(|w| w == wallet) {
-                        r.standard.push(wallet.clone());
-                    }
-                }
-            });
-            Closure::once_into_js(move || {
-                REGISTRIES.with(|r| r.borrow_mut().standard.retain(|w| !wallets.contains(w)));
-            })
-        },
-    );
-    register.into_js_value()
-}
-
-fn listen_wallet_standard(target: &JsValue) {
-    let installed =
-        REGISTRIES.with(|r| std::mem::replace(&mut r.borrow_mut().standard_listening, true));
-    if installed {
-        return;
-    }
-    let api = Object::new();
-    set(&api, "register", &register_function());
-    let api: JsValue = api.into();
-    // Wallets loaded after us dispatch `register-wallet` with a callback that wants the API.
-    let api_for_wallets = api.clone();
-    let listener = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-        if let Ok(callback) = get(&event, "detail").dyn_into::<Function>() {
-            // A wallet's own failure must not break the registry for the others.
-            let _ = callback.call1(&JsValue::UNDEFINED, &api_for_wallets);
-        }
-    })
-    .into_js_value();
-    add_listener(target, "wallet-standard:register-wallet", &listener);
-    // Wallets loaded before us listen for `app-ready` and register through its API.
-    dispatch(target, "wallet-standard:app-ready", Some(&api));
-}
-
-fn is_solana_standard_wallet(wallet: &JsValue) -> bool {
-    let chains = get(wallet, "chains");
-    let has_solana_chain = Array::is_array(&chains)
-        && Array::from(&chains)
-            .iter()
-            .any(|c| c.as_string().is_some_and(|c| c.starts_with("solana:")));
-    let features = get(wallet, "features");
-    let has = |name: &str| get(&features, name).is_object();
-    has_solana_chain
-        && has("standard:connect")
-        && (has("solana:signMessage") || has("solana:signIn"))
+fn adapters(list: Vec<Inner>) -> JsValue {
+    list.into_iter()
+        .map(|inner| JsValue::from(WalletAdapter::new(inner)))
+        .collect::<Array>()
+        .into()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,39 +217,24 @@ pub fn discover_evm_wallets(
 ) -> Promise {
     let timeout = discovery_timeout(&timeout_ms.unwrap_or(JsValue::UNDEFINED));
     wasm_bindgen_futures::future_to_promise(async move {
-        let timeout = timeout?;
-        let Some(target) = event_target() else {
-            return Ok(Array::new().into());
-        };
-        listen_eip6963(&target);
-        dispatch(&target, "eip6963:requestProvider", None);
-        sleep(timeout).await;
-        let adapters: Array = REGISTRIES.with(|r| {
-            r.borrow()
-                .eip6963
-                .iter()
-                .map(|a| {
-                    JsValue::from(WalletAdapter::new(Inner::evm(
-                        a.provider.clone(),
-                        a.name.clone(),
-                        a.icon.clone(),
-                        a.rdns.clone(),
-                        Some(a.uuid.clone()),
-                        "eip6963",
-                    )))
-                })
-                .collect()
-        });
-        if adapters.length() == 0 {
-            let ethereum = get(&target, "ethereum");
-            if get_function(&ethereum, "request").is_some() {
-                let name = injected_evm_name(&ethereum);
-                adapters.push(&JsValue::from(WalletAdapter::new(Inner::evm(
-                    ethereum, name, None, None, None, "injected",
-                ))));
-            }
+        let found = discover_eip6963(timeout?).await;
+        let mut list: Vec<Inner> = Array::from(&get(&found, "announced"))
+            .iter()
+            .map(|a| {
+                Inner::evm(
+                    get(&a, "provider"),
+                    get_string(&a, "name").unwrap_or_default(),
+                    &a,
+                    "eip6963",
+                )
+            })
+            .collect();
+        let injected = get(&found, "injected");
+        if list.is_empty() && !injected.is_undefined() {
+            let name = injected_evm_name(&injected);
+            list.push(Inner::evm(injected, name, &JsValue::UNDEFINED, "injected"));
         }
-        Ok(adapters.into())
+        Ok(adapters(list))
     })
 }
 
@@ -413,34 +266,17 @@ pub fn discover_solana_wallets(
 ) -> Promise {
     let timeout = discovery_timeout(&timeout_ms.unwrap_or(JsValue::UNDEFINED));
     wasm_bindgen_futures::future_to_promise(async move {
-        let timeout = timeout?;
-        let Some(target) = event_target() else {
-            return Ok(Array::new().into());
-        };
-        listen_wallet_standard(&target);
-        sleep(timeout).await;
-        let wallets: Vec<JsValue> = REGISTRIES.with(|r| r.borrow().standard.clone());
-        let adapters: Array = wallets
-            .into_iter()
+        let found = discover_wallet_standard(timeout?).await;
+        let mut list: Vec<Inner> = Array::from(&get(&found, "wallets"))
+            .iter()
             .filter(is_solana_standard_wallet)
-            .map(|w| JsValue::from(WalletAdapter::new(Inner::standard(w))))
+            .map(Inner::standard)
             .collect();
-        if adapters.length() == 0 {
-            let phantom = get(&get(&target, "phantom"), "solana");
-            let provider = if get_function(&phantom, "signMessage").is_some() {
-                phantom
-            } else {
-                get(&target, "solana")
-            };
-            if get_function(&provider, "connect").is_some()
-                && get_function(&provider, "signMessage").is_some()
-            {
-                adapters.push(&JsValue::from(WalletAdapter::new(Inner::legacy_solana(
-                    provider,
-                ))));
-            }
+        let legacy = get(&found, "legacy");
+        if list.is_empty() && !legacy.is_undefined() {
+            list.push(Inner::legacy_solana(legacy));
         }
-        Ok(adapters.into())
+        Ok(adapters(list))
     })
 }
 
@@ -484,18 +320,17 @@ impl Inner {
         }
     }
 
-    fn evm(
-        provider: JsValue,
-        name: String,
-        icon: Option<String>,
-        rdns: Option<String>,
-        uuid: Option<String>,
-        source: &'static str,
-    ) -> Self {
+    /// An EIP-1193 provider with its EIP-6963 `info` (icon, rdns, uuid), if any.
+    fn evm(provider: JsValue, name: String, info: &JsValue, source: &'static str) -> Self {
         Inner {
-            rdns,
-            uuid,
-            ..Inner::new(Backend::Eip1193(provider), name, icon, source)
+            rdns: get_string(info, "rdns"),
+            uuid: get_string(info, "uuid"),
+            ..Inner::new(
+                Backend::Eip1193(provider),
+                name,
+                get_string(info, "icon"),
+                source,
+            )
         }
     }
 
@@ -528,13 +363,8 @@ impl Inner {
         }
     }
 
-    fn feature(&self, name: &str) -> Option<JsValue> {
-        match &self.backend {
-            Backend::Standard(wallet) => {
-                Some(get(&get(wallet, "features"), name)).filter(JsValue::is_object)
-            }
-            _ => None,
-        }
+    fn has_feature(&self, name: &str) -> bool {
+        matches!(&self.backend, Backend::Standard(wallet) if !feature(wallet, name).is_undefined())
     }
 
     async fn connect(&self) -> Result<String> {
@@ -585,35 +415,21 @@ impl Inner {
     }
 
     async fn connect_standard(&self, wallet: &JsValue) -> Result<String> {
-        let connect = self
-            .feature("standard:connect")
-            .ok_or_else(|| not_found(format!("{} has no standard:connect feature", self.name)))?;
-        let output = call_method(&connect, "connect", &[])
-            .await
-            .map_err(|e| wallet_error(&e, "connect"))?
-            .ok_or_else(|| not_found("standard:connect has no connect() method"))?;
-        let mut accounts = get(&output, "accounts");
-        if !Array::is_array(&accounts) || Array::from(&accounts).length() == 0 {
-            accounts = get(wallet, "accounts");
+        if !self.has_feature("standard:connect") {
+            return Err(not_found(format!(
+                "{} has no standard:connect feature",
+                self.name
+            )));
         }
-        let accounts = if Array::is_array(&accounts) {
-            Array::from(&accounts)
-        } else {
-            Array::new()
-        };
-        // Prefer an account on a Solana chain; wallets list them first in practice.
-        let on_solana = |account: &JsValue| {
-            let chains = get(account, "chains");
-            Array::is_array(&chains)
-                && Array::from(&chains)
-                    .iter()
-                    .any(|c| c.as_string().is_some_and(|c| c.starts_with("solana:")))
-        };
-        let account = accounts
-            .iter()
-            .find(on_solana)
-            .or_else(|| accounts.iter().next())
-            .ok_or_else(|| Error::new(ErrorCode::WalletError, "the wallet returned no account"))?;
+        let account = connect_wallet_standard(wallet)
+            .await
+            .map_err(|e| wallet_error(&e, "connect"))?;
+        if account.is_undefined() {
+            return Err(Error::new(
+                ErrorCode::WalletError,
+                "the wallet returned no account",
+            ));
+        }
         let address = get_string(&account, "address")
             .filter(|a| crate::solana::is_valid_address(a))
             .ok_or_else(|| {
@@ -636,6 +452,7 @@ impl Inner {
 
     async fn sign_message(&self, message: &str) -> Result<String> {
         let address = self.ensure_connected().await?;
+        let failed = |e: JsValue| wallet_error(&e, "sign the message");
         match &self.backend {
             Backend::Eip1193(provider) => {
                 // personal_sign takes the message as hex of its UTF-8 bytes, then the address.
@@ -645,7 +462,7 @@ impl Inner {
                 );
                 let signature = eip1193_request(provider, "personal_sign", params)
                     .await
-                    .map_err(|e| wallet_error(&e, "sign the message"))?;
+                    .map_err(failed)?;
                 signature.as_string().ok_or_else(|| {
                     Error::new(
                         ErrorCode::WalletError,
@@ -653,22 +470,17 @@ impl Inner {
                     )
                 })
             }
-            Backend::Standard(_) => {
-                let feature = self.feature("solana:signMessage").ok_or_else(|| {
-                    not_found(format!(
+            Backend::Standard(wallet) => {
+                if !self.has_feature("solana:signMessage") {
+                    return Err(not_found(format!(
                         "{} cannot sign messages (no solana:signMessage)",
                         self.name
-                    ))
-                })?;
-                let input = Object::new();
-                set(&input, "account", &self.account.borrow());
-                let bytes = Uint8Array::from(message.as_bytes());
-                set(&input, "message", &bytes);
-                let outputs = call_method(&feature, "signMessage", &[input.into()])
+                    )));
+                }
+                let account = self.account.borrow().clone();
+                let output = wallet_standard_sign_message(wallet, &account, message.as_bytes())
                     .await
-                    .map_err(|e| wallet_error(&e, "sign the message"))?
-                    .ok_or_else(|| not_found("solana:signMessage has no signMessage() method"))?;
-                let output = first_output(outputs);
+                    .map_err(failed)?;
                 let signed = get(&output, "signedMessage");
                 if let Some(signed) = signed.dyn_ref::<Uint8Array>()
                     && signed.to_vec() != message.as_bytes()
@@ -681,38 +493,24 @@ impl Inner {
                 signature_base58(&get(&output, "signature"))
             }
             Backend::LegacySolana(provider) => {
-                let bytes = Uint8Array::from(message.as_bytes());
-                let output = call_method(
-                    provider,
-                    "signMessage",
-                    &[bytes.into(), JsValue::from_str("utf8")],
-                )
-                .await
-                .map_err(|e| wallet_error(&e, "sign the message"))?
-                .unwrap_or(JsValue::UNDEFINED);
-                let signature = get(&output, "signature");
-                let signature = if signature.is_undefined() {
-                    output
-                } else {
-                    signature
-                };
+                let signature = legacy_solana_sign_message(provider, message.as_bytes())
+                    .await
+                    .map_err(failed)?;
                 signature_base58(&signature)
             }
         }
     }
 
     async fn sign_in(&self, input: JsValue) -> Result<JsValue> {
-        let feature = self.feature("solana:signIn").ok_or_else(|| {
-            not_found(format!(
-                "{} does not support Sign-In With Solana (solana:signIn)",
-                self.name
-            ))
-        })?;
-        let outputs = call_method(&feature, "signIn", &[input])
+        let Backend::Standard(wallet) = &self.backend else {
+            return Err(self.no_sign_in());
+        };
+        if !self.has_feature("solana:signIn") {
+            return Err(self.no_sign_in());
+        }
+        let output = wallet_standard_sign_in(wallet, input)
             .await
-            .map_err(|e| wallet_error(&e, "sign in"))?
-            .ok_or_else(|| not_found("solana:signIn has no signIn() method"))?;
-        let output = first_output(outputs);
+            .map_err(|e| wallet_error(&e, "sign in"))?;
         let account = get(&output, "account");
         let address = get_string(&account, "address")
             .filter(|a| crate::solana::is_valid_address(a))
@@ -741,57 +539,38 @@ impl Inner {
         let signature = signature_base58(&get(&output, "signature"))?;
         *self.address.borrow_mut() = Some(address.clone());
         *self.account.borrow_mut() = account;
-        let result = Object::new();
-        set(&result, "address", &JsValue::from_str(&address));
-        set(&result, "message", &JsValue::from_str(&message));
-        set(&result, "signature", &JsValue::from_str(&signature));
-        Ok(result.into())
+        input::to_js(&WalletSignInOutput {
+            address,
+            message,
+            signature,
+        })
+    }
+
+    fn no_sign_in(&self) -> Error {
+        not_found(format!(
+            "{} does not support Sign-In With Solana (solana:signIn)",
+            self.name
+        ))
     }
 }
 
-/// The first output of a Wallet Standard feature (they resolve to one output per input).
-fn first_output(outputs: JsValue) -> JsValue {
-    if Array::is_array(&outputs) {
-        Array::from(&outputs).get(0)
-    } else {
-        outputs
-    }
-}
-
-async fn eip1193_request(
-    provider: &JsValue,
-    method: &str,
-    params: Array,
-) -> core::result::Result<JsValue, JsValue> {
-    let args = Object::new();
-    set(&args, "method", &JsValue::from_str(method));
-    set(&args, "params", &params);
-    match call_method(provider, "request", &[args.into()]).await? {
-        Some(value) => Ok(value),
-        None => Err(JsValue::from_str("the provider has no request() method")),
-    }
+/// `WalletAdapter.signIn`'s result.
+#[derive(serde::Serialize)]
+struct WalletSignInOutput {
+    address: String,
+    message: String,
+    signature: String,
 }
 
 async fn connect_legacy_solana(provider: &JsValue) -> Result<String> {
-    let output = call_method(provider, "connect", &[])
+    let key = connect_legacy_solana_key(provider)
         .await
-        .map_err(|e| wallet_error(&e, "connect"))?
-        .unwrap_or(JsValue::UNDEFINED);
-    // `connect()` resolves to `{ publicKey }` in Phantom; older wallets only set
-    // `provider.publicKey`.
-    let key = [get(&output, "publicKey"), get(provider, "publicKey")]
-        .into_iter()
-        .find(|k| !k.is_undefined() && !k.is_null())
-        .unwrap_or(JsValue::UNDEFINED);
-    let address = if let Some(bytes) = key.dyn_ref::<Uint8Array>() {
-        <[u8; 32]>::try_from(bytes.to_vec().as_slice())
+        .map_err(|e| wallet_error(&e, "connect"))?;
+    let address = match key.dyn_ref::<Uint8Array>() {
+        Some(bytes) => <[u8; 32]>::try_from(bytes.to_vec().as_slice())
             .ok()
-            .map(|key| crate::solana::pubkey::to_address(&key))
-    } else {
-        get_function(&key, "toBase58")
-            .and_then(|f| f.call0(&key).ok())
-            .and_then(|a| a.as_string())
-            .or_else(|| key.as_string())
+            .map(|key| crate::solana::pubkey::to_address(&key)),
+        None => key.as_string(),
     };
     address
         .filter(|a| crate::solana::is_valid_address(a))
@@ -863,12 +642,7 @@ impl WalletAdapter {
             "injected"
         };
         Ok(WalletAdapter::new(Inner::evm(
-            provider,
-            name,
-            get_string(&info, "icon"),
-            get_string(&info, "rdns"),
-            get_string(&info, "uuid"),
-            source,
+            provider, name, &info, source,
         )))
     }
 
@@ -946,7 +720,7 @@ impl WalletAdapter {
     /// Whether `signIn` is available (a Wallet Standard wallet with `solana:signIn`).
     #[wasm_bindgen(getter, js_name = canSignIn)]
     pub fn can_sign_in(&self) -> bool {
-        self.inner.feature("solana:signIn").is_some()
+        self.inner.has_feature("solana:signIn")
     }
 
     /// The underlying EIP-1193 provider or Wallet Standard wallet.
