@@ -515,22 +515,18 @@ model! {
 #[serde(rename_all = "camelCase")]
 pub struct VerifyResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub mfa_token: Option<String>,
     /// The new session JWT (absent when Dynamic uses an httpOnly cookie instead).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub jwt: Option<String>,
     pub user: SdkUser,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub minified_jwt: Option<String>,
     /// Unix time (seconds) when the JWT expires.
     #[serde(deserialize_with = "unix_seconds")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "number"))]
     pub expires_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub elevated_access_token: Option<String>,
 }
 

@@ -37,37 +37,30 @@ pub struct DynamicSignInParams {
     pub chain: String,
     /// The page's host (`host[:port]`). In the browser build it defaults to `location.host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub domain: Option<String>,
     /// The wallet address, in the chain's usual form (EIP-55 for EVM chains).
     pub address: String,
     /// The statement; defaults to Dynamic's welcome text naming `appName`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub statement: Option<String>,
     /// The app name used by the default statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub app_name: Option<String>,
     /// The page's URI. In the browser build it defaults to `location.origin + location.pathname`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub uri: Option<String>,
     /// EIP-155 chain id: required for EVM chains, absent for the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub chain_id: Option<u64>,
     /// The nonce from Dynamic's `GET /sdk/{environmentId}/nonce`.
     pub nonce: String,
     /// RFC 3339 date-time of the message's creation. In the browser build it defaults to now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub issued_at: Option<String>,
     /// The Dynamic environment id, written as the `Request ID`.
     pub environment_id: String,
     /// Optional RFC 3986 resource URIs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub resources: Option<Vec<String>>,
 }
 

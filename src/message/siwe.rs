@@ -43,7 +43,6 @@ pub const SIWE_VERSION: &str = "1";
 pub struct SiweMessage {
     /// RFC 3986 scheme of the requesting origin (e.g. `https`), written as `scheme://domain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub scheme: Option<String>,
     /// RFC 3986 authority requesting the signature: `host[:port]`, optionally with user info.
     pub domain: String,
@@ -51,7 +50,6 @@ pub struct SiweMessage {
     pub address: String,
     /// Human-readable assertion, one line of RFC 3986 reserved/unreserved characters and spaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub statement: Option<String>,
     /// RFC 3986 URI of the resource that is the subject of the signing.
     pub uri: String,
@@ -65,19 +63,15 @@ pub struct SiweMessage {
     pub issued_at: String,
     /// RFC 3339 date-time after which the message is no longer valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub expiration_time: Option<String>,
     /// RFC 3339 date-time before which the message is not yet valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub not_before: Option<String>,
     /// System-specific identifier of the sign-in request (RFC 3986 `pchar`s, not empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub request_id: Option<String>,
     /// RFC 3986 URIs the user wishes to have resolved as part of authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub resources: Option<Vec<String>>,
 }
 

@@ -47,43 +47,33 @@ pub struct SolanaSignInInput {
     pub address: String,
     /// Human-readable assertion: one line without control characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub statement: Option<String>,
     /// RFC 3986 URI of the resource that is the subject of the signing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub uri: Option<String>,
     /// Always `"1"` when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub version: Option<String>,
     /// A cluster: `mainnet`, `testnet`, `devnet`, `localnet`, or the same with `solana:` before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub chain_id: Option<String>,
     /// At least 8 letters or digits, against replay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub nonce: Option<String>,
     /// RFC 3339 date-time of the message's creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub issued_at: Option<String>,
     /// RFC 3339 date-time after which the message is no longer valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub expiration_time: Option<String>,
     /// RFC 3339 date-time before which the message is not yet valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub not_before: Option<String>,
     /// System-specific identifier of the sign-in request (RFC 3986 `pchar`s, not empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub request_id: Option<String>,
     /// RFC 3986 URIs the user wishes to have resolved as part of authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub resources: Option<Vec<String>>,
 }
 
