@@ -21,7 +21,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::evm;
-use crate::message::grammar::parse_rfc3339_ms;
+use crate::message::grammar::{civil_from_days, parse_rfc3339_ms};
 use crate::message::siwe::{SiweMessage, parse_siwe_message};
 use crate::message::siws::{SolanaSignInInput, parse_solana_sign_in_message};
 use crate::solana;
@@ -465,21 +465,6 @@ pub fn format_rfc3339_ms(ms: i64) -> String {
         in_day / 1_000 % 60,
         in_day % 1_000
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day), after H. Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //!   error (with its `status`) at once instead of a hidden minute-long stall.
 
 use super::transport::{HttpResponse, TransportError};
-use crate::message::grammar::{days_from_civil, days_in_month};
+use crate::message::grammar::{civil_from_days, days_from_civil, days_in_month};
 
 /// Retries after the first attempt when the caller does not say (3 attempts in all).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -267,32 +267,4 @@ fn to_epoch_ms(year: i64, month: i64, day: i64, time: &str) -> Option<i64> {
     }
     let days = days_from_civil(year, month, day);
     Some(((days * 24 + h) * 60 + m) * 60_000 + s * 1000)
-}
-
-/// The inverse of [`days_from_civil`](crate::message::grammar::days_from_civil): (year, month, day).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_round_trip() {
-        for days in [-800_000, -1, 0, 1, 59, 10_000, 19_000, 2_932_896] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
-        }
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-    }
 }
