@@ -13,6 +13,7 @@ pub mod error;
 pub mod evm;
 pub mod flow;
 pub mod message;
+pub mod options_reader;
 pub mod server;
 pub mod signin;
 pub mod solana;
