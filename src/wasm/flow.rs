@@ -16,12 +16,11 @@ use serde::Deserialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::error::from_js;
 use super::input;
-use super::wallets::{get, get_function, get_string, settle, wallet_error};
+use super::wallets::{get, get_function, get_string, wallet_error};
 use crate::api::{SnagConnectParams, VerifyRequest};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::{
@@ -187,8 +186,17 @@ fn with_originals(mut options: LinkWalletOptions, original: &JsValue) -> LinkWal
 
 // ---------------------------------------------------------------------------------------------
 
-fn aborted() -> Error {
-    Error::new(ErrorCode::Aborted, "linkWallet was aborted by its signal")
+#[wasm_bindgen(module = "/src/wasm/js/flow.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = raceAbort)]
+    async fn race_abort(
+        value: JsValue,
+        signal: Option<AbortSignal>,
+    ) -> core::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = preciseNow)]
+    fn precise_now_ms() -> f64;
+    #[wasm_bindgen(js_name = fromLocation)]
+    fn from_location(parts: Vec<String>) -> Option<String>;
 }
 
 /// The caller's `AbortSignal`, checked between steps and raced against slow promises.
@@ -199,7 +207,10 @@ struct Abort {
 impl Abort {
     fn check(&self) -> Result<()> {
         match &self.signal {
-            Some(signal) if signal.aborted() => Err(aborted()),
+            Some(signal) if signal.aborted() => Err(Error::new(
+                ErrorCode::Aborted,
+                "linkWallet was aborted by its signal",
+            )),
             _ => Ok(()),
         }
     }
@@ -207,59 +218,12 @@ impl Abort {
     /// Awaits `value` (a promise or a plain value); rejects with `ABORTED` as soon as the signal
     /// fires.
     async fn race(&self, value: JsValue) -> core::result::Result<JsValue, JsValue> {
-        let Some(signal) = &self.signal else {
-            return settle(value).await;
-        };
-        if signal.aborted() {
-            return Err(aborted().into());
-        }
-        let mut reject_slot: Option<Function> = None;
-        let on_abort = Promise::new(&mut |_resolve, reject| reject_slot = Some(reject));
-        let Some(reject) = reject_slot else {
-            return settle(value).await;
-        };
-        let listener = Closure::<dyn FnMut()>::new(move || {
-            let _ = reject.call1(&JsValue::UNDEFINED, &aborted().into());
-        });
-        let listener_fn: &Function = listener.as_ref().unchecked_ref();
-        let listen = |method: &str| {
-            if let Some(f) = get_function(signal, method) {
-                let _ = f.call2(signal, &JsValue::from_str("abort"), listener_fn);
-            }
-        };
-        listen("addEventListener");
-        let race = Promise::race(&Array::of2(&Promise::resolve(&value), &on_abort));
-        let outcome = JsFuture::from(race).await;
-        listen("removeEventListener");
-        drop(listener);
-        outcome
+        race_abort(value, self.signal.clone()).await
     }
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidArgument, message).with_field(field)
-}
-
-fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
-/// `performance.now()` in milliseconds (with `Date.now()` where there is no `performance`).
-fn precise_now_ms() -> f64 {
-    let performance = get(&js_sys::global(), "performance");
-    get_function(&performance, "now")
-        .and_then(|now| now.call0(&performance).ok())
-        .and_then(|t| t.as_f64())
-        .unwrap_or_else(now_ms)
-}
-
-/// `location.host`, or `location.origin + location.pathname`, for a default.
-fn from_location(parts: &[&str]) -> Option<String> {
-    let location = get(&js_sys::global(), "location");
-    parts
-        .iter()
-        .map(|part| get_string(&location, part))
-        .collect()
 }
 
 /// The core's plan, with the caller's objects it is carried out with.
@@ -325,11 +289,14 @@ fn plan(options: &LinkWalletOptions) -> Result<Plan> {
             .environment_id
             .clone()
             .or_else(|| get_string(&dynamic, "environmentId")),
-        domain: options.domain.clone().or_else(|| from_location(&["host"])),
+        domain: options
+            .domain
+            .clone()
+            .or_else(|| from_location(vec!["host".into()])),
         uri: options
             .uri
             .clone()
-            .or_else(|| from_location(&["origin", "pathname"])),
+            .or_else(|| from_location(vec!["origin".into(), "pathname".into()])),
         address_given: options.address.is_some(),
         sign_callback: sign_callback.is_some(),
         wallet_signs_in: wallet.as_ref().is_some_and(|w| {
@@ -591,7 +558,7 @@ impl flow::Host for JsHost<'_> {
     }
 
     fn now_ms(&self) -> i64 {
-        now_ms() as i64
+        js_sys::Date::now() as i64
     }
 
     fn now_text(&self) -> String {
@@ -660,39 +627,63 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
     link_result(&plan, outcome)
 }
 
-/// The `LinkResult` object.
+/// The `LinkResult` object (declared in `types/flow.d.ts`).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LinkResult<'a> {
+    mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jwt: Option<&'a str>,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    user: JsValue,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    verified_credentials: JsValue,
+    chain: &'a str,
+    address: &'a str,
+    wallet_name: &'a str,
+    message: &'a str,
+    signature: &'a str,
+    local_check: LocalCheck<'a>,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    response: JsValue,
+    #[serde(
+        skip_serializing_if = "JsValue::is_undefined",
+        with = "serde_wasm_bindgen::preserve"
+    )]
+    snag: JsValue,
+}
+
+#[derive(serde::Serialize)]
+struct LocalCheck<'a> {
+    ok: bool,
+    micros: f64,
+    address: &'a str,
+}
+
 fn link_result(plan: &Plan, outcome: LinkOutcome<JsValue, JsValue>) -> Result<JsValue> {
     let user = get(&outcome.response, "user");
     let credentials = get(&user, "verifiedCredentials");
-    let credentials = if Array::is_array(&credentials) {
-        credentials
-    } else {
-        Array::new().into()
-    };
-    let result = Object::new();
-    let put = |key: &str, value: &JsValue| {
-        let _ = Reflect::set(&result, &JsValue::from_str(key), value);
-    };
-    let text = |value: &str| JsValue::from_str(value);
-    put("mode", &text(plan.mode.as_str()));
-    if let Some(jwt) = &outcome.jwt {
-        put("jwt", &text(jwt));
-    }
-    put("user", &user);
-    put("verifiedCredentials", &credentials);
-    put("chain", &text(&plan.chain));
-    put("address", &text(&outcome.proof.address));
-    put("walletName", &text(&outcome.wallet_name));
-    put("message", &text(&outcome.proof.message));
-    put("signature", &text(&outcome.proof.signature));
-    let local = Object::new();
-    let _ = Reflect::set(&local, &text("ok"), &JsValue::TRUE);
-    let _ = Reflect::set(&local, &text("micros"), &JsValue::from_f64(outcome.micros));
-    let _ = Reflect::set(&local, &text("address"), &text(&outcome.proof.address));
-    put("localCheck", &local);
-    put("response", &outcome.response);
-    if let Some(snag) = &outcome.snag {
-        put("snag", snag);
-    }
-    Ok(result.into())
+    let proof = &outcome.proof;
+    input::to_js(&LinkResult {
+        mode: plan.mode.as_str(),
+        jwt: outcome.jwt.as_deref(),
+        verified_credentials: if Array::is_array(&credentials) {
+            credentials
+        } else {
+            Array::new().into()
+        },
+        user,
+        chain: &plan.chain,
+        address: &proof.address,
+        wallet_name: &outcome.wallet_name,
+        message: &proof.message,
+        signature: &proof.signature,
+        local_check: LocalCheck {
+            ok: true,
+            micros: outcome.micros,
+            address: &proof.address,
+        },
+        response: outcome.response.clone(),
+        snag: outcome.snag.clone().unwrap_or(JsValue::UNDEFINED),
+    })
 }
