@@ -195,8 +195,9 @@ extern "C" {
     ) -> core::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = preciseNow)]
     fn precise_now_ms() -> f64;
+    /// `location.host`, or `location.origin + location.pathname`, for a default.
     #[wasm_bindgen(js_name = fromLocation)]
-    fn from_location(parts: Vec<String>) -> Option<String>;
+    pub(super) fn from_location(parts: Vec<String>) -> Option<String>;
 }
 
 /// The caller's `AbortSignal`, checked between steps and raced against slow promises.

@@ -112,30 +112,19 @@ pub fn parse_dynamic_sign_in_message(
     )?)?)
 }
 
-/// The concatenation of `globalThis.location`'s string properties `parts`, for `field`'s default.
+/// `location`'s string properties `parts`, joined, for `field`'s default.
 fn page_location(field: &str, parts: &[&str]) -> Result<String> {
-    let missing = || {
-        Error::new(
-            ErrorCode::InvalidField,
-            format!(
-                "{field}: is required here (there is no globalThis.location to default it from)"
-            ),
-        )
-        .with_field(field)
-    };
-    let location = Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
-        .ok()
-        .filter(|l| l.is_object())
-        .ok_or_else(missing)?;
-    let mut out = String::new();
-    for part in parts {
-        let value = Reflect::get(&location, &JsValue::from_str(part))
-            .ok()
-            .and_then(|v| v.as_string())
-            .ok_or_else(missing)?;
-        out.push_str(&value);
-    }
-    Ok(out)
+    super::flow::from_location(parts.iter().map(|part| part.to_string()).collect()).ok_or_else(
+        || {
+            Error::new(
+                ErrorCode::InvalidField,
+                format!(
+                    "{field}: is required here (there is no globalThis.location to default it from)"
+                ),
+            )
+            .with_field(field)
+        },
+    )
 }
 
 /// The EIP-55 checksummed form of an address given in any letter case.

@@ -197,13 +197,6 @@ extern "C" {
     ) -> core::result::Result<JsValue, JsValue>;
 }
 
-fn adapters(list: Vec<Inner>) -> JsValue {
-    list.into_iter()
-        .map(|inner| JsValue::from(WalletAdapter::new(inner)))
-        .collect::<Array>()
-        .into()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Discovery exports.
 
@@ -215,18 +208,13 @@ pub fn discover_evm_wallets(
     #[wasm_bindgen(js_name = timeoutMs, unchecked_optional_param_type = "number")]
     timeout_ms: Option<JsValue>,
 ) -> Promise {
-    let timeout = discovery_timeout(&timeout_ms.unwrap_or(JsValue::UNDEFINED));
-    wasm_bindgen_futures::future_to_promise(async move {
-        let found = discover_eip6963(timeout?).await;
+    discover(timeout_ms, async |timeout| {
+        let found = discover_eip6963(timeout).await;
         let mut list: Vec<Inner> = Array::from(&get(&found, "announced"))
             .iter()
             .map(|a| {
-                Inner::evm(
-                    get(&a, "provider"),
-                    get_string(&a, "name").unwrap_or_default(),
-                    &a,
-                    "eip6963",
-                )
+                let name = get_string(&a, "name").unwrap_or_default();
+                Inner::evm(get(&a, "provider"), name, &a, "eip6963")
             })
             .collect();
         let injected = get(&found, "injected");
@@ -234,7 +222,23 @@ pub fn discover_evm_wallets(
             let name = injected_evm_name(&injected);
             list.push(Inner::evm(injected, name, &JsValue::UNDEFINED, "injected"));
         }
-        Ok(adapters(list))
+        list
+    })
+}
+
+/// Waits `timeoutMs` for wallets with `find`, then makes an adapter of each.
+fn discover(
+    timeout_ms: Option<JsValue>,
+    find: impl AsyncFnOnce(u32) -> Vec<Inner> + 'static,
+) -> Promise {
+    let timeout = discovery_timeout(&timeout_ms.unwrap_or(JsValue::UNDEFINED));
+    wasm_bindgen_futures::future_to_promise(async move {
+        let adapters: Array = find(timeout?)
+            .await
+            .into_iter()
+            .map(|inner| JsValue::from(WalletAdapter::new(inner)))
+            .collect();
+        Ok(adapters.into())
     })
 }
 
@@ -264,9 +268,8 @@ pub fn discover_solana_wallets(
     #[wasm_bindgen(js_name = timeoutMs, unchecked_optional_param_type = "number")]
     timeout_ms: Option<JsValue>,
 ) -> Promise {
-    let timeout = discovery_timeout(&timeout_ms.unwrap_or(JsValue::UNDEFINED));
-    wasm_bindgen_futures::future_to_promise(async move {
-        let found = discover_wallet_standard(timeout?).await;
+    discover(timeout_ms, async |timeout| {
+        let found = discover_wallet_standard(timeout).await;
         let mut list: Vec<Inner> = Array::from(&get(&found, "wallets"))
             .iter()
             .filter(is_solana_standard_wallet)
@@ -276,7 +279,7 @@ pub fn discover_solana_wallets(
         if list.is_empty() && !legacy.is_undefined() {
             list.push(Inner::legacy_solana(legacy));
         }
-        Ok(adapters(list))
+        list
     })
 }
 
