@@ -63,8 +63,16 @@ for tool in deno bun workerd; do
   fi
 done
 
-# 5. Test-only tools: cargo-fuzz (runs on the machine's nightly toolchain) and cargo-deny.
+# 5. Test-only tools: cargo-fuzz (runs on the machine's nightly toolchain), cargo-deny, and
+#    wasm-pack (scripts/test.sh checks that `wasm-pack build` / `wasm-pack test` work on the crate;
+#    it uses the wasm-bindgen above and node_modules' wasm-opt, never a download). A cold install
+#    took about 2 min on 2 cores.
 if [ "$want_test_tools" = 1 ]; then
+  wasm_pack_version=0.15.1
+  if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}' || true)" != "$wasm_pack_version" ]; then
+    say "installing wasm-pack $wasm_pack_version"
+    cargo install wasm-pack --version "$wasm_pack_version" --locked
+  fi
   if ! command -v cargo-fuzz >/dev/null; then
     say "installing cargo-fuzz"
     cargo install cargo-fuzz --version 0.13.2 --locked

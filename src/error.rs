@@ -22,6 +22,16 @@ macro_rules! error_codes {
             /// Every code, in declaration order (used for the README table and the TS union).
             pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),*];
 
+            /// The TypeScript declaration of the codes, `export type ErrorCode = "…" | …;` with
+            /// its doc comment, written from this same list: the WebAssembly layer puts it in the
+            /// package's `.d.ts`, so the union cannot drift from the enum.
+            pub const TYPESCRIPT_DECLARATION: &'static str = concat!(
+                "/** Every code a `WalletLinkerError` can carry. Codes are stable: never renamed once released. */\n",
+                "export type ErrorCode =",
+                $("\n  | \"", $name, "\"",)*
+                ";",
+            );
+
             /// The SCREAMING_SNAKE_CASE string JavaScript sees as `error.code`.
             pub const fn as_str(self) -> &'static str {
                 match self { $(ErrorCode::$variant => $name,)* }

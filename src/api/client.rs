@@ -602,6 +602,13 @@ fn transport_error(error: TransportError, call: &Call, timeout_ms: u64, attempts
             ErrorCode::Network,
             format!("{what}: could not reach {url}{tries}: {message}"),
         ),
+        TransportError::Refused(message) => Error::new(
+            ErrorCode::Network,
+            format!(
+                "{what}: could not reach {url}{tries}: {message} (connection refused: nothing \
+                 listens there; not retried)"
+            ),
+        ),
         TransportError::InvalidRequest(message) => Error::new(
             ErrorCode::InvalidArgument,
             format!("{what}: cannot send a request to {url}: {message}"),

@@ -6,6 +6,8 @@
 //!   with a `Retry-After`, and a connection that failed before the request was sent. A lost
 //!   response (reset after sending, timeout) is *not* retried, so a link is never made twice,
 //!   unless the caller opts in with `retry_state_changing`.
+//! - A refused connection ([`TransportError::Refused`]: nothing listens there) is never retried,
+//!   whatever the call: it is a configuration error, and waiting does not fix it.
 //! - The wait is the server's `retry-after-ms` or `Retry-After` (seconds or HTTP date) when given,
 //!   otherwise exponential backoff: 0.5 s × 2^n capped at 8 s, less up to 25 % jitter.
 //! - A server asking to wait longer than [`MAX_RETRY_AFTER_MS`] is not retried: the caller gets the
@@ -99,7 +101,14 @@ impl RetryPolicy {
 /// `Retry-After` / `retry-after-ms`.
 pub fn is_retryable(kind: Idempotency, outcome: Outcome<'_>, has_retry_after: bool) -> bool {
     match (kind, outcome) {
-        (_, Outcome::Failed(TransportError::Aborted | TransportError::InvalidRequest(_))) => false,
+        (
+            _,
+            Outcome::Failed(
+                TransportError::Aborted
+                | TransportError::Refused(_)
+                | TransportError::InvalidRequest(_),
+            ),
+        ) => false,
         (Idempotency::Idempotent, Outcome::Failed(_)) => true,
         (Idempotency::Idempotent, Outcome::Response(r)) => {
             matches!(r.status, 408 | 429 | 500..=599)

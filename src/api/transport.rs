@@ -102,8 +102,14 @@ pub enum TransportError {
     /// No complete response within the attempt's timeout. The server may have acted.
     Timeout,
     /// The connection failed. `before_send` is true only when the request certainly never reached
-    /// the server (connection refused, DNS failure), so even a state-changing call may be retried.
+    /// the server (e.g. a failed DNS lookup), so even a state-changing call may be retried.
     Network { before_send: bool, message: String },
+    /// The connection was refused outright: nothing listens at that address and port. A
+    /// configuration error (a wrong `baseUrl`, a service not started), not a transient one: never
+    /// retried. Only a runtime that names the socket error can report it (Node's `fetch`:
+    /// `ECONNREFUSED`); a browser's `TypeError: Failed to fetch` tells nothing and is a
+    /// [`TransportError::Network`] that may have been sent.
+    Refused(String),
     /// The caller aborted (its `AbortSignal`). Never retried.
     Aborted,
     /// The platform refused to build the request (e.g. a relative URL outside a web page, or a

@@ -4,6 +4,11 @@ use crate::error::{Error, ErrorCode};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
+/// The `ErrorCode` union, generated from the enum's declaration (src/error.rs).
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ERROR_CODE: &str = ErrorCode::TYPESCRIPT_DECLARATION;
+
+/// The error class and its details, which use `ErrorCode`.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &str = include_str!("types/error.d.ts");
 

@@ -109,9 +109,12 @@ impl Transport for FetchTransport {
             Ok(response) => Ok(response),
             Err(_) if self.caller_aborted() => Err(TransportError::Aborted),
             Err(_) if controller.signal().aborted() => Err(TransportError::Timeout),
-            Err(error) => Err(TransportError::Network {
-                before_send: never_reached_server(&error),
-                message: describe(&error),
+            Err(error) => Err(match how_far(&error) {
+                Reached::Refused => TransportError::Refused(describe(&error)),
+                reached => TransportError::Network {
+                    before_send: reached == Reached::NotSent,
+                    message: describe(&error),
+                },
             }),
         }
     }
@@ -217,24 +220,44 @@ fn header_pairs(headers: &Headers) -> Vec<(String, String)> {
         .collect()
 }
 
+/// How far a failed `fetch` got.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reached {
+    /// The connection was refused: nothing listens there (a configuration error).
+    Refused,
+    /// The request never reached the server (e.g. a failed DNS lookup).
+    NotSent,
+    /// The request may have reached the server.
+    MaybeSent,
+}
+
 /// Node's fetch (undici) names the socket error in `cause.code`, or for a multi-address connect in
-/// `cause.errors[i].code`. Only a refused connection or a failed DNS lookup proves that the request
-/// never reached the server; browsers give no detail, so there a failure counts as "maybe sent".
-fn never_reached_server(error: &JsValue) -> bool {
-    const BEFORE_SEND: [&str; 4] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"];
+/// `cause.errors[i].code` (then `cause.code` is only the first one's). Only a refused connection
+/// or a failed DNS lookup proves that the request never reached the server; a refusal on every
+/// address is [`Reached::Refused`]. Browsers give no detail (a refused port is a bare
+/// `TypeError: Failed to fetch`), so there a failure counts as "maybe sent".
+fn how_far(error: &JsValue) -> Reached {
+    const REFUSED: &str = "ECONNREFUSED";
+    const BEFORE_SEND: [&str; 4] = [REFUSED, "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"];
     let get = |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok();
     let code_of = |v: &JsValue| get(v, "code").and_then(|c| c.as_string());
     let Some(cause) = get(error, "cause").filter(|c| c.is_object()) else {
-        return false;
+        return Reached::MaybeSent;
     };
-    if let Some(code) = code_of(&cause) {
-        return BEFORE_SEND.contains(&code.as_str());
-    }
-    match get(&cause, "errors").and_then(|e| e.dyn_into::<Array>().ok()) {
-        Some(errors) if errors.length() > 0 => errors
-            .iter()
-            .all(|e| code_of(&e).is_some_and(|c| BEFORE_SEND.contains(&c.as_str()))),
-        _ => false,
+    let codes: Vec<Option<String>> =
+        match get(&cause, "errors").and_then(|e| e.dyn_into::<Array>().ok()) {
+            Some(errors) if errors.length() > 0 => errors.iter().map(|e| code_of(&e)).collect(),
+            _ => vec![code_of(&cause)],
+        };
+    if codes.iter().all(|c| c.as_deref() == Some(REFUSED)) {
+        Reached::Refused
+    } else if codes
+        .iter()
+        .all(|c| c.as_deref().is_some_and(|c| BEFORE_SEND.contains(&c)))
+    {
+        Reached::NotSent
+    } else {
+        Reached::MaybeSent
     }
 }
 
@@ -262,14 +285,28 @@ pub fn describe(error: &JsValue) -> String {
 
 #[wasm_bindgen(module = "/src/wasm/js/fetch.js")]
 extern "C" {
+    /// `JSON.parse` dropping `null` members, except inside the free-form members named by
+    /// `free_form` (their `null`s are data).
     #[wasm_bindgen(catch, js_name = parseJson)]
-    fn parse_json(text: &str) -> Result<JsValue, JsValue>;
+    fn parse_json_keeping(text: &str, free_form: &Array) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = readBounded)]
     fn read_bounded(
         response: &Response,
         limit: f64,
         controller: &AbortController,
     ) -> Result<Promise, JsValue>;
+}
+
+/// `parseJson` keeping the `null`s of the models' free-form members: the list is the core's
+/// ([`FREE_FORM_FIELDS`](crate::api::types::FREE_FORM_FIELDS)), made into a JS array once.
+fn parse_json(text: &str) -> Result<JsValue, JsValue> {
+    thread_local! {
+        static FREE_FORM: Array = crate::api::types::FREE_FORM_FIELDS
+            .iter()
+            .map(|name| JsValue::from_str(name))
+            .collect();
+    }
+    FREE_FORM.with(|free_form| parse_json_keeping(text, free_form))
 }
 
 /// The engine's `JSON.parse`; a parsed document stays a JS value (handed to the caller as it is).

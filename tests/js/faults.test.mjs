@@ -105,6 +105,67 @@ for (const [name, fault, getOutcome, getAttempts, postOutcome, postAttempts] of 
   });
 }
 
+// A refused connection (nothing listens on the port) is a configuration error: Node's fetch names
+// it (ECONNREFUSED), and the client fails at once with NETWORK, without a retry or a wait, for a
+// GET as for a POST. A browser's fetch reports every network failure as a bare TypeError, so a
+// page cannot tell a refused port from a reset: there the GET is retried like any failure and the
+// POST is not (Chromium refuses port 9 itself, which looks the same to the page).
+test('a refused connection is NETWORK at once (one attempt, no wait) where the runtime names the refusal', { timeout: 30_000 }, async () => {
+  let baseUrl = 'http://127.0.0.1:9/api/v0';
+  if (platform === 'node') {
+    // A loopback port that was just free: nothing listens there. (Non-literal: Node only.)
+    const net = await import(['node', 'net'].join(':'));
+    const server = net.createServer();
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    baseUrl = `http://127.0.0.1:${port}/api/v0`;
+  }
+  const request = {
+    signedMessage: '0x00', messageToSign: 'm', publicWalletAddress: '0xbF394748301603f18d953C90F0b087CBEC0E1834',
+    chain: 'EVM', walletName: 'metamask', walletProvider: 'browserExtension',
+  };
+  const calls = [
+    // [name, call, attempts in a browser]
+    ['GET nonce', (dynamic) => dynamic.getNonce(), 3],
+    ['POST verify/link', (dynamic) => dynamic.verifyLink(request), 1],
+  ];
+  const attempts = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input.url;
+    if (url.startsWith(baseUrl)) attempts.push(url);
+    return realFetch(input, init);
+  };
+  try {
+    for (const [name, call, browserAttempts] of calls) {
+      attempts.length = 0;
+      const dynamic = new wl.DynamicClient({ environmentId, baseUrl, authToken: 'test.jwt', maxRetries: 2 });
+      const started = performance.now();
+      let error;
+      try {
+        await call(dynamic);
+      } catch (e) {
+        error = e;
+      }
+      const ms = performance.now() - started;
+      assert.ok(wl.isWalletLinkerError(error), `${name}: ${error}`);
+      assert.equal(error.code, 'NETWORK', `${name}: ${error.message}`);
+      if (platform === 'node') {
+        assert.match(error.message, /ECONNREFUSED/, name);
+        assert.match(error.message, /not retried/, name);
+        assert.equal(attempts.length, 1, `${name}: ${attempts.length} attempts`);
+        // Faster than the first backoff (at least 375 ms): no wait at all.
+        assert.ok(ms < 375, `${name}: ${Math.round(ms)} ms`);
+      } else {
+        assert.equal(attempts.length, browserAttempts, `${name}: ${attempts.length} attempts`);
+      }
+    }
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
 test('fault matrix summary', async (t) => {
   t.diagnostic?.(`\n| fault (${platform}) | GET nonce (attempts) | POST verify/link (attempts) |\n|---|---|---|\n${matrix.join('\n')}`);
   if (platform === 'node') console.log(`| fault (${platform}) | GET nonce | POST verify/link |\n|---|---|---|\n${matrix.join('\n')}`);

@@ -1,8 +1,9 @@
-// Wire names of the free-form members of the response models (types::FREE_FORM_FIELDS): their
-// nulls are data. Elsewhere a null member reads as absent, as in the official clients.
-const FREE_FORM = new Set(["metadata", "properties", "wallet_properties", "business_account_properties", "oauth_metadata", "validationRules", "profile"]);
 const MAX_DEPTH = 64;
-export function parseJson(text) {
+// `freeForm`: the wire names of the models' free-form members, passed by the core
+// (types::FREE_FORM_FIELDS): their nulls are data. Elsewhere a null member reads as absent, as in
+// the official clients.
+export function parseJson(text, freeForm) {
+  const FREE_FORM = new Set(freeForm);
   const value = JSON.parse(text);
   const drop = (v, depth) => {
     if (v === null || typeof v !== 'object') return;
