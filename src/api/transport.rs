@@ -117,6 +117,28 @@ pub enum TransportError {
     InvalidRequest(String),
 }
 
+impl TransportError {
+    /// A failed connection, from the socket error codes the runtime named (Node's `fetch` names
+    /// one in `cause.code`, or one per address tried in `cause.errors[i].code`; a browser names
+    /// none). Only a refusal on every address is [`TransportError::Refused`]; only refusals and
+    /// failed lookups prove that nothing was sent; anything else may have reached the server.
+    pub fn connection_failed(codes: &[Option<&str>], message: String) -> TransportError {
+        const REFUSED: &str = "ECONNREFUSED";
+        const BEFORE_SEND: [&str; 4] = [REFUSED, "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"];
+        if !codes.is_empty() && codes.iter().all(|c| *c == Some(REFUSED)) {
+            return TransportError::Refused(message);
+        }
+        let before_send = !codes.is_empty()
+            && codes
+                .iter()
+                .all(|c| c.is_some_and(|c| BEFORE_SEND.contains(&c)));
+        TransportError::Network {
+            before_send,
+            message,
+        }
+    }
+}
+
 /// HTTP, time and randomness as the platform provides them.
 ///
 /// The futures need not be `Send`: in WebAssembly everything runs on one thread.

@@ -6,51 +6,71 @@
 //! `AbortController`, aborted by a timer (→ `TIMEOUT`) or by the caller's `AbortSignal`
 //! (→ `ABORTED`); both also cover reading the body.
 
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Reflect};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response,
-};
+use web_sys::AbortSignal;
 
-use crate::api::client::{MAX_RESPONSE_BYTES, declared_length};
+use crate::api::client::MAX_RESPONSE_BYTES;
 use crate::api::{
     Credentials, HttpRequest, HttpResponse, JsonCodec, JsonKind, Transport, TransportError,
 };
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(request: &Request) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = setTimeout)]
     pub(super) fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
     pub(super) fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
-    /// Any `EventTarget` (here an `AbortSignal`), without web-sys's `EventTarget` feature.
-    type Listenable;
-    #[wasm_bindgen(method, js_name = addEventListener)]
-    fn add_event_listener(this: &Listenable, kind: &str, listener: &Function);
-    #[wasm_bindgen(method, js_name = removeEventListener)]
-    fn remove_event_listener(this: &Listenable, kind: &str, listener: &Function);
 }
 
-fn on_abort(signal: &AbortSignal, listener: &Function) {
-    signal
-        .unchecked_ref::<Listenable>()
-        .add_event_listener("abort", listener);
+#[wasm_bindgen(module = "/src/wasm/js/fetch.js")]
+extern "C" {
+    /// `JSON.parse` dropping `null` members, except inside the free-form members named by
+    /// `free_form` (their `null`s are data).
+    #[wasm_bindgen(catch, js_name = parseJson)]
+    fn parse_json_keeping(text: &str, free_form: &Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn attempt(
+        request: JsValue,
+        timeout_ms: f64,
+        signal: Option<AbortSignal>,
+        limit: f64,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = sleep)]
+    async fn sleep_or_abort(ms: f64, signal: Option<AbortSignal>);
+    /// A thrown value in short: its message, plus its cause's code or message.
+    pub fn describe(error: &JsValue) -> String;
 }
 
-fn off_abort(signal: &AbortSignal, listener: &Function) {
-    signal
-        .unchecked_ref::<Listenable>()
-        .remove_event_listener("abort", listener);
-}
-
-/// `fetch` with per-attempt timeouts and an optional caller `AbortSignal`.
+/// `fetch` with per-attempt timeouts and an optional caller `AbortSignal` (`attempt` in
+/// `js/fetch.js`); what a failure means is the core's ([`TransportError::connection_failed`]).
 #[derive(Clone)]
 pub struct FetchTransport {
     signal: Option<AbortSignal>,
+}
+
+/// What `attempt` is given.
+#[derive(Serialize)]
+struct Attempt<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: &'a [(String, String)],
+    body: Option<&'a str>,
+    credentials: &'a str,
+}
+
+/// What `attempt` resolves to: a response, or how it failed.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Outcome {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+    failed: Option<String>,
+    message: String,
+    codes: Vec<Option<String>>,
 }
 
 impl FetchTransport {
@@ -63,92 +83,54 @@ impl FetchTransport {
     }
 }
 
-/// Undoes an attempt's timer and abort listener however the attempt ends.
-struct AttemptGuard<'a> {
-    timer: JsValue,
-    abort: Function,
-    signal: Option<&'a AbortSignal>,
-}
-
-impl Drop for AttemptGuard<'_> {
-    fn drop(&mut self) {
-        let _ = clear_timeout(&self.timer);
-        if let Some(signal) = self.signal {
-            off_abort(signal, &self.abort);
-        }
-    }
-}
-
 impl Transport for FetchTransport {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        if self.caller_aborted() {
-            return Err(TransportError::Aborted);
-        }
-        let not_sent = |e: JsValue| TransportError::Network {
+        let not_sent = |message: String| TransportError::Network {
             before_send: true,
-            message: describe(&e),
+            message,
         };
-        let controller = AbortController::new().map_err(not_sent)?;
-        let fetch_request = build_request(request, &controller.signal())?;
-        // `controller.abort` bound to its controller: the timer and the caller's signal call it.
-        let abort = Reflect::get(&controller, &JsValue::from_str("abort"))
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .map(|f| f.bind0(&controller))
-            .ok_or_else(|| not_sent(JsValue::from_str("AbortController.abort is missing")))?;
-        let timer = set_timeout(&abort, request.timeout_ms as f64).map_err(not_sent)?;
-        if let Some(signal) = &self.signal {
-            on_abort(signal, &abort);
-        }
-        let _guard = AttemptGuard {
-            timer,
-            abort,
-            signal: self.signal.as_ref(),
-        };
-        match fetch_response(&fetch_request, &controller).await {
-            Ok(response) => Ok(response),
-            Err(_) if self.caller_aborted() => Err(TransportError::Aborted),
-            Err(_) if controller.signal().aborted() => Err(TransportError::Timeout),
-            Err(error) => Err(match how_far(&error) {
-                Reached::Refused => TransportError::Refused(describe(&error)),
-                reached => TransportError::Network {
-                    before_send: reached == Reached::NotSent,
-                    message: describe(&error),
-                },
+        let input = serde_wasm_bindgen::to_value(&Attempt {
+            method: request.method.as_str(),
+            url: &request.url,
+            headers: &request.headers,
+            body: request.body.as_deref(),
+            credentials: match request.credentials {
+                Credentials::SameOrigin => "same-origin",
+                Credentials::Include => "include",
+                Credentials::Omit => "omit",
+            },
+        })
+        .map_err(|e| not_sent(e.to_string()))?;
+        let limit = MAX_RESPONSE_BYTES as f64;
+        let outcome = attempt(input, request.timeout_ms as f64, self.signal.clone(), limit)
+            .await
+            .map_err(|e| not_sent(describe(&e)))?;
+        let outcome: Outcome =
+            serde_wasm_bindgen::from_value(outcome).map_err(|e| not_sent(e.to_string()))?;
+        match outcome.failed.as_deref() {
+            None => Ok(HttpResponse {
+                status: outcome.status,
+                headers: outcome.headers,
+                body: outcome.body,
             }),
+            Some("aborted") => Err(TransportError::Aborted),
+            Some("timeout") => Err(TransportError::Timeout),
+            Some("invalid") => Err(TransportError::InvalidRequest(outcome.message)),
+            Some(_) => {
+                let codes: Vec<Option<&str>> = outcome.codes.iter().map(Option::as_deref).collect();
+                Err(TransportError::connection_failed(&codes, outcome.message))
+            }
         }
     }
 
     async fn sleep(&self, ms: u64) -> Result<(), TransportError> {
-        if self.caller_aborted() {
-            return Err(TransportError::Aborted);
-        }
-        let mut timer = Ok(JsValue::UNDEFINED);
-        let mut wake = None;
-        // Resolves after `ms`, or as soon as the caller aborts.
-        let promise = Promise::new(&mut |resolve: Function, _reject: Function| {
-            timer = set_timeout(&resolve, ms as f64);
-            if let Some(signal) = &self.signal {
-                on_abort(signal, &resolve);
-            }
-            wake = Some(resolve);
-        });
-        if timer.is_ok() {
-            let _ = JsFuture::from(promise).await;
-        }
-        if let Ok(id) = &timer {
-            let _ = clear_timeout(id);
-        }
-        if let (Some(signal), Some(wake)) = (&self.signal, &wake) {
-            off_abort(signal, wake);
+        if !self.caller_aborted() {
+            sleep_or_abort(ms as f64, self.signal.clone()).await;
         }
         if self.caller_aborted() {
             return Err(TransportError::Aborted);
         }
-        timer.map(|_| ()).map_err(|e| TransportError::Network {
-            before_send: true,
-            message: describe(&e),
-        })
+        Ok(())
     }
 
     fn now_ms(&self) -> i64 {
@@ -158,143 +140,6 @@ impl Transport for FetchTransport {
     fn random(&self) -> f64 {
         js_sys::Math::random()
     }
-}
-
-fn build_request(request: &HttpRequest, signal: &AbortSignal) -> Result<Request, TransportError> {
-    let invalid = |e: JsValue| TransportError::InvalidRequest(describe(&e));
-    let headers = Headers::new().map_err(invalid)?;
-    for (name, value) in &request.headers {
-        headers.set(name, value).map_err(invalid)?;
-    }
-    let init = RequestInit::new();
-    init.set_method(request.method.as_str());
-    init.set_headers(&headers);
-    if let Some(body) = &request.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_credentials(match request.credentials {
-        Credentials::SameOrigin => RequestCredentials::SameOrigin,
-        Credentials::Include => RequestCredentials::Include,
-        Credentials::Omit => RequestCredentials::Omit,
-    });
-    init.set_signal(Some(signal));
-    // Fails on a URL the platform cannot resolve (e.g. a relative baseUrl outside a page).
-    Request::new_with_str_and_init(&request.url, &init).map_err(invalid)
-}
-
-async fn fetch_response(
-    request: &Request,
-    controller: &AbortController,
-) -> Result<HttpResponse, JsValue> {
-    let response: Response = JsFuture::from(global_fetch(request)?).await?.dyn_into()?;
-    let mut reply = HttpResponse {
-        status: response.status(),
-        headers: header_pairs(&response.headers()),
-        body: String::new(),
-    };
-    if declared_length(&reply) > MAX_RESPONSE_BYTES {
-        // Not worth reading: the core refuses it. Aborting releases the connection.
-        controller.abort();
-        return Ok(reply);
-    }
-    let body = JsFuture::from(read_bounded(
-        &response,
-        MAX_RESPONSE_BYTES as f64,
-        controller,
-    )?)
-    .await?;
-    reply.body = body.as_string().unwrap_or_default();
-    Ok(reply)
-}
-
-fn header_pairs(headers: &Headers) -> Vec<(String, String)> {
-    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let pair = entry.dyn_into::<Array>().ok()?;
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect()
-}
-
-/// How far a failed `fetch` got.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reached {
-    /// The connection was refused: nothing listens there (a configuration error).
-    Refused,
-    /// The request never reached the server (e.g. a failed DNS lookup).
-    NotSent,
-    /// The request may have reached the server.
-    MaybeSent,
-}
-
-/// Node's fetch (undici) names the socket error in `cause.code`, or for a multi-address connect in
-/// `cause.errors[i].code` (then `cause.code` is only the first one's). Only a refused connection
-/// or a failed DNS lookup proves that the request never reached the server; a refusal on every
-/// address is [`Reached::Refused`]. Browsers give no detail (a refused port is a bare
-/// `TypeError: Failed to fetch`), so there a failure counts as "maybe sent".
-fn how_far(error: &JsValue) -> Reached {
-    const REFUSED: &str = "ECONNREFUSED";
-    const BEFORE_SEND: [&str; 4] = [REFUSED, "ENOTFOUND", "EAI_AGAIN", "EADDRNOTAVAIL"];
-    let get = |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok();
-    let code_of = |v: &JsValue| get(v, "code").and_then(|c| c.as_string());
-    let Some(cause) = get(error, "cause").filter(|c| c.is_object()) else {
-        return Reached::MaybeSent;
-    };
-    let codes: Vec<Option<String>> =
-        match get(&cause, "errors").and_then(|e| e.dyn_into::<Array>().ok()) {
-            Some(errors) if errors.length() > 0 => errors.iter().map(|e| code_of(&e)).collect(),
-            _ => vec![code_of(&cause)],
-        };
-    if codes.iter().all(|c| c.as_deref() == Some(REFUSED)) {
-        Reached::Refused
-    } else if codes
-        .iter()
-        .all(|c| c.as_deref().is_some_and(|c| BEFORE_SEND.contains(&c)))
-    {
-        Reached::NotSent
-    } else {
-        Reached::MaybeSent
-    }
-}
-
-/// A short description of a thrown JS value: its message, plus its cause's code or message.
-pub fn describe(error: &JsValue) -> String {
-    let get = |v: &JsValue, key: &str| {
-        Reflect::get(v, &JsValue::from_str(key))
-            .ok()
-            .and_then(|x| x.as_string())
-    };
-    let mut text = get(error, "message")
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown error".to_owned());
-    if let Some(cause) = Reflect::get(error, &JsValue::from_str("cause"))
-        .ok()
-        .filter(|c| c.is_object())
-        && let Some(detail) = get(&cause, "code").or_else(|| get(&cause, "message"))
-    {
-        text.push_str(" (");
-        text.push_str(&detail);
-        text.push(')');
-    }
-    text
-}
-
-#[wasm_bindgen(module = "/src/wasm/js/fetch.js")]
-extern "C" {
-    /// `JSON.parse` dropping `null` members, except inside the free-form members named by
-    /// `free_form` (their `null`s are data).
-    #[wasm_bindgen(catch, js_name = parseJson)]
-    fn parse_json_keeping(text: &str, free_form: &Array) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = readBounded)]
-    fn read_bounded(
-        response: &Response,
-        limit: f64,
-        controller: &AbortController,
-    ) -> Result<Promise, JsValue>;
 }
 
 /// `parseJson` keeping the `null`s of the models' free-form members: the list is the core's
