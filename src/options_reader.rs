@@ -148,6 +148,11 @@ impl FieldError {
     /// missing or holds an invalid `Date` (e.g. `INVALID_FIELD` for a message's fields).
     pub fn into_error(self, argument: &str, invalid: ErrorCode) -> Error {
         let field = self.field(argument);
+        self.describe(&field, invalid).with_field(field)
+    }
+
+    /// The error for the member at `field`, without its `field`.
+    fn describe(self, field: &str, invalid: ErrorCode) -> Error {
         match self.0.problem {
             Problem::Missing => Error::new(invalid, format!("{field} is required")),
             Problem::Wrong { expected, received } => Error::new(
@@ -167,7 +172,6 @@ impl FieldError {
                 Error::new(ErrorCode::InvalidArgument, format!("{field}: {message}"))
             }
         }
-        .with_field(field)
     }
 }
 
@@ -227,7 +231,7 @@ impl Expected {
             Expected::Whole(None) => "a whole number".into(),
             Expected::Whole(Some(max)) => format!("a whole number from 0 to {max}"),
             Expected::Integer => "an integer".into(),
-            Expected::Number => "a number".into(),
+            Expected::Number => "a finite number".into(),
             Expected::Text => "a string".into(),
             Expected::Character => "a single character".into(),
             Expected::Bytes => "a Uint8Array".into(),
@@ -407,10 +411,11 @@ impl<'de, V: JsLike> de::Deserializer<'de> for Reader<'_, V> {
         }
     }
 
+    /// A finite number: JSON holds no `NaN` or `Infinity`, and no option means one.
     fn deserialize_f64<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
         match self.value.number() {
-            Some(n) => visitor.visit_f64(n),
-            None => Err(self.wrong(Expected::Number)),
+            Some(n) if n.is_finite() => visitor.visit_f64(n),
+            _ => Err(self.wrong(Expected::Number)),
         }
     }
 
@@ -499,8 +504,10 @@ impl<'de, V: JsLike> de::Deserializer<'de> for Reader<'_, V> {
         }
     }
 
-    /// Self-describing reads (untagged enums, `flatten`; none of the options use them), as
-    /// serde-wasm-bindgen reads them: a safe integer as `i64`, another number as `f64`.
+    /// Self-describing reads (free-form [`Value`](crate::api::Value) members of the request
+    /// models; untagged enums and `flatten`, which none of the options use), as
+    /// serde-wasm-bindgen reads them: a safe integer as `i64`, another number as `f64`. A `Date`
+    /// reads as `JSON.stringify` writes it: its `toISOString()` text (`null` for an invalid one).
     fn deserialize_any<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
         let value = &self.value;
         if value.is_nullish() {
@@ -527,6 +534,11 @@ impl<'de, V: JsLike> de::Deserializer<'de> for Reader<'_, V> {
             self.deserialize_seq(visitor)
         } else if let Some(bytes) = value.bytes() {
             visitor.visit_byte_buf(bytes)
+        } else if let Some(date) = value.date() {
+            match date {
+                Some(iso) => visitor.visit_string(iso),
+                None => visitor.visit_unit(),
+            }
         } else if value.is_record() {
             self.deserialize_map(visitor)
         } else {

@@ -18,6 +18,15 @@
 //! Cheap checks come first, so a message for another site costs no curve arithmetic. Every
 //! mismatch carries `expected` and `received`. Times are epoch milliseconds passed by the caller;
 //! nothing here reads a clock.
+//!
+//! [`SiweCheck`] and [`SolanaSignInCheck`] read themselves from a caller's options object (serde,
+//! camelCase members; see [`crate::options_reader`]), except for the current time, which a caller
+//! gives as [`Now`], and the Solana key, which it gives as text or bytes.
+
+use core::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::evm;
@@ -32,44 +41,170 @@ pub const DEFAULT_CLOCK_SKEW_SECONDS: u32 = 60;
 /// Largest accepted clock skew (one day): a larger one would make the time window meaningless.
 pub const MAX_CLOCK_SKEW_SECONDS: u32 = 86_400;
 
-/// What a Sign-In with Ethereum message must match.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a Sign-In with Ethereum message must match. Deserializes from the options of JavaScript's
+/// `verifySiweSignIn` (`domain`, `nonce`, `address`, `chainId`, `uri`, `scheme`,
+/// `clockSkewSeconds`, `maxAgeSeconds`); `now_ms` is not read (see [`Now`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SiweCheck {
     /// The expected `domain` (RFC 3986 authority, e.g. `example.com` or `localhost:3000`).
     pub domain: String,
     /// The nonce the server issued for this sign-in.
     pub nonce: String,
     /// The current time, epoch milliseconds.
+    #[serde(skip)]
     pub now_ms: i64,
     /// The expected signer, when the caller already knows it (compared case-insensitively).
+    #[serde(default)]
     pub address: Option<String>,
+    #[serde(default)]
     pub chain_id: Option<u64>,
+    #[serde(default)]
     pub uri: Option<String>,
+    #[serde(default)]
     pub scheme: Option<String>,
     /// Allowed clock difference in seconds; `None` means [`DEFAULT_CLOCK_SKEW_SECONDS`].
+    #[serde(default)]
     pub clock_skew_seconds: Option<u32>,
     /// Oldest accepted message, in seconds since its `issuedAt` (see [`MAX_AGE_LIMIT_SECONDS`]).
+    #[serde(default)]
     pub max_age_seconds: Option<u32>,
 }
 
-/// What a Sign-In With Solana message must match.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a Sign-In With Solana message must match. Deserializes from the options of JavaScript's
+/// `verifySolanaSignIn` (`domain`, `nonce`, `chainId`, `uri`, `clockSkewSeconds`,
+/// `maxAgeSeconds`); `now_ms` and `public_key` are not read (see [`Now`]; the key is text or
+/// bytes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SolanaSignInCheck {
     /// The expected `domain`.
     pub domain: String,
     /// The nonce the server issued for this sign-in; the message must carry exactly this nonce.
     pub nonce: String,
     /// The current time, epoch milliseconds.
+    #[serde(skip)]
     pub now_ms: i64,
     /// The expected signing key (the wallet's account); the message's address must equal it.
+    #[serde(skip)]
     pub public_key: Option<[u8; 32]>,
+    #[serde(default)]
     pub chain_id: Option<String>,
+    #[serde(default)]
     pub uri: Option<String>,
     /// Allowed clock difference in seconds; `None` means [`DEFAULT_CLOCK_SKEW_SECONDS`].
+    #[serde(default)]
     pub clock_skew_seconds: Option<u32>,
     /// Oldest accepted message, in seconds since its `issuedAt`; a message without `issuedAt`
     /// then fails with `MISSING_FIELD`.
+    #[serde(default)]
     pub max_age_seconds: Option<u32>,
+}
+
+/// Largest time a JavaScript `Date` can hold, in milliseconds either side of 1970.
+pub const MAX_DATE_MS: f64 = 8.64e15;
+
+/// The current time as a JavaScript caller gives it (`now` of the sign-in checks): epoch
+/// milliseconds or RFC 3339 text. A `Date` arrives as its `toISOString()` text (list `now` in the
+/// options reader's `times`); anything else is kept as [`Now::Other`], so that [`Now::epoch_ms`]
+/// refuses it in the words of the API rather than serde's.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Now {
+    EpochMs(f64),
+    Text(String),
+    /// A value of another type (an object, an array, a boolean).
+    Other,
+}
+
+impl Now {
+    /// The time `now` names in epoch milliseconds (a fraction is floored); without one, the
+    /// runtime's `clock`.
+    ///
+    /// Errors (`field: "now"`): `INVALID_ARGUMENT` for a number that is not finite or is beyond
+    /// what a `Date` holds (±8.64e15) and for a value of another type; `INVALID_FIELD` for text
+    /// that is not an RFC 3339 date-time.
+    pub fn epoch_ms(now: Option<&Now>, clock: impl FnOnce() -> i64) -> Result<i64> {
+        match now {
+            None => Ok(clock()),
+            Some(Now::EpochMs(ms)) if ms.is_finite() && ms.abs() <= MAX_DATE_MS => {
+                // In range by the guard, so the cast is exact after flooring.
+                Ok(ms.floor() as i64)
+            }
+            Some(Now::EpochMs(_)) => Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "now must be a finite time in epoch milliseconds",
+            )
+            .with_field("now")),
+            Some(Now::Text(text)) => parse_rfc3339_ms(text).map_err(|e| Error {
+                message: format!("now: {}", e.message),
+                ..e.with_field("now")
+            }),
+            Some(Now::Other) => Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "now must be epoch milliseconds (a number), an RFC 3339 string or a Date",
+            )
+            .with_field("now")),
+        }
+    }
+}
+
+/// Untagged: a number is [`Now::EpochMs`], a string [`Now::Text`], any other value [`Now::Other`].
+impl<'de> Deserialize<'de> for Now {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NowVisitor)
+    }
+}
+
+struct NowVisitor;
+
+impl<'de> Visitor<'de> for NowVisitor {
+    type Value = Now;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("epoch milliseconds (a number), an RFC 3339 string or a Date")
+    }
+
+    fn visit_i64<E: de::Error>(self, ms: i64) -> Result<Now, E> {
+        Ok(Now::EpochMs(ms as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, ms: u64) -> Result<Now, E> {
+        Ok(Now::EpochMs(ms as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, ms: f64) -> Result<Now, E> {
+        Ok(Now::EpochMs(ms))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Now, E> {
+        Ok(Now::Text(text.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Now, E> {
+        Ok(Now::Text(text))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Now, E> {
+        Ok(Now::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Now, E> {
+        Ok(Now::Other)
+    }
+
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Now, E> {
+        Ok(Now::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Now, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Now::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Now, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Now::Other)
+    }
 }
 
 /// Largest `max_age_seconds` accepted (one day): a replay window longer than that is a mistake.

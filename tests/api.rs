@@ -135,11 +135,19 @@ fn lost() -> Reply {
     })
 }
 
-fn refused() -> Reply {
+/// A failure before anything was sent that may pass (a DNS lookup that timed out).
+fn not_sent() -> Reply {
     Err(TransportError::Network {
         before_send: true,
-        message: "ECONNREFUSED".into(),
+        message: "fetch failed (EAI_AGAIN)".into(),
     })
+}
+
+/// Nothing listens at the address (Node's fetch: `ECONNREFUSED` on every address).
+fn refused() -> Reply {
+    Err(TransportError::Refused(
+        "fetch failed (ECONNREFUSED)".into(),
+    ))
 }
 
 const ENV: &str = "95b11417-f18f-457f-8804-68e361f9164f";
@@ -842,6 +850,7 @@ fn transport_failures_map_to_timeout_network_and_aborted() {
     let cases = [
         (Err(TransportError::Timeout), ErrorCode::Timeout, "1234 ms"),
         (lost(), ErrorCode::Network, "connection reset"),
+        (not_sent(), ErrorCode::Network, "EAI_AGAIN"),
         (refused(), ErrorCode::Network, "ECONNREFUSED"),
         (Err(TransportError::Aborted), ErrorCode::Aborted, "aborted"),
     ];
@@ -998,9 +1007,49 @@ fn a_post_link_is_not_retried_after_a_lost_response() {
 }
 
 #[test]
+fn a_refused_connection_fails_at_once_with_network() {
+    // Nothing listens there: a configuration error, so no retry and no wait, whatever the call.
+    let check = |mock: &Mock, e: Error| {
+        assert_eq!(e.code, ErrorCode::Network);
+        assert!(e.message.contains("ECONNREFUSED"), "{}", e.message);
+        assert!(e.message.contains("not retried"), "{}", e.message);
+        assert_eq!(mock.requests().len(), 1);
+        assert!(mock.sleeps().is_empty());
+    };
+    let mock = Mock::scripted(vec![refused()]);
+    check(&mock, block(dynamic(&mock, None).get_nonce()).unwrap_err());
+
+    let mock = Mock::scripted(vec![refused()]);
+    let e = block(dynamic(&mock, Some("jwt")).verify_link(&verify_request())).unwrap_err();
+    check(&mock, e);
+
+    let mut opt_in = options();
+    opt_in.retry.retry_state_changing = true;
+    opt_in.retry.max_retries = 10;
+    let mock = Mock::scripted(vec![refused()]);
+    let e = block(dynamic_with(&mock, Some("jwt"), opt_in).verify_link(&verify_request()));
+    check(&mock, e.unwrap_err());
+
+    let mock = Mock::scripted(vec![refused()]);
+    let client = LinkServerClient::new(ClientOptions::new("/api/link"), None, &mock).unwrap();
+    let call = client.prepare_get_nonce();
+    check(
+        &mock,
+        block(client::execute(&&mock, &SerdeJson, &call)).unwrap_err(),
+    );
+
+    // A refusal on a retry (the service went away meanwhile) ends the retries too.
+    let mock = Mock::scripted(vec![respond(503, json!({"error": "busy"})), refused()]);
+    let e = expect_err(block(dynamic(&mock, None).get_nonce()), ErrorCode::Network);
+    assert!(e.message.contains("after 2 attempts"), "{}", e.message);
+    assert_eq!(mock.requests().len(), 2);
+    assert_eq!(mock.sleeps(), [500]);
+}
+
+#[test]
 fn a_post_is_retried_when_the_server_cannot_have_acted() {
     let mock = Mock::scripted(vec![
-        refused(),
+        not_sent(),
         respond_text(503, &[("retry-after", "1")], r#"{"error":"maintenance"}"#),
         respond(200, verify_response(None)),
     ]);
@@ -1082,18 +1131,25 @@ fn retry_policy_table() {
         before_send: false,
         message: String::new(),
     };
-    let refused = TransportError::Network {
+    let not_sent = TransportError::Network {
         before_send: true,
         message: String::new(),
     };
+    let refused = TransportError::Refused(String::new());
     let with_retry_after = status(503, &[("Retry-After", "1")]);
     // (kind, outcome, retried by default?)
-    let failures: [(&str, Outcome<'_>, bool, bool); 5] = [
+    let failures: [(&str, Outcome<'_>, bool, bool); 6] = [
         // name, outcome, GET retries, POST retries
         ("timeout", Outcome::Failed(&timeout), true, false),
         ("aborted", Outcome::Failed(&aborted), false, false),
         ("reset after send", Outcome::Failed(&reset), true, false),
-        ("refused before send", Outcome::Failed(&refused), true, true),
+        ("failed before send", Outcome::Failed(&not_sent), true, true),
+        (
+            "connection refused",
+            Outcome::Failed(&refused),
+            false,
+            false,
+        ),
         (
             "503 + Retry-After",
             Outcome::Response(&with_retry_after),
@@ -1117,10 +1173,13 @@ fn retry_policy_table() {
             post,
             "POST {name}"
         );
-        let aborted_case = matches!(outcome, Outcome::Failed(TransportError::Aborted));
+        let never = matches!(
+            outcome,
+            Outcome::Failed(TransportError::Aborted | TransportError::Refused(_))
+        );
         assert_eq!(
             opt_in.next_delay_ms(Post, 0, outcome, 0, 0.0).is_some(),
-            !aborted_case,
+            !never,
             "opt-in POST {name}"
         );
     }
@@ -1150,15 +1209,15 @@ fn retry_policy_table() {
         None
     );
     // The retry budget.
-    let refused_outcome = Outcome::Failed(&refused);
+    let not_sent_outcome = Outcome::Failed(&not_sent);
     assert!(
         policy
-            .next_delay_ms(Get, 1, refused_outcome, 0, 0.0)
+            .next_delay_ms(Get, 1, not_sent_outcome, 0, 0.0)
             .is_some()
     );
     assert!(
         policy
-            .next_delay_ms(Get, 2, refused_outcome, 0, 0.0)
+            .next_delay_ms(Get, 2, not_sent_outcome, 0, 0.0)
             .is_none()
     );
     let none = RetryPolicy {
@@ -1166,10 +1225,10 @@ fn retry_policy_table() {
         ..policy
     };
     assert!(
-        none.next_delay_ms(Get, 0, refused_outcome, 0, 0.0)
+        none.next_delay_ms(Get, 0, not_sent_outcome, 0, 0.0)
             .is_none()
     );
-    assert!(retry::is_retryable(Get, refused_outcome, false));
+    assert!(retry::is_retryable(Get, not_sent_outcome, false));
 }
 
 #[test]
@@ -1585,13 +1644,18 @@ fn a_request_the_platform_cannot_build_is_invalid_argument_and_not_retried() {
 
 #[test]
 fn typescript_unions_list_exactly_the_known_enum_values() {
-    // The .d.ts unions are written in the wasm layer's custom section; they must match ENUMS.
-    let source = include_str!("../src/wasm/clients.rs");
+    // The unions of the package's declarations (src/wasm/types/clients.d.ts, the wasm layer's
+    // custom section) must match ENUMS.
+    let declarations = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/wasm/types/clients.d.ts"
+    ))
+    .unwrap();
     for (name, values) in types::ENUMS {
-        let start = source
+        let start = declarations
             .find(&format!("export type {name} = "))
             .unwrap_or_else(|| panic!("no TS union for {name}"));
-        let rest = &source[start..];
+        let rest = &declarations[start..];
         let union = &rest[..rest.find(';').expect("end of the union")];
         let listed: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
         assert_eq!(listed, *values, "{name}");
@@ -1780,6 +1844,407 @@ fn a_typed_call_keeps_the_jwt_only_of_a_response_its_model_reads() {
     assert_eq!(client.auth_token().as_deref(), Some("new.jwt"));
 }
 
+/// The smallest JSON holding every member of `required`.
+fn required_sample(required: &[Required]) -> serde_json::Value {
+    let mut root = json!({});
+    for member in required {
+        let value = match member.shape {
+            Shape::Object => json!({}),
+            Shape::Array => json!([]),
+            Shape::String | Shape::NonEmptyString => json!("s"),
+            Shape::UnixSeconds => json!(1_767_229_200),
+        };
+        let (last, parents) = member.path.split_last().unwrap();
+        let mut at = &mut root;
+        for key in parents {
+            at = &mut at[*key];
+        }
+        at[*last] = value;
+    }
+    root
+}
+
+/// `required` lists the members `T` requires (at the levels it covers): its sample decodes, and
+/// without any one member it does not.
+fn check_required_table<T: DeserializeOwned>(name: &str, required: &[Required]) {
+    let sample = required_sample(required);
+    serde_json::from_value::<T>(sample.clone())
+        .unwrap_or_else(|e| panic!("{name}: the model requires more than the table: {e}"));
+    for member in required {
+        let mut without = sample.clone();
+        let (last, parents) = member.path.split_last().unwrap();
+        let mut at = &mut without;
+        for key in parents {
+            at = &mut at[*key];
+        }
+        at.as_object_mut().unwrap().remove(*last);
+        assert!(
+            serde_json::from_value::<T>(without).is_err(),
+            "{name}: {} is not required by the model",
+            member.path.join(".")
+        );
+    }
+}
+
+#[test]
+fn response_required_tables_match_their_models() {
+    use types::*;
+    check_required_table::<VerifyResponse>("VerifyResponse", VERIFY_RESPONSE_REQUIRED);
+    check_required_table::<GlobalWalletConnection>(
+        "GlobalWalletConnection",
+        GLOBAL_WALLET_CONNECTION_REQUIRED,
+    );
+    check_required_table::<BulkUserCreateResponse>(
+        "BulkUserCreateResponse",
+        BULK_USER_CREATE_RESPONSE_REQUIRED,
+    );
+    check_required_table::<SnagConnectResponse>(
+        "SnagConnectResponse",
+        SNAG_CONNECT_RESPONSE_REQUIRED,
+    );
+    // The nonce is optional in the model; the client needs it.
+    assert_eq!(NONCE_RESPONSE_REQUIRED[0].path, ["nonce"]);
+}
+
+#[test]
+fn free_form_fields_are_the_value_members_of_the_models() {
+    // Each model's `Deserialize`, driven by a probe, names its members and shows what each asks
+    // for: a free-form member takes any JSON, objects included. Every model is listed (nested
+    // ones are reached through their parents as well), so the list is checked against the
+    // models themselves, not against their source text.
+    use types::*;
+    let findings = RefCell::new(probe::Findings::default());
+    macro_rules! probe {
+        ($($model:ident)*) => {$(
+            probe::model::<$model>(&findings)
+                .unwrap_or_else(|e| panic!("{}: {e}", stringify!($model)));
+        )*};
+    }
+    probe! {
+        VerifyRequest OauthProviderRequest WalletAdditionalAddress VerifyUnlinkRequest
+        GlobalWalletConnectionCreateRequest NonceResponse VerifyResponse UserProfile SdkUser
+        JwtVerifiedCredential NameServiceData ProjectSettingsKyc GlobalWalletConnection
+        InternalUserFields CreateWalletRequest CreateUserOauthRequest BulkUserCreateResponse
+        BulkUserCreateResponseFailed User Session Wallet ChainalysisCheck OAuthAccount MFADevice
+        SnagConnectParams SnagVerificationData SnagTonVerification SnagTonAccount SnagTonProof
+        SnagTonProofDomain SnagConnectResponse
+    }
+    let findings = findings.into_inner();
+    // The probe reaches the members, nested and flattened ones included.
+    for typed in [
+        "chain",
+        "walletName",
+        "expiresAt",
+        "verifiedCredentials",
+        "user",
+    ] {
+        assert!(findings.members.contains(typed), "{typed} not seen");
+    }
+    assert!(
+        findings.any_scalar.contains("expiresAt"),
+        "a Unix time is a number or a string"
+    );
+    let listed: std::collections::BTreeSet<String> = types::FREE_FORM_FIELDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(findings.free_form, listed);
+}
+
+/// A deserializer that makes up the input a model asks for, to learn the model's members from its
+/// own `Deserialize`: a struct names its fields (`deserialize_struct`), and each member's type
+/// shows in what it asks for. A member asking for any JSON (`deserialize_any`) is free-form when
+/// it accepts an object (a [`Value`](wallet_linker::api::Value)); one that refuses an object (a
+/// Unix time read as a number or a string) is answered with a number on the next try.
+///
+/// A struct with a flattened member is read as a map whose fields the probe is not told: it is
+/// given the members it reports missing, and the flattened struct is probed on its own. Its
+/// optional members of its own are not seen: a free-form member belongs in a struct without a
+/// flattened member (as `metadata` is in `UserProfile`, which `User` and `SdkUser` flatten).
+mod probe {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+    use std::fmt;
+
+    use serde::de::value::{MapDeserializer, StrDeserializer};
+    use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, Visitor};
+
+    #[derive(Debug, Default)]
+    pub struct Findings {
+        /// Every member met, by wire name.
+        pub members: BTreeSet<String>,
+        /// The members whose type takes any JSON value.
+        pub free_form: BTreeSet<String>,
+        /// The members that ask for any JSON but refuse an object.
+        pub any_scalar: BTreeSet<String>,
+        /// Members a struct read as a map reported missing: offered to it on the next try.
+        missing: BTreeSet<&'static str>,
+    }
+
+    #[derive(Debug)]
+    pub enum Stop {
+        Missing(&'static str),
+        RefusedObject(String),
+        Other(String),
+    }
+
+    impl fmt::Display for Stop {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Stop::Missing(field) => write!(f, "missing {field}"),
+                Stop::RefusedObject(member) => write!(f, "{member} refused an object"),
+                Stop::Other(message) => f.write_str(message),
+            }
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl de::Error for Stop {
+        fn custom<T: fmt::Display>(message: T) -> Self {
+            Stop::Other(message.to_string())
+        }
+        fn missing_field(field: &'static str) -> Self {
+            Stop::Missing(field)
+        }
+    }
+
+    /// Probes `T` until it reads the made-up input (each retry knows one more thing).
+    pub fn model<T: DeserializeOwned>(findings: &RefCell<Findings>) -> Result<(), Stop> {
+        for _ in 0..16 {
+            let probe = Probe {
+                findings,
+                member: "",
+                depth: 0,
+            };
+            match T::deserialize(probe) {
+                Ok(_) => return Ok(()),
+                Err(Stop::Missing(field)) if findings.borrow_mut().missing.insert(field) => {}
+                Err(Stop::RefusedObject(member))
+                    if findings.borrow_mut().any_scalar.insert(member.clone()) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Err(Stop::Other("no progress".into()))
+    }
+
+    #[derive(Clone, Copy)]
+    struct Probe<'a> {
+        findings: &'a RefCell<Findings>,
+        member: &'static str,
+        depth: u32,
+    }
+
+    impl Probe<'_> {
+        fn member(self, member: &'static str) -> Self {
+            Probe {
+                member,
+                depth: self.depth + 1,
+                ..self
+            }
+        }
+
+        fn unexpected(self, what: &str) -> Stop {
+            Stop::Other(format!("{}: unexpected {what}", self.member))
+        }
+    }
+
+    /// The members of a struct, each with a probe as its value.
+    struct Members<'a> {
+        probe: Probe<'a>,
+        keys: Vec<&'static str>,
+        next: usize,
+    }
+
+    impl<'de> de::MapAccess<'de> for Members<'_> {
+        type Error = Stop;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, Stop> {
+            match self.keys.get(self.next) {
+                Some(key) => seed.deserialize(StrDeserializer::new(key)).map(Some),
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Stop> {
+            let key = self.keys[self.next];
+            self.next += 1;
+            let findings = self.probe.findings;
+            findings.borrow_mut().members.insert(key.to_owned());
+            seed.deserialize(self.probe.member(key))
+        }
+    }
+
+    /// An array of one element, probed under the array's member name.
+    struct One<'a>(Option<Probe<'a>>);
+
+    impl<'de> de::SeqAccess<'de> for One<'_> {
+        type Error = Stop;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, Stop> {
+            self.0
+                .take()
+                .map(|probe| seed.deserialize(probe))
+                .transpose()
+        }
+    }
+
+    macro_rules! refuse {
+        ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+            fn $method<V: Visitor<'de>>(self, $(_: $ty,)* _: V) -> Result<V::Value, Stop> {
+                Err(self.unexpected(stringify!($method)))
+            }
+        )*};
+    }
+
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            let member = self.member.to_owned();
+            if self.findings.borrow().any_scalar.contains(&member) {
+                return visitor.visit_u64(0);
+            }
+            let empty = MapDeserializer::<_, Stop>::new(std::iter::empty::<(&str, &str)>());
+            match visitor.visit_map(empty) {
+                Ok(value) => {
+                    self.findings.borrow_mut().free_form.insert(member);
+                    Ok(value)
+                }
+                Err(_) => Err(Stop::RefusedObject(member)),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_some(self)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Stop> {
+            if self.depth > 32 {
+                return Err(self.unexpected("nesting"));
+            }
+            visitor.visit_map(Members {
+                probe: self,
+                keys: fields.to_vec(),
+                next: 0,
+            })
+        }
+
+        /// A struct with a flattened member: it gets the members it reported missing.
+        fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            let keys: Vec<&'static str> = self.findings.borrow().missing.iter().copied().collect();
+            visitor.visit_map(Members {
+                probe: self,
+                keys,
+                next: 0,
+            })
+        }
+
+        fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_seq(One(Some(self)))
+        }
+
+        fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_str("")
+        }
+
+        fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_str("")
+        }
+
+        fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_str("")
+        }
+
+        fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_bool(false)
+        }
+
+        fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_f64(0.0)
+        }
+
+        fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_i64(0)
+        }
+
+        fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_u64(0)
+        }
+
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_unit()
+        }
+
+        refuse! {
+            deserialize_i8(); deserialize_i16(); deserialize_i32(); deserialize_u8();
+            deserialize_u16(); deserialize_u32(); deserialize_f32(); deserialize_char();
+            deserialize_bytes(); deserialize_byte_buf(); deserialize_unit();
+            deserialize_unit_struct(name: &'static str);
+            deserialize_newtype_struct(name: &'static str);
+            deserialize_tuple(len: usize);
+            deserialize_tuple_struct(name: &'static str, len: usize);
+            deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        }
+    }
+}
+
+#[test]
+fn numbers_in_error_details_are_written_without_the_float_formatter() {
+    for (value, text) in [
+        (0.0, "0"),
+        (-0.0, "0"),
+        (42.0, "42"),
+        (-7.0, "-7"),
+        (2.5, "2.5"),
+        (0.1, "0.1"),
+        (-1.25, "-1.25"),
+        (1.0 / 3.0, "0.333333"),
+        (9_007_199_254_740_993.0, "9007199254740992"),
+        (1e300, "1e19 or more"),
+        (f64::NAN, "NaN"),
+        (f64::INFINITY, "Infinity"),
+        (f64::NEG_INFINITY, "-Infinity"),
+    ] {
+        assert_eq!(client::number_text(value), text, "{value}");
+    }
+    let e = expect_err(
+        ClientOptions::from_parts(BASE, None, None, Some(2.5), None),
+        ErrorCode::InvalidArgument,
+    );
+    assert_eq!(e.field.as_deref(), Some("maxRetries"));
+    assert_eq!(e.received.as_deref(), Some("2.5"));
+}
+
+#[test]
+fn retry_after_fractions_are_exact_and_rounded_up() {
+    let now = 1_767_225_600_000;
+    assert_eq!(parse_retry_after("0.001", now), Some(1));
+    assert_eq!(parse_retry_after("0.0001", now), Some(1), "rounded up");
+    assert_eq!(parse_retry_after("2.0005", now), Some(2001));
+    assert_eq!(
+        parse_retry_after("999999999999999", now),
+        Some(999_999_999_999_999_000)
+    );
+    let hinted = |ms: &str| {
+        let response = status(429, &[("retry-after-ms", ms)]);
+        retry::server_delay_ms(&response, now)
+    };
+    assert_eq!(hinted("1.2"), Some(2));
+    assert_eq!(hinted("150"), Some(150));
+    assert_eq!(hinted("1e2"), None);
+}
 /// The field names serde's derive gives a struct's deserializer (its wire names).
 fn serde_fields<T: DeserializeOwned>() -> Vec<&'static str> {
     use serde::de::{Error as _, Visitor};
@@ -1879,165 +2344,4 @@ fn request_field_tables_match_their_models() {
     check_field_table::<SnagTonAccount>("SnagTonAccount", SNAG_TON_ACCOUNT_FIELDS);
     check_field_table::<SnagTonProof>("SnagTonProof", SNAG_TON_PROOF_FIELDS);
     check_field_table::<SnagTonProofDomain>("SnagTonProofDomain", SNAG_TON_PROOF_DOMAIN_FIELDS);
-}
-
-/// The smallest JSON holding every member of `required`.
-fn required_sample(required: &[Required]) -> serde_json::Value {
-    let mut root = json!({});
-    for member in required {
-        let value = match member.shape {
-            Shape::Object => json!({}),
-            Shape::Array => json!([]),
-            Shape::String | Shape::NonEmptyString => json!("s"),
-            Shape::UnixSeconds => json!(1_767_229_200),
-        };
-        let (last, parents) = member.path.split_last().unwrap();
-        let mut at = &mut root;
-        for key in parents {
-            at = &mut at[*key];
-        }
-        at[*last] = value;
-    }
-    root
-}
-
-/// `required` lists the members `T` requires (at the levels it covers): its sample decodes, and
-/// without any one member it does not.
-fn check_required_table<T: DeserializeOwned>(name: &str, required: &[Required]) {
-    let sample = required_sample(required);
-    serde_json::from_value::<T>(sample.clone())
-        .unwrap_or_else(|e| panic!("{name}: the model requires more than the table: {e}"));
-    for member in required {
-        let mut without = sample.clone();
-        let (last, parents) = member.path.split_last().unwrap();
-        let mut at = &mut without;
-        for key in parents {
-            at = &mut at[*key];
-        }
-        at.as_object_mut().unwrap().remove(*last);
-        assert!(
-            serde_json::from_value::<T>(without).is_err(),
-            "{name}: {} is not required by the model",
-            member.path.join(".")
-        );
-    }
-}
-
-#[test]
-fn response_required_tables_match_their_models() {
-    use types::*;
-    check_required_table::<VerifyResponse>("VerifyResponse", VERIFY_RESPONSE_REQUIRED);
-    check_required_table::<GlobalWalletConnection>(
-        "GlobalWalletConnection",
-        GLOBAL_WALLET_CONNECTION_REQUIRED,
-    );
-    check_required_table::<BulkUserCreateResponse>(
-        "BulkUserCreateResponse",
-        BULK_USER_CREATE_RESPONSE_REQUIRED,
-    );
-    check_required_table::<SnagConnectResponse>(
-        "SnagConnectResponse",
-        SNAG_CONNECT_RESPONSE_REQUIRED,
-    );
-    // The nonce is optional in the model; the client needs it.
-    assert_eq!(NONCE_RESPONSE_REQUIRED[0].path, ["nonce"]);
-}
-
-#[test]
-fn free_form_fields_are_the_value_members_of_the_models() {
-    // Every `Option<Value>` member of the models, by wire name (a serde rename, or camelCase).
-    let source = include_str!("../src/api/types.rs");
-    let mut rename: Option<&str> = None;
-    let mut found = std::collections::BTreeSet::new();
-    for line in source.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix("#[serde(rename = \"") {
-            rename = rest.split('"').next();
-        } else if let Some(rest) = line.strip_prefix("opt ")
-            && let Some((_, wire)) = rest.split_once(": Value = \"")
-        {
-            // A `request_model!` member: `opt name: Value = "wireName", ...`.
-            found.insert(wire.split('"').next().unwrap_or_default().to_owned());
-        } else if let Some(rest) = line.strip_prefix("pub ") {
-            if let Some((name, ty)) = rest.split_once(": ")
-                && ty.starts_with("Option<Value>")
-            {
-                let camel: String = name
-                    .split('_')
-                    .enumerate()
-                    .map(|(i, part)| {
-                        if i == 0 {
-                            part.to_owned()
-                        } else {
-                            part[..1].to_uppercase() + &part[1..]
-                        }
-                    })
-                    .collect();
-                found.insert(rename.map_or(camel, str::to_owned));
-            }
-            rename = None;
-        }
-    }
-    let listed: std::collections::BTreeSet<String> = types::FREE_FORM_FIELDS
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    assert_eq!(found, listed);
-    // The JS parser of the WebAssembly layer keeps the same list.
-    let fetch = include_str!("../src/wasm/fetch.rs");
-    let start = fetch
-        .find("const FREE_FORM = new Set([")
-        .expect("the JS list")
-        + 27;
-    let js: Vec<&str> = fetch[start..fetch[start..].find("])").unwrap() + start]
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .collect();
-    assert_eq!(js, types::FREE_FORM_FIELDS);
-}
-
-#[test]
-fn numbers_in_error_details_are_written_without_the_float_formatter() {
-    for (value, text) in [
-        (0.0, "0"),
-        (-0.0, "0"),
-        (42.0, "42"),
-        (-7.0, "-7"),
-        (2.5, "2.5"),
-        (0.1, "0.1"),
-        (-1.25, "-1.25"),
-        (1.0 / 3.0, "0.333333"),
-        (9_007_199_254_740_993.0, "9007199254740992"),
-        (1e300, "1e19 or more"),
-        (f64::NAN, "NaN"),
-        (f64::INFINITY, "Infinity"),
-        (f64::NEG_INFINITY, "-Infinity"),
-    ] {
-        assert_eq!(client::number_text(value), text, "{value}");
-    }
-    let e = expect_err(
-        ClientOptions::from_parts(BASE, None, None, Some(2.5), None),
-        ErrorCode::InvalidArgument,
-    );
-    assert_eq!(e.field.as_deref(), Some("maxRetries"));
-    assert_eq!(e.received.as_deref(), Some("2.5"));
-}
-
-#[test]
-fn retry_after_fractions_are_exact_and_rounded_up() {
-    let now = 1_767_225_600_000;
-    assert_eq!(parse_retry_after("0.001", now), Some(1));
-    assert_eq!(parse_retry_after("0.0001", now), Some(1), "rounded up");
-    assert_eq!(parse_retry_after("2.0005", now), Some(2001));
-    assert_eq!(
-        parse_retry_after("999999999999999", now),
-        Some(999_999_999_999_999_000)
-    );
-    let hinted = |ms: &str| {
-        let response = status(429, &[("retry-after-ms", ms)]);
-        retry::server_delay_ms(&response, now)
-    };
-    assert_eq!(hinted("1.2"), Some(2));
-    assert_eq!(hinted("150"), Some(150));
-    assert_eq!(hinted("1e2"), None);
 }

@@ -358,7 +358,7 @@ fn a_wrong_type_says_what_was_expected_and_received_in_plain_words() {
     let e = error::<Options>(json!({"ratio": "0.5"}));
     assert_eq!(
         said(&e),
-        ["ratio", "ratio must be a number, received string"]
+        ["ratio", "ratio must be a finite number, received string"]
     );
     let e = error::<Options>(json!({"snag": "user-1"}));
     assert_eq!(
@@ -823,4 +823,20 @@ fn byte_buffers_take_typed_arrays_and_arrays() {
         said(&e),
         ["key", "key must be a Uint8Array, received string"]
     );
+}
+
+#[test]
+fn numbers_must_be_finite() {
+    for (value, received) in [
+        (json!({"$number": "NaN"}), "NaN"),
+        (json!({"$number": "Infinity"}), "Infinity"),
+        (json!({"$number": "-Infinity"}), "-Infinity"),
+    ] {
+        let e = error::<Options>(json!({ "ratio": value }));
+        let message = format!("ratio must be a finite number, received {received}");
+        assert_eq!(said(&e), ["ratio", message.as_str()]);
+        assert_eq!(e.expected.as_deref(), Some("a finite number"));
+    }
+    let options: Options = read(json!({"ratio": -0.5})).unwrap();
+    assert_eq!(options.ratio, Some(-0.5));
 }

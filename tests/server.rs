@@ -1171,3 +1171,271 @@ fn concurrent_verifications_share_one_jwks_fetch() {
         "a cold cache is fetched again after a failure"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Options: `createLinkServer`'s and `verifyDynamicJwt`'s, as callers give them (camelCase JSON
+// here, JavaScript objects through the options reader in the wasm build).
+
+use std::rc::Rc;
+
+use wallet_linker::server::jwt::{
+    DynamicJwtOptions, JwtTimeOptions, MAX_CACHED_VERIFIERS, VerifierCache,
+};
+use wallet_linker::server::{
+    DEFAULT_NONCE_STORE_TIMEOUT_MS, LinkServerOptions, LinkServerSetup, MAX_NONCE_STORE_TIMEOUT_MS,
+};
+
+fn server_options(extra: Value) -> Value {
+    let mut options = json!({
+        "domain": DOMAIN,
+        "dynamic": { "environmentId": ENV },
+        "snag": { "apiKey": "key", "websiteId": "site-1", "organizationId": "org-1" },
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        options[key] = value.clone();
+    }
+    options
+}
+
+fn setup(options: Value) -> Result<LinkServerSetup<String>> {
+    serde_json::from_value::<LinkServerOptions>(options)
+        .expect("the options read")
+        .validate()
+}
+
+#[test]
+fn server_options_take_their_defaults() {
+    let s = setup(server_options(json!({}))).unwrap();
+    assert_eq!(s.config, config());
+    assert_eq!(
+        (s.config.base_path.as_str(), s.config.max_age_seconds),
+        ("/", 300)
+    );
+    assert_eq!(
+        (s.config.nonce_ttl_ms, s.config.clock_skew_seconds),
+        (300_000, 60)
+    );
+    assert!(!s.config.allow_move_wallet);
+    assert_eq!(s.nonce_store_timeout_ms, DEFAULT_NONCE_STORE_TIMEOUT_MS);
+    assert_eq!(
+        s.verifier.jwks_url,
+        format!("https://app.dynamicauth.com/api/v0/sdk/{ENV}/.well-known/jwks.json")
+    );
+    assert_eq!(
+        (
+            s.verifier.environment_id.as_str(),
+            s.verifier.clock_skew_seconds
+        ),
+        (ENV, 60)
+    );
+    assert_eq!(s.jwks_client.base_url, "https://app.dynamicauth.com/api/v0");
+    assert_eq!(s.snag_client.base_url, "https://admin.snagsolutions.io");
+    assert_eq!(s.snag_api_key, "key");
+}
+
+#[test]
+fn server_options_are_applied() {
+    let s = setup(server_options(json!({
+        "basePath": "/api/link",
+        "maxAgeSeconds": 30,
+        "nonceTtlMs": 1000,
+        "clockSkewSeconds": 5,
+        "allowMoveWallet": true,
+        "nonceStoreTimeoutMs": MAX_NONCE_STORE_TIMEOUT_MS,
+        "dynamic": {
+            "environmentId": ENV,
+            "baseUrl": "https://dyn.test/api/v0/",
+            "timeoutMs": 300,
+            "maxRetries": 0,
+        },
+        "snag": {
+            "apiKey": "key", "websiteId": "w", "organizationId": "o",
+            "baseUrl": "http://127.0.0.1:9", "deadlineMs": 2000,
+        },
+        // The runtime's own members are not the core's to read.
+        "nonces": { "issue": "fn" }, "snagUserId": "fn", "now": "fn",
+    })))
+    .unwrap();
+    let c = &s.config;
+    assert_eq!(
+        (c.base_path.as_str(), c.max_age_seconds),
+        ("/api/link/", 30)
+    );
+    assert_eq!((c.nonce_ttl_ms, c.clock_skew_seconds), (1000, 5));
+    assert!(c.allow_move_wallet);
+    assert_eq!(
+        (c.website_id.as_str(), c.organization_id.as_str()),
+        ("w", "o")
+    );
+    // One clock skew for the caller's JWT and the proof's message.
+    assert_eq!(s.verifier.clock_skew_seconds, 5);
+    assert_eq!(
+        s.verifier.jwks_url,
+        jwt::jwks_url("https://dyn.test/api/v0", ENV)
+    );
+    assert_eq!(s.jwks_client.base_url, "https://dyn.test/api/v0");
+    assert_eq!(
+        (s.jwks_client.timeout_ms, s.jwks_client.retry.max_retries),
+        (300, 0)
+    );
+    assert_eq!(
+        (s.snag_client.base_url.as_str(), s.snag_client.deadline_ms),
+        ("http://127.0.0.1:9", 2000)
+    );
+    assert_eq!(s.nonce_store_timeout_ms, MAX_NONCE_STORE_TIMEOUT_MS);
+    let given = setup(server_options(json!({
+        "dynamic": { "environmentId": ENV, "jwksUrl": "https://keys.test/jwks.json/" },
+    })))
+    .unwrap();
+    assert_eq!(given.verifier.jwks_url, "https://keys.test/jwks.json");
+}
+
+#[test]
+fn every_bad_server_option_is_named() {
+    let cases = [
+        (json!({ "domain": "example.com/x" }), "domain"),
+        (json!({ "domain": "" }), "domain"),
+        (json!({ "basePath": "api" }), "basePath"),
+        (json!({ "maxAgeSeconds": 0 }), "maxAgeSeconds"),
+        (json!({ "maxAgeSeconds": 172_800 }), "maxAgeSeconds"),
+        (json!({ "nonceTtlMs": 10 }), "nonceTtlMs"),
+        (json!({ "nonceTtlMs": 86_400_001u64 }), "nonceTtlMs"),
+        (json!({ "clockSkewSeconds": 86_401 }), "clockSkewSeconds"),
+        (json!({ "nonceStoreTimeoutMs": 0 }), "nonceStoreTimeoutMs"),
+        (
+            json!({ "nonceStoreTimeoutMs": 60_001 }),
+            "nonceStoreTimeoutMs",
+        ),
+        (
+            json!({ "dynamic": { "environmentId": "" } }),
+            "environmentId",
+        ),
+        (
+            json!({ "dynamic": { "environmentId": ENV, "jwksUrl": "ftp://x" } }),
+            "jwksUrl",
+        ),
+        (
+            json!({ "dynamic": { "environmentId": ENV, "baseUrl": "x" } }),
+            "baseUrl",
+        ),
+        (
+            json!({ "dynamic": { "environmentId": ENV, "timeoutMs": 0 } }),
+            "timeoutMs",
+        ),
+        (
+            json!({ "snag": { "apiKey": "k", "websiteId": "", "organizationId": "o" } }),
+            "websiteId",
+        ),
+        (
+            json!({ "snag": { "apiKey": "k", "websiteId": "w", "organizationId": "" } }),
+            "organizationId",
+        ),
+        (
+            json!({ "snag": { "apiKey": "k", "websiteId": "w", "organizationId": "o", "maxRetries": 1.5 } }),
+            "maxRetries",
+        ),
+    ];
+    for (extra, field) in cases {
+        let e = setup(server_options(extra.clone()))
+            .err()
+            .unwrap_or_else(|| {
+                panic!("{extra} was accepted");
+            });
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::InvalidArgument, Some(field)),
+            "{extra}: {}",
+            e.message
+        );
+    }
+    let e = setup(server_options(json!({ "nonceStoreTimeoutMs": 0 })))
+        .err()
+        .unwrap();
+    assert_eq!(
+        e.message,
+        "nonceStoreTimeoutMs must be a whole number from 1 to 60000"
+    );
+    assert_eq!(e.received.as_deref(), Some("0"));
+    // Required members: serde reports them (the options reader names them in the wasm build).
+    for missing in ["domain", "dynamic", "snag"] {
+        let mut options = server_options(json!({}));
+        options.as_object_mut().unwrap().remove(missing);
+        assert!(
+            serde_json::from_value::<LinkServerOptions>(options).is_err(),
+            "{missing}"
+        );
+    }
+    let no_key = json!({ "snag": { "websiteId": "w", "organizationId": "o" } });
+    assert!(serde_json::from_value::<LinkServerOptions>(server_options(no_key)).is_err());
+}
+
+#[test]
+fn verify_dynamic_jwt_options() {
+    let dynamic: DynamicJwtOptions = serde_json::from_value(json!({
+        "environmentId": ENV, "baseUrl": "https://dyn.test/api/v0", "timeoutMs": 200,
+        "clockSkewSeconds": 0, "now": NOW,
+    }))
+    .unwrap();
+    let time: JwtTimeOptions = serde_json::from_value(json!({
+        "environmentId": ENV, "clockSkewSeconds": 0, "now": NOW as f64 + 0.5,
+    }))
+    .unwrap();
+    let verifier: JwtVerifier<String> = dynamic.verifier(time.clock_skew_seconds).unwrap();
+    assert_eq!(verifier.clock_skew_seconds, 0);
+    assert_eq!(
+        verifier.jwks_url,
+        jwt::jwks_url("https://dyn.test/api/v0", ENV)
+    );
+    assert_eq!(dynamic.client_options().unwrap().timeout_ms, 200);
+    assert_eq!(time.now_ms(), Ok(Some(NOW)));
+    assert_eq!(JwtTimeOptions::default().now_ms(), Ok(None));
+    assert_eq!(
+        dynamic.verifier::<String>(None).unwrap().clock_skew_seconds,
+        60
+    );
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let e = JwtTimeOptions {
+            now: Some(bad),
+            ..JwtTimeOptions::default()
+        }
+        .now_ms()
+        .unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref(), e.message.as_str()),
+            (
+                ErrorCode::InvalidArgument,
+                Some("now"),
+                "now must be a finite number"
+            )
+        );
+    }
+    let e = dynamic.verifier::<String>(Some(86_401)).err().unwrap();
+    assert_eq!(e.field.as_deref(), Some("clockSkewSeconds"));
+}
+
+#[test]
+fn verifiers_are_cached_by_environment_url_and_skew() {
+    let verifier = |env: &str, skew: u32| {
+        JwtVerifier::<String>::new(env, jwt::jwks_url("https://dyn.test", env), skew).unwrap()
+    };
+    let mut cache = VerifierCache::new();
+    let first = cache.get_or_insert(verifier("e0", 60));
+    assert!(Rc::ptr_eq(&first, &cache.get_or_insert(verifier("e0", 60))));
+    assert!(!Rc::ptr_eq(&first, &cache.get_or_insert(verifier("e0", 0))));
+    assert_eq!(cache.len(), 2);
+    for i in 1..MAX_CACHED_VERIFIERS {
+        cache.get_or_insert(verifier(&format!("e{i}"), 60));
+    }
+    // Full: the oldest (e0 with 60 s) made room, the others stay.
+    assert_eq!(cache.len(), MAX_CACHED_VERIFIERS);
+    let second = cache.get_or_insert(verifier("e1", 60));
+    assert_eq!(cache.len(), MAX_CACHED_VERIFIERS);
+    assert!(Rc::ptr_eq(
+        &second,
+        &cache.get_or_insert(verifier("e1", 60))
+    ));
+    assert!(!Rc::ptr_eq(
+        &first,
+        &cache.get_or_insert(verifier("e0", 60))
+    ));
+}

@@ -1367,3 +1367,203 @@ fn max_age_bounds_the_age_of_issued_at() {
     };
     assert_eq!(run(&s.fields, &late), Err(ErrorCode::Expired));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The sign-in checks as callers give them (`verifySiweSignIn` / `verifySolanaSignIn` options):
+// camelCase members, and `now` as epoch milliseconds, RFC 3339 text (a `Date` arrives as its ISO
+// text) or nothing (the runtime's clock).
+
+use serde_json::json;
+use wallet_linker::signin::{MAX_DATE_MS, Now};
+
+#[test]
+fn sign_in_checks_read_their_options_members() {
+    let siwe: SiweCheck = serde_json::from_value(json!({
+        "message": "m", "signature": "0x", "now": 5, "nowMs": 5, "publicKey": "k",
+        "domain": "example.com", "nonce": "abcdefgh", "address": "0xabc", "chainId": 10,
+        "uri": "https://example.com", "scheme": "https", "clockSkewSeconds": 0,
+        "maxAgeSeconds": 300,
+    }))
+    .unwrap();
+    assert_eq!(
+        siwe,
+        SiweCheck {
+            domain: "example.com".into(),
+            nonce: "abcdefgh".into(),
+            now_ms: 0,
+            address: Some("0xabc".into()),
+            chain_id: Some(10),
+            uri: Some("https://example.com".into()),
+            scheme: Some("https".into()),
+            clock_skew_seconds: Some(0),
+            max_age_seconds: Some(300),
+        }
+    );
+    let bare: SiweCheck = serde_json::from_value(json!({"domain": "d", "nonce": "n"})).unwrap();
+    assert_eq!(
+        bare,
+        SiweCheck {
+            domain: "d".into(),
+            nonce: "n".into(),
+            ..SiweCheck::default()
+        }
+    );
+    for missing in ["domain", "nonce"] {
+        let mut options = json!({"domain": "d", "nonce": "n"});
+        options.as_object_mut().unwrap().remove(missing);
+        assert!(
+            serde_json::from_value::<SiweCheck>(options).is_err(),
+            "{missing}"
+        );
+    }
+
+    let solana: SolanaSignInCheck = serde_json::from_value(json!({
+        "publicKey": "11111111111111111111111111111111", "now": "2025-06-01T12:00:00Z",
+        "domain": "example.com", "nonce": "abcdefgh", "chainId": "solana:mainnet",
+        "uri": "https://example.com", "clockSkewSeconds": 1, "maxAgeSeconds": 2,
+    }))
+    .unwrap();
+    assert_eq!(
+        solana,
+        SolanaSignInCheck {
+            domain: "example.com".into(),
+            nonce: "abcdefgh".into(),
+            now_ms: 0,
+            public_key: None,
+            chain_id: Some("solana:mainnet".into()),
+            uri: Some("https://example.com".into()),
+            clock_skew_seconds: Some(1),
+            max_age_seconds: Some(2),
+        }
+    );
+    // A Solana chain id is text, an EVM one a number.
+    assert!(
+        serde_json::from_value::<SolanaSignInCheck>(
+            json!({"domain": "d", "nonce": "n", "chainId": 1})
+        )
+        .is_err()
+    );
+    assert!(
+        serde_json::from_value::<SiweCheck>(json!({"domain": "d", "nonce": "n", "chainId": "1"}))
+            .is_err()
+    );
+}
+
+#[test]
+fn now_reads_numbers_text_and_anything_else() {
+    let read = |value: serde_json::Value| serde_json::from_value::<Now>(value).unwrap();
+    assert_eq!(
+        read(json!(1_717_243_200_000u64)),
+        Now::EpochMs(1_717_243_200_000.0)
+    );
+    assert_eq!(read(json!(-5)), Now::EpochMs(-5.0));
+    assert_eq!(read(json!(1.5)), Now::EpochMs(1.5));
+    assert_eq!(
+        read(json!("2024-06-01T12:00:00.000Z")),
+        Now::Text("2024-06-01T12:00:00.000Z".into())
+    );
+    for other in [
+        json!({}),
+        json!({"a": [1]}),
+        json!([1, 2]),
+        json!(true),
+        json!(null),
+    ] {
+        assert_eq!(read(other.clone()), Now::Other, "{other}");
+    }
+    // Absent or null in an options object: not given.
+    #[derive(serde::Deserialize)]
+    struct Options {
+        #[serde(default)]
+        now: Option<Now>,
+    }
+    let given = |value| serde_json::from_value::<Options>(value).unwrap().now;
+    assert_eq!(given(json!({})), None);
+    assert_eq!(given(json!({"now": null})), None);
+    assert_eq!(given(json!({"now": 7})), Some(Now::EpochMs(7.0)));
+}
+
+#[test]
+fn now_rules() {
+    let unused = || -> i64 { panic!("the clock is read only without a time") };
+    let at = |now: Now| Now::epoch_ms(Some(&now), unused);
+    assert_eq!(Now::epoch_ms(None, || 42), Ok(42));
+    assert_eq!(at(Now::EpochMs(1_717_243_200_000.0)), Ok(1_717_243_200_000));
+    // Fractions are floored, before 1970 too; a `Date`'s whole range is accepted.
+    assert_eq!(at(Now::EpochMs(1.9)), Ok(1));
+    assert_eq!(at(Now::EpochMs(-1.5)), Ok(-2));
+    assert_eq!(at(Now::EpochMs(MAX_DATE_MS)), Ok(8_640_000_000_000_000));
+    assert_eq!(at(Now::EpochMs(-MAX_DATE_MS)), Ok(-8_640_000_000_000_000));
+    for bad in [
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        MAX_DATE_MS + 1.0,
+        -MAX_DATE_MS - 1.0,
+    ] {
+        let e = at(Now::EpochMs(bad)).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref(), e.message.as_str()),
+            (
+                ErrorCode::InvalidArgument,
+                Some("now"),
+                "now must be a finite time in epoch milliseconds"
+            ),
+            "{bad}"
+        );
+    }
+    // RFC 3339 text, as a `Date`'s `toISOString()` writes it or with an offset.
+    assert_eq!(
+        at(Now::Text("2024-06-01T12:00:00.000Z".into())),
+        Ok(1_717_243_200_000)
+    );
+    assert_eq!(
+        at(Now::Text("2024-06-01T14:00:00.5+02:00".into())),
+        Ok(1_717_243_200_500)
+    );
+    let e = at(Now::Text("yesterday".into())).unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::InvalidField, Some("now"))
+    );
+    assert!(
+        e.message.starts_with("now: not an RFC 3339 date-time"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.received.as_deref(), Some("yesterday"));
+    let e = at(Now::Other).unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref(), e.message.as_str()),
+        (
+            ErrorCode::InvalidArgument,
+            Some("now"),
+            "now must be epoch milliseconds (a number), an RFC 3339 string or a Date"
+        )
+    );
+}
+
+#[test]
+fn a_sign_in_is_checked_at_the_time_its_options_give() {
+    let f = SiweFixture::new();
+    let check = |now: serde_json::Value| {
+        let now: Now = serde_json::from_value(now).unwrap();
+        SiweCheck {
+            now_ms: Now::epoch_ms(Some(&now), || unreachable!()).unwrap(),
+            ..f.check()
+        }
+    };
+    // The fixture's window is [11:59, 12:10), [11:58, 12:11) with the default 60 s of skew.
+    assert!(
+        f.run(&f.fields, &check(json!("2025-06-01T12:05:00.000Z")))
+            .is_ok()
+    );
+    assert!(
+        f.run(&f.fields, &check(json!(ms("2025-06-01T12:05:00Z"))))
+            .is_ok()
+    );
+    assert_eq!(
+        f.run(&f.fields, &check(json!("2025-06-01T12:11:00.000Z"))),
+        Err(ErrorCode::Expired)
+    );
+}

@@ -18,9 +18,12 @@ use core::task::{Poll, Waker};
 use std::rc::Rc;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
+use serde::Deserialize;
 
-use crate::api::{JsonCodec, JsonKind};
+use crate::api::client::validate_base_url;
+use crate::api::{ClientOptions, JsonCodec, JsonKind};
 use crate::error::{Error, ErrorCode, Result};
+use crate::signin::DEFAULT_CLOCK_SKEW_SECONDS;
 
 /// Longest token accepted (Dynamic's JWTs with many credentials stay far below).
 pub const MAX_TOKEN_CHARS: usize = 16 * 1024;
@@ -47,6 +50,133 @@ pub fn jwks_url(base_url: &str, environment_id: &str) -> String {
         base_url.trim_end_matches('/'),
         crate::api::client::encode_path_segment(environment_id)
     )
+}
+
+/// The Dynamic environment whose JWTs are verified, as a caller gives it: `createLinkServer`'s
+/// `dynamic`, and `verifyDynamicJwt`'s options (with [`JwtTimeOptions`], read from the same
+/// object). The JWKS request takes the options every client takes (`baseUrl`, `timeoutMs`, ...).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DynamicJwtOptions {
+    pub environment_id: String,
+    /// Default [`jwks_url`] of the API root and the environment.
+    #[serde(default)]
+    pub jwks_url: Option<String>,
+    /// Dynamic's API root; default [`DEFAULT_DYNAMIC_API`].
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub timeout_ms: Option<f64>,
+    #[serde(default)]
+    pub deadline_ms: Option<f64>,
+    #[serde(default)]
+    pub max_retries: Option<f64>,
+    #[serde(default)]
+    pub retry_state_changing: Option<bool>,
+}
+
+impl DynamicJwtOptions {
+    /// The options of the JWKS request (see [`ClientOptions::from_parts`]).
+    pub fn client_options(&self) -> Result<ClientOptions> {
+        ClientOptions::from_parts(
+            DEFAULT_DYNAMIC_API,
+            self.base_url.as_deref(),
+            self.timeout_ms,
+            self.max_retries,
+            self.retry_state_changing,
+        )?
+        .with_deadline(self.deadline_ms)
+    }
+
+    /// A verifier for the environment: `jwksUrl` checked like a base URL (an error names
+    /// `jwksUrl`), `clock_skew_seconds` by default [`DEFAULT_CLOCK_SKEW_SECONDS`] and at most a day.
+    pub fn verifier<K: Clone>(&self, clock_skew_seconds: Option<u32>) -> Result<JwtVerifier<K>> {
+        let client = self.client_options()?;
+        let url = match &self.jwks_url {
+            Some(url) => validate_base_url(url).map_err(|e| e.with_field("jwksUrl"))?,
+            None => jwks_url(&client.base_url, &self.environment_id),
+        };
+        JwtVerifier::new(
+            &self.environment_id,
+            url,
+            clock_skew_seconds.unwrap_or(DEFAULT_CLOCK_SKEW_SECONDS),
+        )
+    }
+}
+
+/// The members of `verifyDynamicJwt`'s options besides the environment's ([`DynamicJwtOptions`]).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JwtTimeOptions {
+    /// Default [`DEFAULT_CLOCK_SKEW_SECONDS`].
+    #[serde(default)]
+    pub clock_skew_seconds: Option<u32>,
+    /// The current time in epoch milliseconds (tests); default the runtime's clock.
+    #[serde(default)]
+    pub now: Option<f64>,
+}
+
+impl JwtTimeOptions {
+    /// `now` in whole milliseconds, when given: it must be a finite number.
+    pub fn now_ms(&self) -> Result<Option<i64>> {
+        match self.now {
+            Some(ms) if ms.is_finite() => Ok(Some(ms as i64)),
+            Some(_) => Err(
+                Error::new(ErrorCode::InvalidArgument, "now must be a finite number")
+                    .with_field("now"),
+            ),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Most verifiers a [`VerifierCache`] keeps.
+pub const MAX_CACHED_VERIFIERS: usize = 16;
+
+/// Verifiers kept between calls, each with its cached JWKS (`verifyDynamicJwt` is a function: its
+/// verifiers outlive a call here), one per environment, JWKS URL and clock skew; past
+/// [`MAX_CACHED_VERIFIERS`], the oldest is dropped.
+pub struct VerifierCache<K> {
+    entries: Vec<(String, Rc<JwtVerifier<K>>)>,
+}
+
+impl<K> Default for VerifierCache<K> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K> VerifierCache<K> {
+    pub const fn new() -> Self {
+        VerifierCache {
+            entries: Vec::new(),
+        }
+    }
+
+    /// The cached verifier with `fresh`'s settings, or `fresh`, cached from now on.
+    pub fn get_or_insert(&mut self, fresh: JwtVerifier<K>) -> Rc<JwtVerifier<K>> {
+        let key = format!(
+            "{}\n{}\n{}",
+            fresh.environment_id, fresh.jwks_url, fresh.clock_skew_seconds
+        );
+        if let Some((_, cached)) = self.entries.iter().find(|(k, _)| *k == key) {
+            return cached.clone();
+        }
+        if self.entries.len() >= MAX_CACHED_VERIFIERS {
+            self.entries.remove(0);
+        }
+        let verifier = Rc::new(fresh);
+        self.entries.push((key, verifier.clone()));
+        verifier
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
 }
 
 /// A compact JWS split and decoded, not yet trusted.

@@ -16,17 +16,21 @@
 //! allowed. Members of the body other than the four above are ignored.
 //!
 //! The runtime supplies I/O through [`LinkPlatform`] (WebCrypto, fetch, the nonce store); time
-//! comes from it too, so every rule here is tested natively with mocks.
+//! comes from it too, so every rule here is tested natively with mocks. The server's options are
+//! read and checked here too ([`LinkServerOptions`]); the runtime reads only its own objects (the
+//! nonce store, the `snagUserId` hook, a clock function).
 
 pub mod jwt;
 
-use crate::api::{JsonCodec, JsonKind};
+use serde::Deserialize;
+
+use crate::api::{ClientOptions, DEFAULT_SNAG_BASE_URL, JsonCodec, JsonKind};
 use crate::error::{Error, ErrorCode, Result};
 use crate::message::grammar;
 use crate::signin::{self, SiweCheck, SolanaSignInCheck};
 use crate::{evm, solana};
 
-pub use jwt::{DynamicJwtUser, JwtPlatform, JwtVerifier};
+pub use jwt::{DynamicJwtOptions, DynamicJwtUser, JwtPlatform, JwtVerifier};
 
 /// Largest request body read (bytes). Proofs are a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -38,6 +42,138 @@ pub const DEFAULT_MAX_AGE_SECONDS: u32 = 300;
 pub const DEFAULT_NONCE_TTL_MS: u64 = 300_000;
 /// Longest nonce lifetime accepted.
 pub const MAX_NONCE_TTL_MS: u64 = 86_400_000;
+/// Default longest wait for the nonce store before a request fails with 503 `NONCE_STORE`.
+pub const DEFAULT_NONCE_STORE_TIMEOUT_MS: u64 = 5_000;
+/// Longest `nonceStoreTimeoutMs` accepted.
+pub const MAX_NONCE_STORE_TIMEOUT_MS: u64 = 60_000;
+
+/// `createLinkServer`'s options as a caller gives them (camelCase members), but for the runtime's
+/// own objects: the nonce store (`nonces`), the `snagUserId` hook and the `now` clock function.
+/// [`LinkServerOptions::validate`] checks them and applies the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkServerOptions {
+    /// The only domain a proof may name ([`LinkServerConfig::domain`]).
+    pub domain: String,
+    /// The environment whose JWTs are accepted, and how its JWKS is fetched.
+    pub dynamic: DynamicJwtOptions,
+    pub snag: SnagOptions,
+    /// Default `/`.
+    #[serde(default)]
+    pub base_path: Option<String>,
+    /// 1 to 86400; default [`DEFAULT_MAX_AGE_SECONDS`].
+    #[serde(default)]
+    pub max_age_seconds: Option<u32>,
+    /// 1000 to [`MAX_NONCE_TTL_MS`]; default [`DEFAULT_NONCE_TTL_MS`].
+    #[serde(default)]
+    pub nonce_ttl_ms: Option<u64>,
+    /// For tokens and messages alike; default [`signin::DEFAULT_CLOCK_SKEW_SECONDS`], at most a day.
+    #[serde(default)]
+    pub clock_skew_seconds: Option<u32>,
+    #[serde(default)]
+    pub allow_move_wallet: bool,
+    /// 1 to [`MAX_NONCE_STORE_TIMEOUT_MS`]; default [`DEFAULT_NONCE_STORE_TIMEOUT_MS`].
+    #[serde(default)]
+    pub nonce_store_timeout_ms: Option<u64>,
+}
+
+/// `createLinkServer`'s `snag`: Snag's API, called with the server's key, and the ids every connect
+/// carries. Takes the options every client takes (`baseUrl`, `timeoutMs`, ...).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnagOptions {
+    pub api_key: String,
+    pub website_id: String,
+    pub organization_id: String,
+    /// Default [`DEFAULT_SNAG_BASE_URL`].
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub timeout_ms: Option<f64>,
+    #[serde(default)]
+    pub deadline_ms: Option<f64>,
+    #[serde(default)]
+    pub max_retries: Option<f64>,
+    #[serde(default)]
+    pub retry_state_changing: Option<bool>,
+}
+
+impl SnagOptions {
+    /// The options of the Snag client (see [`ClientOptions::from_parts`]).
+    pub fn client_options(&self) -> Result<ClientOptions> {
+        ClientOptions::from_parts(
+            DEFAULT_SNAG_BASE_URL,
+            self.base_url.as_deref(),
+            self.timeout_ms,
+            self.max_retries,
+            self.retry_state_changing,
+        )?
+        .with_deadline(self.deadline_ms)
+    }
+}
+
+/// What a link server runs with: [`LinkServerOptions`] checked, defaults applied.
+pub struct LinkServerSetup<K> {
+    /// What [`handle`] enforces.
+    pub config: LinkServerConfig,
+    pub verifier: JwtVerifier<K>,
+    /// The JWKS request's options.
+    pub jwks_client: ClientOptions,
+    /// The Snag client's key (the client checks it, and refuses it in a browser) and options.
+    pub snag_api_key: String,
+    pub snag_client: ClientOptions,
+    /// How long the nonce store may take to answer.
+    pub nonce_store_timeout_ms: u64,
+}
+
+impl LinkServerOptions {
+    /// Checks every option (the first failure is an `INVALID_ARGUMENT` naming it) and applies the
+    /// defaults. The clock skew applies to the caller's JWT and to the proof's message alike.
+    pub fn validate<K: Clone>(self) -> Result<LinkServerSetup<K>> {
+        let verifier = self.dynamic.verifier(self.clock_skew_seconds)?;
+        let jwks_client = self.dynamic.client_options()?;
+        let mut config = LinkServerConfig::new(
+            &self.domain,
+            &self.snag.website_id,
+            &self.snag.organization_id,
+        )?;
+        config.clock_skew_seconds = verifier.clock_skew_seconds;
+        if let Some(path) = &self.base_path {
+            config = config.with_base_path(path)?;
+        }
+        if let Some(seconds) = self.max_age_seconds {
+            config = config.with_max_age_seconds(seconds)?;
+        }
+        if let Some(ms) = self.nonce_ttl_ms {
+            config = config.with_nonce_ttl_ms(ms)?;
+        }
+        config.allow_move_wallet = self.allow_move_wallet;
+        let snag_client = self.snag.client_options()?;
+        let nonce_store_timeout_ms = match self.nonce_store_timeout_ms {
+            None => DEFAULT_NONCE_STORE_TIMEOUT_MS,
+            Some(ms) if (1..=MAX_NONCE_STORE_TIMEOUT_MS).contains(&ms) => ms,
+            Some(ms) => {
+                return Err(invalid_config(
+                    "nonceStoreTimeoutMs",
+                    format!(
+                        "nonceStoreTimeoutMs must be a whole number from 1 to \
+                         {MAX_NONCE_STORE_TIMEOUT_MS}"
+                    ),
+                )
+                .with_expected(format!("1..={MAX_NONCE_STORE_TIMEOUT_MS}"))
+                .with_received(ms.to_string()));
+            }
+        };
+        Ok(LinkServerSetup {
+            config,
+            verifier,
+            jwks_client,
+            snag_api_key: self.snag.api_key,
+            snag_client,
+            nonce_store_timeout_ms,
+        })
+    }
+}
 
 /// What the server enforces. Build with [`LinkServerConfig::new`] and adjust the public fields.
 #[derive(Clone, Debug, PartialEq, Eq)]

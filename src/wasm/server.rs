@@ -6,29 +6,31 @@ use core::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
-use super::clients::{Options, is_browser};
+use super::clients::is_browser;
 use super::error::from_js;
 use super::fetch::{FetchTransport, JsJson, clear_timeout, set_timeout};
+use super::input;
 use super::wallets::{call_method, get};
-use crate::api::client::{Call, ClientOptions, execute, whole_number};
-use crate::api::{DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL, Method, SnagClient};
+use crate::api::client::{Call, ClientOptions, execute};
+use crate::api::{Method, SnagClient};
 use crate::error::{Error, ErrorCode, Result};
-use crate::server::jwt::{self, DynamicJwtUser, JwtPlatform, JwtVerifier};
+use crate::server::jwt::{
+    DynamicJwtOptions, DynamicJwtUser, JwtPlatform, JwtTimeOptions, JwtVerifier, VerifierCache,
+};
 use crate::server::{
-    self as core_server, LinkPlatform, LinkRequest, LinkServerConfig, MAX_NONCE_TTL_MS, RequestBody,
+    self as core_server, DEFAULT_NONCE_STORE_TIMEOUT_MS, LinkPlatform, LinkRequest,
+    LinkServerConfig, LinkServerOptions, LinkServerSetup, RequestBody,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SERVER: &str = include_str!("types/server.d.ts");
 
 static JSON: JsJson = JsJson;
-
-/// How long a nonce store may take to answer before the request fails with 503.
-const DEFAULT_STORE_TIMEOUT_MS: u64 = 5_000;
-const MAX_STORE_TIMEOUT_MS: u64 = 60_000;
 
 /// The runtime's I/O for the core.
 struct Platform {
@@ -42,7 +44,7 @@ struct Platform {
 
 enum Clock {
     System,
-    Fixed(f64),
+    Fixed(i64),
     Function(Function),
 }
 
@@ -50,7 +52,7 @@ impl Clock {
     fn now_ms(&self) -> i64 {
         let now = match self {
             Clock::System => js_sys::Date::now(),
-            Clock::Fixed(ms) => *ms,
+            Clock::Fixed(ms) => return *ms,
             Clock::Function(f) => f
                 .call0(&JsValue::UNDEFINED)
                 .ok()
@@ -256,30 +258,22 @@ fn user_to_js(user: &DynamicJwtUser<JsValue>) -> JsValue {
     object.into()
 }
 
-/// `dynamic` options: the JWKS URL and a verifier for the environment.
-fn jwt_verifier(options: &Options, skew: Option<f64>) -> Result<JwtVerifier<JsValue>> {
-    let environment_id = options.string("environmentId")?;
-    let client = options.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
-    let url = match options.optional_string("jwksUrl")? {
-        Some(url) => {
-            crate::api::client::validate_base_url(&url).map_err(|e| e.with_field("jwksUrl"))?
-        }
-        None => jwt::jwks_url(&client.base_url, &environment_id),
-    };
-    let skew = match skew {
-        None => crate::signin::DEFAULT_CLOCK_SKEW_SECONDS,
-        // The core bounds it (at most a day); here it only has to be a whole number.
-        Some(s) => whole_number(s, "clockSkewSeconds", 0, u64::from(u32::MAX))? as u32,
-    };
-    JwtVerifier::new(&environment_id, url, skew)
+/// Reads `copy`, an argument's [`input::snapshot`], as `T` (`argument` names it in errors): the
+/// core's options and the runtime's own members are each read from the same copy.
+fn read<T: DeserializeOwned>(copy: &JsValue, argument: &str) -> Result<T> {
+    super::de::read(copy.clone(), &[])
+        .map_err(|e| e.into_error(argument, ErrorCode::InvalidArgument))
 }
 
-/// `options[key]` as a whole number up to `max`, if given (the core checks each option's range).
-fn optional_whole(options: &Options, key: &str, min: u64, max: u64) -> Result<Option<u64>> {
-    options
-        .optional_number(key)?
-        .map(|n| whole_number(n, key, min, max))
-        .transpose()
+/// The members of `createLinkServer`'s options that are JavaScript functions; the core reads the
+/// others ([`LinkServerOptions`]) from the same object, and the nonce store comes on its own.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServerHooks {
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    snag_user_id: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    now: JsValue,
 }
 
 struct Server {
@@ -299,26 +293,17 @@ impl JsLinkServer {
     /// `config` as `createLinkServer` takes it; `store` a `NonceStore`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue, store: JsValue) -> Result<JsLinkServer> {
-        let options = Options::read(&config, "createLinkServer")?;
-        let dynamic = Options::read(&options.get("dynamic")?, "createLinkServer: dynamic")?;
-        let snag = Options::read(&options.get("snag")?, "createLinkServer: snag")?;
-        let verifier = jwt_verifier(&dynamic, options.optional_number("clockSkewSeconds")?)?;
-        let mut config = LinkServerConfig::new(
-            &options.string("domain")?,
-            &snag.string("websiteId")?,
-            &snag.string("organizationId")?,
-        )?;
-        config.clock_skew_seconds = verifier.clock_skew_seconds;
-        if let Some(path) = options.optional_string("basePath")? {
-            config = config.with_base_path(&path)?;
-        }
-        if let Some(seconds) = optional_whole(&options, "maxAgeSeconds", 0, u64::from(u32::MAX))? {
-            config = config.with_max_age_seconds(seconds as u32)?;
-        }
-        if let Some(ms) = optional_whole(&options, "nonceTtlMs", 0, MAX_NONCE_TTL_MS)? {
-            config = config.with_nonce_ttl_ms(ms)?;
-        }
-        config.allow_move_wallet = options.optional_bool("allowMoveWallet")?.unwrap_or(false);
+        let copy = input::snapshot(&config, "config")?;
+        let options: LinkServerOptions = read(&copy, "config")?;
+        let hooks: ServerHooks = read(&copy, "config")?;
+        let LinkServerSetup {
+            config,
+            verifier,
+            jwks_client,
+            snag_api_key,
+            snag_client,
+            nonce_store_timeout_ms,
+        } = options.validate()?;
         for method in ["issue", "consume"] {
             if super::wallets::get_function(&store, method).is_none() {
                 return Err(Error::new(
@@ -328,24 +313,19 @@ impl JsLinkServer {
                 .with_field("nonces"));
             }
         }
-        let api_key = snag.string("apiKey")?;
-        let snag_client = SnagClient::new(
-            Some(&api_key),
+        let snag = SnagClient::new(
+            Some(&snag_api_key),
             is_browser(),
             false,
-            snag.client_options(DEFAULT_SNAG_BASE_URL)?,
+            snag_client,
             FetchTransport::new(None),
             JsJson,
         )?;
-        let user_hook = optional_function(&options, "snagUserId")?;
-        let clock = match optional_function(&options, "now")? {
+        let user_hook = optional_function(hooks.snag_user_id, "snagUserId")?;
+        let clock = match optional_function(hooks.now, "now")? {
             Some(f) => Clock::Function(f),
             None => Clock::System,
         };
-        let jwks_options = dynamic.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
-        let store_timeout_ms =
-            optional_whole(&options, "nonceStoreTimeoutMs", 1, MAX_STORE_TIMEOUT_MS)?
-                .unwrap_or(DEFAULT_STORE_TIMEOUT_MS);
         Ok(JsLinkServer {
             inner: Rc::new(Server {
                 config,
@@ -353,10 +333,10 @@ impl JsLinkServer {
                 platform: Platform {
                     store,
                     user_hook,
-                    snag: Some(snag_client),
+                    snag: Some(snag),
                     clock,
-                    jwks_options,
-                    store_timeout_ms,
+                    jwks_options: jwks_client,
+                    store_timeout_ms: nonce_store_timeout_ms,
                 },
             }),
         })
@@ -404,8 +384,8 @@ impl JsLinkServer {
     }
 }
 
-fn optional_function(options: &Options, key: &str) -> Result<Option<Function>> {
-    let value = options.get(key)?;
+/// A member that must be a function when given.
+fn optional_function(value: JsValue, key: &str) -> Result<Option<Function>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
@@ -419,10 +399,9 @@ fn optional_function(options: &Options, key: &str) -> Result<Option<Function>> {
 }
 
 thread_local! {
-    /// Verifiers (and their cached JWKS) of `verifyDynamicJwt`, by environment and JWKS URL.
-    static VERIFIERS: RefCell<Vec<(String, Rc<JwtVerifier<JsValue>>)>> = const { RefCell::new(Vec::new()) };
+    /// The verifiers of `verifyDynamicJwt`, each with its cached JWKS.
+    static VERIFIERS: RefCell<VerifierCache<JsValue>> = const { RefCell::new(VerifierCache::new()) };
 }
-const MAX_CACHED_VERIFIERS: usize = 16;
 
 /// Verifies a Dynamic JWT (RS256 with the environment's JWKS, through WebCrypto) and resolves to
 /// its user. Rejects with `UNAUTHENTICATED` (its `field` names the failed check) for a missing,
@@ -434,42 +413,24 @@ pub fn verify_dynamic_jwt(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
     #[wasm_bindgen(unchecked_param_type = "VerifyDynamicJwtOptions")] options: JsValue,
 ) -> Promise {
-    let prepared = (|| {
-        let token = super::input::string(&token, "token")?;
-        let options = Options::read(&options, "verifyDynamicJwt")?;
-        let fresh = jwt_verifier(&options, options.optional_number("clockSkewSeconds")?)?;
-        let clock = match options.optional_number("now")? {
-            Some(ms) if ms.is_finite() => Clock::Fixed(ms),
-            Some(_) => {
-                return Err(
-                    Error::new(ErrorCode::InvalidArgument, "now must be a finite number")
-                        .with_field("now"),
-                );
-            }
+    let prepared = (|| -> Result<_> {
+        let token = input::string(&token, "token")?;
+        let copy = input::snapshot(&options, "options")?;
+        let dynamic: DynamicJwtOptions = read(&copy, "options")?;
+        let time: JwtTimeOptions = read(&copy, "options")?;
+        let fresh = dynamic.verifier(time.clock_skew_seconds)?;
+        let clock = match time.now_ms()? {
+            Some(ms) => Clock::Fixed(ms),
             None => Clock::System,
         };
-        let key = format!(
-            "{}\n{}\n{}",
-            fresh.environment_id, fresh.jwks_url, fresh.clock_skew_seconds
-        );
-        let verifier = VERIFIERS.with_borrow_mut(|cache| {
-            if let Some((_, v)) = cache.iter().find(|(k, _)| *k == key) {
-                return v.clone();
-            }
-            if cache.len() >= MAX_CACHED_VERIFIERS {
-                cache.remove(0);
-            }
-            let v = Rc::new(fresh);
-            cache.push((key, v.clone()));
-            v
-        });
+        let verifier = VERIFIERS.with_borrow_mut(|cache| cache.get_or_insert(fresh));
         let platform = Platform {
             store: JsValue::UNDEFINED,
             user_hook: None,
             snag: None,
             clock,
-            jwks_options: options.client_options(DEFAULT_DYNAMIC_BASE_URL)?,
-            store_timeout_ms: DEFAULT_STORE_TIMEOUT_MS,
+            jwks_options: dynamic.client_options()?,
+            store_timeout_ms: DEFAULT_NONCE_STORE_TIMEOUT_MS,
         };
         Ok((token, verifier, platform))
     })();

@@ -3,13 +3,13 @@
 
 use super::input::{self, TextOrBytes};
 use crate::error::{Error, ErrorCode, Result};
-use crate::message::grammar::parse_rfc3339_ms;
 use crate::message::siwe::SiweMessage;
 use crate::message::siws::SolanaSignInInput;
+use crate::options_reader::FieldError;
 use crate::{evm, signin, solana};
 use serde::Deserialize;
-use tsify::{Ts, Tsify};
-use wasm_bindgen::JsCast;
+use serde::de::DeserializeOwned;
+use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 /// Message bytes: a string is signed as its UTF-8 encoding.
@@ -132,138 +132,37 @@ impl JsSolanaVerifier {
     }
 }
 
-/// Options of `verifySiweSignIn`.
-#[derive(Deserialize, Tsify)]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SIGN_IN_OPTIONS: &str = include_str!("types/verify.d.ts");
+
+/// The members of the sign-in options that the core's check does not read: the signed message,
+/// its signature, the time (a `Date` reads as its ISO text) and the expected key (Solana's only: a
+/// SIWE check ignores it). The check ([`signin::SiweCheck`], [`signin::SolanaSignInCheck`]) reads
+/// the others from the same copy of the options.
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct VerifySiweSignInOptions {
-    /// The EIP-4361 message text the wallet signed (checked like every string argument: at most
-    /// 1 MiB, no lone surrogates).
+struct Signed {
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(type = "string")]
-    pub message: JsValue,
-    /// The `personal_sign` signature: hex (65 or 64 bytes) or bytes.
+    message: JsValue,
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(type = "string | Uint8Array")]
-    pub signature: JsValue,
-    /// The expected domain (authority, including the port), e.g. `location.host`. Required.
-    pub domain: String,
-    /// The nonce issued for this sign-in. Required.
-    pub nonce: String,
-    /// The current time: epoch milliseconds, an RFC 3339 string or a `Date`. Default:
-    /// `Date.now()`.
+    signature: JsValue,
+    #[serde(default)]
+    now: Option<signin::Now>,
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "number | string | Date")]
-    pub now: JsValue,
-    /// The expected signer; compared case-insensitively.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub address: Option<String>,
-    #[serde(default)]
-    #[tsify(optional)]
-    pub chain_id: Option<u64>,
-    #[serde(default)]
-    #[tsify(optional)]
-    pub uri: Option<String>,
-    /// The expected scheme (a message without one means `https`).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub scheme: Option<String>,
-    /// Allowed clock difference in seconds (default 60, at most 86400).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub clock_skew_seconds: Option<u32>,
-    /// Oldest accepted message, in seconds since its `issuedAt` (1 to 86400); a message without
-    /// `issuedAt` then fails with `MISSING_FIELD`, an older one with `EXPIRED`.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub max_age_seconds: Option<u32>,
+    public_key: JsValue,
 }
 
-/// Options of `verifySolanaSignIn`.
-#[derive(Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct VerifySolanaSignInOptions {
-    /// The bytes the wallet signed (`signedMessage` of the Wallet Standard's `signIn` output), or
-    /// the message text.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(type = "string | Uint8Array")]
-    pub message: JsValue,
-    /// The ed25519 signature: bytes, base58, or padded base64.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    #[tsify(type = "Uint8Array | string")]
-    pub signature: JsValue,
-    /// The wallet's account (base58 address or 32 bytes); the message's address must equal it.
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "string | Uint8Array")]
-    pub public_key: JsValue,
-    /// The expected domain (authority, including the port). Required.
-    pub domain: String,
-    /// The nonce issued for this sign-in. Required: the message must carry exactly this nonce.
-    pub nonce: String,
-    /// The current time: epoch milliseconds, an RFC 3339 string or a `Date`. Default:
-    /// `Date.now()`.
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    #[tsify(optional, type = "number | string | Date")]
-    pub now: JsValue,
-    #[serde(default)]
-    #[tsify(optional)]
-    pub chain_id: Option<String>,
-    #[serde(default)]
-    #[tsify(optional)]
-    pub uri: Option<String>,
-    /// Allowed clock difference in seconds (default 60, at most 86400).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub clock_skew_seconds: Option<u32>,
-    /// Oldest accepted message, in seconds since its `issuedAt` (1 to 86400); a message without
-    /// `issuedAt` then fails with `MISSING_FIELD`, an older one with `EXPIRED`.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub max_age_seconds: Option<u32>,
+/// The options read twice from one copy: the JavaScript-only members, then the core's check `C`.
+fn read_options<C: DeserializeOwned>(options: &JsValue) -> Result<(Signed, C)> {
+    let copy = input::snapshot(options, "options")?;
+    let fail = |e: FieldError| e.into_error("options", ErrorCode::InvalidArgument);
+    let signed = super::de::read(copy.clone(), &["now"]).map_err(fail)?;
+    let check = super::de::read(copy, &[]).map_err(fail)?;
+    Ok((signed, check))
 }
 
-/// Largest time a JS `Date` can hold, in milliseconds either side of 1970.
-const MAX_DATE_MS: f64 = 8.64e15;
-
-fn now_ms(value: &JsValue) -> Result<i64> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(js_sys::Date::now() as i64);
-    }
-    if let Some(ms) = value.as_f64() {
-        if !ms.is_finite() || ms.abs() > MAX_DATE_MS {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "now must be a finite time in epoch milliseconds",
-            )
-            .with_field("now"));
-        }
-        // In range by the check above, so the cast is exact after flooring.
-        return Ok(ms.floor() as i64);
-    }
-    if value.is_string() {
-        return parse_rfc3339_ms(&input::string(value, "now")?).map_err(|e| Error {
-            message: format!("now: {}", e.message),
-            ..e.with_field("now")
-        });
-    }
-    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        // The instant its `toISOString()` text names: whole milliseconds, as the string form.
-        let ms = date.get_time();
-        if ms.is_nan() {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "now must be a valid Date, received an invalid Date",
-            )
-            .with_field("now")
-            .with_received("Invalid Date"));
-        }
-        return Ok(ms as i64);
-    }
-    Err(Error::new(
-        ErrorCode::InvalidArgument,
-        "now must be epoch milliseconds (a number), an RFC 3339 string or a Date",
-    )
-    .with_field("now"))
+fn now_ms(now: Option<&signin::Now>) -> Result<i64> {
+    signin::Now::epoch_ms(now, || js_sys::Date::now() as i64)
 }
 
 /// Verifies a Sign-In with Ethereum: parses the message, requires `domain` and `nonce` to match
@@ -276,21 +175,13 @@ fn now_ms(value: &JsValue) -> Result<i64> {
 /// `ISSUED_IN_FUTURE`, `SIGNATURE_MISMATCH` (with `expected` / `received`), or a signature format
 /// error.
 #[wasm_bindgen(js_name = verifySiweSignIn)]
-pub fn verify_siwe_sign_in(options: Ts<VerifySiweSignInOptions>) -> Result<Ts<SiweMessage>> {
-    let options = input::ts(&options, "options")?;
-    let signature = evm_signature(&options.signature)?;
-    let check = signin::SiweCheck {
-        domain: options.domain,
-        nonce: options.nonce,
-        now_ms: now_ms(&options.now)?,
-        address: options.address,
-        chain_id: options.chain_id,
-        uri: options.uri,
-        scheme: options.scheme,
-        clock_skew_seconds: options.clock_skew_seconds,
-        max_age_seconds: options.max_age_seconds,
-    };
-    let message = input::string(&options.message, "message")?;
+pub fn verify_siwe_sign_in(
+    #[wasm_bindgen(unchecked_param_type = "VerifySiweSignInOptions")] options: JsValue,
+) -> Result<Ts<SiweMessage>> {
+    let (signed, mut check) = read_options::<signin::SiweCheck>(&options)?;
+    let signature = evm_signature(&signed.signature)?;
+    check.now_ms = now_ms(signed.now.as_ref())?;
+    let message = input::string(&signed.message, "message")?;
     let fields = signin::verify_siwe_sign_in(&message, &signature, &check)?;
     input::ts_out(&fields)
 }
@@ -301,34 +192,23 @@ pub fn verify_siwe_sign_in(options: Ts<VerifySiweSignInOptions>) -> Result<Ts<Si
 /// Returns the parsed fields.
 #[wasm_bindgen(js_name = verifySolanaSignIn)]
 pub fn verify_solana_sign_in(
-    options: Ts<VerifySolanaSignInOptions>,
+    #[wasm_bindgen(unchecked_param_type = "VerifySolanaSignInOptions")] options: JsValue,
 ) -> Result<Ts<SolanaSignInInput>> {
-    let options = input::ts(&options, "options")?;
-    let message = message_bytes(&options.message)?;
-    let signature = solana_signature(&options.signature)?;
-    let public_key = if options.public_key.is_undefined() || options.public_key.is_null() {
-        None
-    } else {
-        let bytes = solana_public_key(&options.public_key)?;
-        Some(<[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+    let (signed, mut check) = read_options::<signin::SolanaSignInCheck>(&options)?;
+    let message = message_bytes(&signed.message)?;
+    let signature = solana_signature(&signed.signature)?;
+    if !signed.public_key.is_undefined() {
+        let bytes = solana_public_key(&signed.public_key)?;
+        check.public_key = Some(<[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
             Error::new(
                 ErrorCode::InvalidPublicKey,
                 "a Solana public key is 32 bytes",
             )
             .with_field("publicKey")
             .with_received(format!("{} bytes", bytes.len()))
-        })?)
-    };
-    let check = signin::SolanaSignInCheck {
-        domain: options.domain,
-        nonce: options.nonce,
-        now_ms: now_ms(&options.now)?,
-        public_key,
-        chain_id: options.chain_id,
-        uri: options.uri,
-        clock_skew_seconds: options.clock_skew_seconds,
-        max_age_seconds: options.max_age_seconds,
-    };
+        })?);
+    }
+    check.now_ms = now_ms(signed.now.as_ref())?;
     let fields = signin::verify_solana_sign_in(&message, &signature, &check)?;
     input::ts_out(&fields)
 }

@@ -1,0 +1,89 @@
+/**
+ * Options of `verifySiweSignIn`.
+ */
+export interface VerifySiweSignInOptions {
+    /**
+     * The EIP-4361 message text the wallet signed (checked like every string argument: at most
+     * 1 MiB, no lone surrogates).
+     */
+    message: string;
+    /**
+     * The `personal_sign` signature: hex (65 or 64 bytes) or bytes.
+     */
+    signature: string | Uint8Array;
+    /**
+     * The expected domain (authority, including the port), e.g. `location.host`. Required.
+     */
+    domain: string;
+    /**
+     * The nonce issued for this sign-in. Required.
+     */
+    nonce: string;
+    /**
+     * The current time: epoch milliseconds, an RFC 3339 string or a `Date`. Default:
+     * `Date.now()`.
+     */
+    now?: number | string | Date;
+    /**
+     * The expected signer; compared case-insensitively.
+     */
+    address?: string;
+    chainId?: number;
+    uri?: string;
+    /**
+     * The expected scheme (a message without one means `https`).
+     */
+    scheme?: string;
+    /**
+     * Allowed clock difference in seconds (default 60, at most 86400).
+     */
+    clockSkewSeconds?: number;
+    /**
+     * Oldest accepted message, in seconds since its `issuedAt` (1 to 86400); a message without
+     * `issuedAt` then fails with `MISSING_FIELD`, an older one with `EXPIRED`.
+     */
+    maxAgeSeconds?: number;
+}
+
+/**
+ * Options of `verifySolanaSignIn`.
+ */
+export interface VerifySolanaSignInOptions {
+    /**
+     * The bytes the wallet signed (`signedMessage` of the Wallet Standard's `signIn` output), or
+     * the message text.
+     */
+    message: string | Uint8Array;
+    /**
+     * The ed25519 signature: bytes, base58, or padded base64.
+     */
+    signature: Uint8Array | string;
+    /**
+     * The wallet's account (base58 address or 32 bytes); the message's address must equal it.
+     */
+    publicKey?: string | Uint8Array;
+    /**
+     * The expected domain (authority, including the port). Required.
+     */
+    domain: string;
+    /**
+     * The nonce issued for this sign-in. Required: the message must carry exactly this nonce.
+     */
+    nonce: string;
+    /**
+     * The current time: epoch milliseconds, an RFC 3339 string or a `Date`. Default:
+     * `Date.now()`.
+     */
+    now?: number | string | Date;
+    chainId?: string;
+    uri?: string;
+    /**
+     * Allowed clock difference in seconds (default 60, at most 86400).
+     */
+    clockSkewSeconds?: number;
+    /**
+     * Oldest accepted message, in seconds since its `issuedAt` (1 to 86400); a message without
+     * `issuedAt` then fails with `MISSING_FIELD`, an older one with `EXPIRED`.
+     */
+    maxAgeSeconds?: number;
+}
