@@ -229,16 +229,7 @@ pub fn verify_siwe_sign_in(
         .transpose()?;
     let fields = parse_siwe_message(message)?;
     let address = evm::parse_address(&fields.address)?;
-    if let Some((text, bytes)) = expected_address
-        && bytes != address
-    {
-        return Err(Error::mismatch(
-            ErrorCode::AddressMismatch,
-            "address",
-            text,
-            &fields.address,
-        ));
-    }
+    same_signer(expected_address, address, &fields.address)?;
     equal(
         ErrorCode::DomainMismatch,
         "domain",
@@ -318,16 +309,10 @@ pub fn verify_solana_sign_in(
             .with_field("address")
             .with_received(&fields.address)
     })?;
-    if let Some(expected) = &check.public_key
-        && *expected != address
-    {
-        return Err(Error::mismatch(
-            ErrorCode::AddressMismatch,
-            "address",
-            solana::pubkey::to_address(expected),
-            &fields.address,
-        ));
-    }
+    let expected_key = check
+        .public_key
+        .map(|key| (solana::pubkey::to_address(&key), key));
+    same_signer(expected_key, address, &fields.address)?;
     equal(
         ErrorCode::DomainMismatch,
         "domain",
@@ -506,6 +491,24 @@ pub fn check_age(now: i64, max_age_ms: Option<i64>, issued_at: Option<&str>) -> 
         .with_received(format_rfc3339_ms(now)));
     }
     Ok(())
+}
+
+/// `ADDRESS_MISMATCH` when the caller expects a signer (its text and key) other than the
+/// message's (`written`, whose key is `actual`).
+fn same_signer<T: AsRef<str>, K: PartialEq>(
+    expected: Option<(T, K)>,
+    actual: K,
+    written: &str,
+) -> Result<()> {
+    match expected {
+        Some((text, key)) if key != actual => Err(Error::mismatch(
+            ErrorCode::AddressMismatch,
+            "address",
+            text.as_ref(),
+            written,
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn equal(code: ErrorCode, field: &str, expected: &str, received: &str) -> Result<()> {

@@ -10,6 +10,44 @@ use super::transport::{Credentials, HttpRequest, HttpResponse, Method, Transport
 use super::types::{Required, Shape, unix_seconds_from_f64, unix_seconds_from_str};
 use crate::error::{Error, ErrorCode, Result};
 
+/// Declares a deserializable options struct that also takes the members every client takes
+/// (`baseUrl`, `timeoutMs`, `deadlineMs`, `maxRetries`, `retryStateChanging`), and its
+/// `client_options(default_base_url)`.
+macro_rules! with_client_options {
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($body)*
+            /// The service's API root; default the service's own.
+            #[serde(default)]
+            pub base_url: Option<String>,
+            #[serde(default)]
+            pub timeout_ms: Option<f64>,
+            #[serde(default)]
+            pub deadline_ms: Option<f64>,
+            #[serde(default)]
+            pub max_retries: Option<f64>,
+            #[serde(default)]
+            pub retry_state_changing: Option<bool>,
+        }
+
+        impl $name {
+            /// The client options these members give (see [`ClientOptions::from_parts`]).
+            pub fn client_options_or(&self, default_base_url: &str) -> $crate::Result<$crate::api::ClientOptions> {
+                $crate::api::ClientOptions::from_parts(
+                    default_base_url,
+                    self.base_url.as_deref(),
+                    self.timeout_ms,
+                    self.max_retries,
+                    self.retry_state_changing,
+                )?
+                .with_deadline(self.deadline_ms)
+            }
+        }
+    };
+}
+pub(crate) use with_client_options;
+
 /// Per-attempt timeout when the caller does not say.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 /// Longest a call may take in all, retries and waits included, when the caller does not say: about

@@ -52,40 +52,24 @@ pub fn jwks_url(base_url: &str, environment_id: &str) -> String {
     )
 }
 
-/// The Dynamic environment whose JWTs are verified, as a caller gives it: `createLinkServer`'s
-/// `dynamic`, and `verifyDynamicJwt`'s options (with [`JwtTimeOptions`], read from the same
-/// object). The JWKS request takes the options every client takes (`baseUrl`, `timeoutMs`, ...).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DynamicJwtOptions {
-    pub environment_id: String,
-    /// Default [`jwks_url`] of the API root and the environment.
-    #[serde(default)]
-    pub jwks_url: Option<String>,
-    /// Dynamic's API root; default [`DEFAULT_DYNAMIC_API`].
-    #[serde(default)]
-    pub base_url: Option<String>,
-    #[serde(default)]
-    pub timeout_ms: Option<f64>,
-    #[serde(default)]
-    pub deadline_ms: Option<f64>,
-    #[serde(default)]
-    pub max_retries: Option<f64>,
-    #[serde(default)]
-    pub retry_state_changing: Option<bool>,
+crate::api::client::with_client_options! {
+    /// The Dynamic environment whose JWTs are verified, as a caller gives it: `createLinkServer`'s
+    /// `dynamic`, and `verifyDynamicJwt`'s options (with [`JwtTimeOptions`], read from the same
+    /// object). The JWKS request takes the options every client takes (`baseUrl`, `timeoutMs`, ...).
+    #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DynamicJwtOptions {
+        pub environment_id: String,
+        /// Default [`jwks_url`] of the API root and the environment.
+        #[serde(default)]
+        pub jwks_url: Option<String>,
+    }
 }
 
 impl DynamicJwtOptions {
-    /// The options of the JWKS request (see [`ClientOptions::from_parts`]).
+    /// The options of the JWKS request; the API root defaults to [`DEFAULT_DYNAMIC_API`].
     pub fn client_options(&self) -> Result<ClientOptions> {
-        ClientOptions::from_parts(
-            DEFAULT_DYNAMIC_API,
-            self.base_url.as_deref(),
-            self.timeout_ms,
-            self.max_retries,
-            self.retry_state_changing,
-        )?
-        .with_deadline(self.deadline_ms)
+        self.client_options_or(DEFAULT_DYNAMIC_API)
     }
 
     /// A verifier for the environment: `jwksUrl` checked like a base URL (an error names

@@ -77,38 +77,22 @@ pub struct LinkServerOptions {
     pub nonce_store_timeout_ms: Option<u64>,
 }
 
-/// `createLinkServer`'s `snag`: Snag's API, called with the server's key, and the ids every connect
-/// carries. Takes the options every client takes (`baseUrl`, `timeoutMs`, ...).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SnagOptions {
-    pub api_key: String,
-    pub website_id: String,
-    pub organization_id: String,
-    /// Default [`DEFAULT_SNAG_BASE_URL`].
-    #[serde(default)]
-    pub base_url: Option<String>,
-    #[serde(default)]
-    pub timeout_ms: Option<f64>,
-    #[serde(default)]
-    pub deadline_ms: Option<f64>,
-    #[serde(default)]
-    pub max_retries: Option<f64>,
-    #[serde(default)]
-    pub retry_state_changing: Option<bool>,
+crate::api::client::with_client_options! {
+    /// `createLinkServer`'s `snag`: Snag's API, called with the server's key, and the ids every connect
+    /// carries. Takes the options every client takes (`baseUrl`, `timeoutMs`, ...).
+    #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SnagOptions {
+        pub api_key: String,
+        pub website_id: String,
+        pub organization_id: String,
+    }
 }
 
 impl SnagOptions {
-    /// The options of the Snag client (see [`ClientOptions::from_parts`]).
+    /// The options of the Snag client; the API root defaults to [`DEFAULT_SNAG_BASE_URL`].
     pub fn client_options(&self) -> Result<ClientOptions> {
-        ClientOptions::from_parts(
-            DEFAULT_SNAG_BASE_URL,
-            self.base_url.as_deref(),
-            self.timeout_ms,
-            self.max_retries,
-            self.retry_state_changing,
-        )?
-        .with_deadline(self.deadline_ms)
+        self.client_options_or(DEFAULT_SNAG_BASE_URL)
     }
 }
 
