@@ -12,7 +12,7 @@ const TS_ERROR_CODE: &str = ErrorCode::TYPESCRIPT_DECLARATION;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &str = include_str!("types/error.d.ts");
 
-#[wasm_bindgen(module = "/src/wasm/js/error.js")]
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
 extern "C" {
     /// The error class, exported as is (its declaration is in `TS_ERROR`).
     #[wasm_bindgen(js_name = WalletLinkerError, reexport, skip_typescript)]

@@ -25,7 +25,7 @@ extern "C" {
     pub(super) fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/fetch.js")]
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
 extern "C" {
     /// `JSON.parse` dropping `null` members, except inside the free-form members named by
     /// `free_form` (their `null`s are data).
@@ -45,7 +45,7 @@ extern "C" {
 }
 
 /// `fetch` with per-attempt timeouts and an optional caller `AbortSignal` (`attempt` in
-/// `js/fetch.js`); what a failure means is the core's ([`TransportError::connection_failed`]).
+/// `js/boundary.js`); what a failure means is the core's ([`TransportError::connection_failed`]).
 #[derive(Clone)]
 pub struct FetchTransport {
     signal: Option<AbortSignal>,

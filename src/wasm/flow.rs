@@ -186,7 +186,7 @@ fn with_originals(mut options: LinkWalletOptions, original: &JsValue) -> LinkWal
 
 // ---------------------------------------------------------------------------------------------
 
-#[wasm_bindgen(module = "/src/wasm/js/flow.js")]
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = raceAbort)]
     async fn race_abort(

@@ -32,7 +32,7 @@ fn wrong_type(field: &str, expected: &str, value: &JsValue) -> Error {
     .with_received(type_name(value))
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/input.js")]
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
 extern "C" {
     /// `true`/`false`, or `undefined` on engines before ES2024.
     #[wasm_bindgen(js_name = isWellFormed)]

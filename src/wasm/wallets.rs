@@ -158,7 +158,7 @@ fn discovery_timeout(value: &JsValue) -> Result<u32> {
     }
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/wallets.js")]
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
 extern "C" {
     #[wasm_bindgen(js_name = discoverEip6963)]
     async fn discover_eip6963(ms: u32) -> JsValue;
