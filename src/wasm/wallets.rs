@@ -24,6 +24,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::error::from_js;
 use super::input;
 use crate::error::{Error, ErrorCode, Result};
+use crate::wallet::{self, ErrorCodeValue, is_user_rejection};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_WALLETS: &str = include_str!("types/wallets.d.ts");
@@ -65,22 +66,18 @@ pub(crate) async fn call_method(
     settle(value).await.map(Some)
 }
 
-/// Whether a thrown value is a user's refusal: EIP-1193 code 4001 (as a number or a string, as
-/// some wallets send it), or ethers' `ACTION_REJECTED`.
-fn is_user_rejection(value: &JsValue) -> bool {
-    let code = get(value, "code");
-    code.as_f64() == Some(4001.0)
-        || matches!(
-            code.as_string().as_deref(),
-            Some("4001" | "ACTION_REJECTED")
-        )
-}
-
 /// A thrown wallet value as a coded error: 4001 is `USER_REJECTED`, an error of this package
 /// keeps its code, anything else is `WALLET_ERROR` with the wallet's message in `received`.
 pub(crate) fn wallet_error(value: &JsValue, what: &str) -> Error {
     let wallet_message = get_string(value, "message").or_else(|| value.as_string());
-    if is_user_rejection(value) {
+    let code = get(value, "code");
+    let text = code.as_string();
+    let code = match (code.as_f64(), text.as_deref()) {
+        (Some(n), _) => ErrorCodeValue::Number(n),
+        (None, Some(text)) => ErrorCodeValue::Text(text),
+        _ => ErrorCodeValue::Absent,
+    };
+    if is_user_rejection(code) {
         let mut e = Error::new(
             ErrorCode::UserRejected,
             format!("the user rejected the request in the wallet ({what})"),
@@ -106,32 +103,6 @@ pub(crate) fn wallet_error(value: &JsValue, what: &str) -> Error {
 
 fn not_found(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::WalletNotFound, message)
-}
-
-/// A `0x`-prefixed hex quantity (`eth_chainId`'s answer) as a number.
-fn parse_hex_quantity(text: &str) -> Option<u64> {
-    let digits = text
-        .strip_prefix("0x")
-        .or_else(|| text.strip_prefix("0X"))?;
-    if digits.is_empty() || digits.len() > 16 {
-        return None;
-    }
-    u64::from_str_radix(digits, 16).ok()
-}
-
-/// The wallet key Dynamic expects in `walletName` (`metamask`, `phantom`, ...): the display name
-/// in lower case without spaces or punctuation.
-fn wallet_key(name: &str) -> String {
-    let key: String = name
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    if key.is_empty() {
-        "unknown".to_owned()
-    } else {
-        key
-    }
 }
 
 /// Longest discovery wait accepted.
@@ -244,19 +215,7 @@ fn discover(
 
 /// A display name for a legacy injected EVM provider, from the flags wallets set on it.
 fn injected_evm_name(provider: &JsValue) -> String {
-    let flag = |name: &str| get(provider, name).as_bool() == Some(true);
-    let name = if flag("isRabby") {
-        "Rabby"
-    } else if flag("isCoinbaseWallet") {
-        "Coinbase Wallet"
-    } else if flag("isBraveWallet") {
-        "Brave Wallet"
-    } else if flag("isMetaMask") {
-        "MetaMask"
-    } else {
-        "Injected wallet"
-    };
-    name.to_owned()
+    wallet::injected_evm_name(|name| get(provider, name).as_bool() == Some(true)).to_owned()
 }
 
 /// Finds the Solana wallets in this page: Wallet Standard wallets (registered before this call or
@@ -344,13 +303,7 @@ impl Inner {
     }
 
     fn legacy_solana(provider: JsValue) -> Self {
-        let name = if get(&provider, "isPhantom").as_bool() == Some(true) {
-            "Phantom"
-        } else if get(&provider, "isSolflare").as_bool() == Some(true) {
-            "Solflare"
-        } else {
-            "Injected Solana wallet"
-        };
+        let name = wallet::legacy_solana_name(|flag| get(&provider, flag).as_bool() == Some(true));
         Inner::new(
             Backend::LegacySolana(provider),
             name.to_owned(),
@@ -405,7 +358,7 @@ impl Inner {
                 chain
                     .as_string()
                     .as_deref()
-                    .and_then(parse_hex_quantity)
+                    .and_then(wallet::parse_hex_quantity)
                     .or_else(|| {
                         chain
                             .as_f64()
@@ -704,7 +657,7 @@ impl WalletAdapter {
     /// The key Dynamic expects as `walletName` (the name in lower case without spaces).
     #[wasm_bindgen(getter, js_name = walletName)]
     pub fn wallet_name(&self) -> String {
-        wallet_key(&self.inner.name)
+        wallet::wallet_key(&self.inner.name)
     }
 
     /// The connected address (EIP-55 for EVM, base58 for Solana); undefined before `connect()`.
