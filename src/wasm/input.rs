@@ -41,18 +41,21 @@ extern "C" {
     fn snapshot_js(value: &JsValue) -> core::result::Result<JsValue, JsValue>;
 }
 
+/// `INPUT_TOO_LARGE` for an argument `field` that is `limit` (`length` long).
+fn too_large(field: &str, limit: &str, length: u32) -> Error {
+    Error::new(ErrorCode::InputTooLarge, format!("{field} is {limit}"))
+        .with_field(field)
+        .with_received(length.to_string())
+}
+
 /// A required string argument, bounded in length and well-formed UTF-16.
 pub fn string(value: &JsValue, field: &str) -> Result<String> {
     let Some(js) = value.dyn_ref::<JsString>() else {
         return Err(wrong_type(field, "a string", value));
     };
     if js.length() > MAX_STRING_LEN {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("{field} is longer than {MAX_STRING_LEN} characters"),
-        )
-        .with_field(field)
-        .with_received(js.length().to_string()));
+        let limit = format!("longer than {MAX_STRING_LEN} characters");
+        return Err(too_large(field, &limit, js.length()));
     }
     // One call to String.prototype.isWellFormed (ES2024); the js-sys fallback crosses the
     // boundary once per character, which was ~30% of parsing a message.
@@ -85,12 +88,8 @@ pub fn bytes(value: &JsValue, field: &str) -> Result<Vec<u8>> {
         return Err(wrong_type(field, "a Uint8Array", value));
     };
     if array.length() > MAX_BYTES_LEN {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("{field} is larger than {MAX_BYTES_LEN} bytes"),
-        )
-        .with_field(field)
-        .with_received(array.length().to_string()));
+        let limit = format!("larger than {MAX_BYTES_LEN} bytes");
+        return Err(too_large(field, &limit, array.length()));
     }
     Ok(array.to_vec())
 }
