@@ -1,12 +1,11 @@
 //! The platform under the service clients: [`Transport`] over `fetch`, and [`JsonCodec`] over the
 //! engine's `JSON` (a response stays the JS value `JSON.parse` made; Rust reads single members).
 //!
-//! `fetch`, `setTimeout` and `clearTimeout` are reached through the global object (not `window`),
-//! so the clients work in browsers, web workers and Node >= 20 alike. Each attempt gets its own
-//! `AbortController`, aborted by a timer (→ `TIMEOUT`) or by the caller's `AbortSignal`
-//! (→ `ABORTED`); both also cover reading the body.
+//! An attempt is `attempt` in `js/boundary.js`: `fetch` through the global object (browsers, web
+//! workers, Node, Deno, Bun, workerd alike) with its own `AbortController`, aborted by a timer
+//! (→ `TIMEOUT`) or by the caller's `AbortSignal` (→ `ABORTED`); both also cover reading the body.
 
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
@@ -16,14 +15,6 @@ use crate::api::client::MAX_RESPONSE_BYTES;
 use crate::api::{
     Credentials, HttpRequest, HttpResponse, JsonCodec, JsonKind, Transport, TransportError,
 };
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_name = setTimeout)]
-    pub(super) fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = clearTimeout)]
-    pub(super) fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
-}
 
 #[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
 extern "C" {

@@ -9,11 +9,11 @@ use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::future_to_promise;
 
 use super::clients::is_browser;
 use super::error::from_js;
-use super::fetch::{FetchTransport, JsJson, clear_timeout, set_timeout};
+use super::fetch::{FetchTransport, JsJson};
 use super::input;
 use super::wallets::{call_method, get};
 use crate::api::client::{Call, ClientOptions, execute};
@@ -202,6 +202,12 @@ impl LinkPlatform for Platform {
 /// What a timed-out store call rejects with (never a value a store could throw).
 const STORE_TIMEOUT: &str = "wallet-linker: nonce store timeout";
 
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = withTimeout)]
+    async fn with_timeout(value: JsValue, ms: f64, timed_out: &str) -> Result<JsValue, JsValue>;
+}
+
 impl Platform {
     /// `store[method](argument)`, awaited for at most `store_timeout_ms`: a store that hangs (a
     /// Redis client queueing commands while disconnected) is a `NONCE_STORE` failure, not a wait.
@@ -214,15 +220,7 @@ impl Platform {
             )
         })?;
         let started = function.call1(&self.store, &argument).map_err(failed)?;
-        let mut timer = JsValue::UNDEFINED;
-        let timeout = Promise::new(&mut |_resolve, reject: Function| {
-            let fire: Function =
-                JsValue::from(reject.bind1(&JsValue::NULL, &STORE_TIMEOUT.into())).unchecked_into();
-            timer = set_timeout(&fire, self.store_timeout_ms as f64).unwrap_or_default();
-        });
-        let race = Promise::race(&Array::of2(&Promise::resolve(&started), &timeout));
-        let outcome = JsFuture::from(race).await;
-        let _ = clear_timeout(&timer);
+        let outcome = with_timeout(started, self.store_timeout_ms as f64, STORE_TIMEOUT).await;
         outcome.map_err(|e| {
             if e.as_string().as_deref() == Some(STORE_TIMEOUT) {
                 Error::new(

@@ -187,6 +187,16 @@ export function sleep(ms, signal) {
   });
 }
 
+// `value` (a promise or a plain value), or a rejection with `timedOut` after `ms` (the link
+// server's nonce store: a Redis client queueing while disconnected must not hang a request).
+export function withTimeout(value, ms, timedOut) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(timedOut), ms);
+  });
+  return Promise.race([value, timeout]).finally(() => clearTimeout(timer));
+}
+
 // ---------------------------------------------------------------------------------------------
 // linkWallet
 
