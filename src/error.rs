@@ -104,6 +104,8 @@ error_codes! {
     Timeout = "TIMEOUT",
     /// The request could not reach the service (DNS, connection refused, CORS, reset).
     Network = "NETWORK",
+    /// An EVM JSON-RPC endpoint answered with an error; `apiCode` holds its JSON-RPC code.
+    RpcError = "RPC_ERROR",
     /// The caller's `AbortSignal` aborted the operation.
     Aborted = "ABORTED",
     /// The user rejected the request in the wallet (EIP-1193 code 4001).

@@ -218,6 +218,55 @@ pub fn verify_siwe_sign_in(
     signature: &[u8],
     check: &SiweCheck,
 ) -> Result<SiweMessage> {
+    let (fields, address) = check_siwe_fields(message, check)?;
+    let signature = evm::EvmSignature::from_bytes(signature)?;
+    let recovered = evm::recover_signer(message.as_bytes(), &signature);
+    if recovered != Some(address) {
+        let received = recovered.map_or_else(
+            || "no address (no key can be recovered from the signature)".to_owned(),
+            |bytes| evm::eip55::checksum_of_bytes(&bytes),
+        );
+        return Err(not_signed_by(&fields).with_received(received));
+    }
+    Ok(fields)
+}
+
+/// [`verify_siwe_sign_in`] for every kind of account: a valid EOA signature needs no RPC call;
+/// otherwise `rpc` must serve the message's chain (`CHAIN_ID_MISMATCH`) and the account contract
+/// decides (EIP-1271, EIP-6492; see [`evm::contract`]). Returns the fields and how the signature
+/// was accepted. Dynamic's EVM template is an EIP-4361 message and is checked the same way.
+pub async fn verify_siwe_sign_in_with_rpc<R: evm::EvmRpc>(
+    message: &str,
+    signature: &[u8],
+    check: &SiweCheck,
+    rpc: &R,
+) -> Result<(SiweMessage, evm::SignatureKind)> {
+    let (fields, address) = check_siwe_fields(message, check)?;
+    if evm::contract::is_eoa_signature(message.as_bytes(), signature, &address) {
+        return Ok((fields, evm::SignatureKind::Eoa));
+    }
+    evm::contract::check_chain(rpc, fields.chain_id).await?;
+    let hash = evm::eip191_hash(message.as_bytes());
+    match evm::contract::verify_on_chain(rpc, &address, &hash, signature).await? {
+        evm::Verdict {
+            valid: true,
+            kind: Some(kind),
+        } => Ok((fields, kind)),
+        _ => Err(not_signed_by(&fields)),
+    }
+}
+
+fn not_signed_by(fields: &SiweMessage) -> Error {
+    Error::new(
+        ErrorCode::SignatureMismatch,
+        "the signature was not made by the message's address",
+    )
+    .with_field("signature")
+    .with_expected(&fields.address)
+}
+
+/// Every check of a SIWE sign-in but the signature's; gives the fields and the signer's address.
+fn check_siwe_fields(message: &str, check: &SiweCheck) -> Result<(SiweMessage, [u8; 20])> {
     require_non_empty("domain", &check.domain)?;
     require_non_empty("nonce", &check.nonce)?;
     let skew_ms = skew_ms(check.clock_skew_seconds)?;
@@ -268,22 +317,7 @@ pub fn verify_siwe_sign_in(
         fields.not_before.as_deref(),
     )?;
     check_age(check.now_ms, max_age_ms, Some(&fields.issued_at))?;
-    let signature = evm::EvmSignature::from_bytes(signature)?;
-    let recovered = evm::recover_signer(message.as_bytes(), &signature);
-    if recovered != Some(address) {
-        let received = recovered.map_or_else(
-            || "no address (no key can be recovered from the signature)".to_owned(),
-            |bytes| evm::eip55::checksum_of_bytes(&bytes),
-        );
-        return Err(Error::new(
-            ErrorCode::SignatureMismatch,
-            "the signature was not made by the message's address",
-        )
-        .with_field("signature")
-        .with_expected(&fields.address)
-        .with_received(received));
-    }
-    Ok(fields)
+    Ok((fields, address))
 }
 
 /// Checks a Sign-In With Solana: `signed_message` is the exact bytes the wallet signed (the Wallet

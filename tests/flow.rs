@@ -4,6 +4,9 @@
 
 #![allow(clippy::result_large_err)]
 
+mod common;
+
+use common::{evm_key, personal_sign};
 use ed25519_dalek::{Signer, SigningKey as EdSigningKey};
 use k256::ecdsa::SigningKey as EcdsaSigningKey;
 use wallet_linker::flow::{
@@ -13,7 +16,7 @@ use wallet_linker::flow::{
 use wallet_linker::message::{
     ChainFamily, parse_dynamic_sign_in_message, parse_siwe_message, parse_solana_sign_in_message,
 };
-use wallet_linker::{ErrorCode, evm, solana};
+use wallet_linker::{ErrorCode, solana};
 
 const NOW: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 const ISSUED: &str = "2026-01-01T00:00:00.000Z";
@@ -146,21 +149,6 @@ fn plans_settle_chain_format_and_mode() {
     ] {
         assert_eq!(refused(without).1.as_deref(), Some(field));
     }
-}
-
-fn evm_key() -> (EcdsaSigningKey, String) {
-    let key = EcdsaSigningKey::from_slice(&[0x24; 32]).unwrap();
-    let point = key.verifying_key().to_sec1_point(false);
-    let hash = <sha3::Keccak256 as sha3::Digest>::digest(&point.as_bytes()[1..]);
-    let address = evm::eip55::checksum_of_bytes(&hash[12..].try_into().unwrap());
-    (key, address)
-}
-
-fn personal_sign(key: &EcdsaSigningKey, message: &str) -> Vec<u8> {
-    let (signature, recovery) = key.sign_prehash_recoverable(&evm::eip191_hash(message.as_bytes()));
-    let mut bytes = signature.to_bytes().to_vec();
-    bytes.push(27 + recovery.to_byte());
-    bytes
 }
 
 fn solana_key() -> (EdSigningKey, String) {
@@ -504,8 +492,6 @@ use wallet_linker::flow::{DynamicApi, FlowOptions, Host, SnagApi, Wallet, Wallet
 use wallet_linker::message::SolanaSignInInput;
 use wallet_linker::{Error, Result};
 
-#[path = "common/mod.rs"]
-mod common;
 use common::ready;
 
 #[derive(Clone, Copy, PartialEq)]

@@ -12,6 +12,7 @@
 pub mod client;
 pub mod dynamic;
 pub mod json;
+pub mod json_rpc;
 pub mod link_server;
 pub mod retry;
 pub mod snag;
@@ -21,6 +22,7 @@ pub mod types;
 pub use client::{Call, ClientOptions, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, Reply, execute};
 pub use dynamic::{DEFAULT_DYNAMIC_BASE_URL, DynamicAdminClient, DynamicClient, DynamicOperation};
 pub use json::{JsonCodec, JsonKind, ModelCodec, Value};
+pub use json_rpc::JsonRpcClient;
 pub use link_server::LinkServerClient;
 pub use retry::{DEFAULT_MAX_RETRIES, Idempotency, RetryPolicy};
 pub use snag::{DEFAULT_SNAG_BASE_URL, SnagClient};

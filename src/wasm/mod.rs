@@ -8,6 +8,7 @@ mod fetch;
 mod flow;
 pub mod input;
 mod messages;
+mod rpc;
 mod server;
 mod verify;
 mod wallets;

@@ -2,6 +2,7 @@
 //! argument conversion only.
 
 use super::input::{self, TextOrBytes};
+use super::rpc::Rpc;
 use crate::error::{Error, ErrorCode, Result};
 use crate::message::siwe::SiweMessage;
 use crate::message::siws::SolanaSignInInput;
@@ -211,4 +212,93 @@ pub fn verify_solana_sign_in(
     check.now_ms = now_ms(signed.now.as_ref())?;
     let fields = signin::verify_solana_sign_in(&message, &signature, &check)?;
     input::ts_out(&fields)
+}
+
+/// The members `verifyEvmMessage` and `verifyEvmSignIn` add: the RPC and its time budget.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OnChain {
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    rpc: JsValue,
+    #[serde(default)]
+    timeout_ms: Option<f64>,
+    #[serde(default)]
+    address: Option<String>,
+}
+
+impl OnChain {
+    fn rpc(self) -> Result<Rpc> {
+        if self.rpc.is_undefined() || self.rpc.is_null() {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "rpc is required: an http(s) JSON-RPC URL or an EIP-1193 provider",
+            )
+            .with_field("rpc"));
+        }
+        Rpc::from_js(self.rpc, self.timeout_ms)
+    }
+}
+
+/// A signature of any kind of account: hex of any length, or bytes.
+fn any_evm_signature(value: &JsValue) -> Result<Vec<u8>> {
+    match input::text_or_bytes(value, "signature")? {
+        TextOrBytes::Text(text) => evm::contract::decode_any_signature(&text),
+        TextOrBytes::Bytes(bytes) => Ok(bytes),
+    }
+}
+
+/// Verifies an EIP-191 `personal_sign` signature by any kind of EVM account: a valid EOA
+/// signature resolves `{ valid: true, kind: "eoa" }` with no RPC call; anything else is decided
+/// on chain through `rpc` (a JSON-RPC URL or an EIP-1193 provider) by one `eth_call` of a
+/// deployless validator, which unwraps EIP-6492 (an account not deployed yet), asks EIP-1271 and
+/// falls back to `ecrecover`. `{ valid: false }` is the chain's verdict; an RPC that could not
+/// answer rejects (`RPC_ERROR`, `TIMEOUT`, `NETWORK`, `HTTP_ERROR`, `INVALID_RESPONSE`).
+#[wasm_bindgen(js_name = verifyEvmMessage, unchecked_return_type = "Promise<EvmVerdict>")]
+pub fn verify_evm_message(
+    #[wasm_bindgen(unchecked_param_type = "VerifyEvmMessageOptions")] options: JsValue,
+) -> js_sys::Promise {
+    let prepared = (|| -> Result<_> {
+        let (signed, on_chain) = read_options::<OnChain>(&options)?;
+        let message = message_bytes(&signed.message)?;
+        let signature = any_evm_signature(&signed.signature)?;
+        let address = on_chain.address.clone().ok_or_else(|| {
+            Error::new(ErrorCode::InvalidArgument, "address is required").with_field("address")
+        })?;
+        Ok((message, signature, address, on_chain.rpc()?))
+    })();
+    wasm_bindgen_futures::future_to_promise(async move {
+        let (message, signature, address, rpc) = prepared?;
+        let verdict = evm::verify_message(&rpc, &message, &signature, &address).await?;
+        Ok(input::to_js(&verdict)?)
+    })
+}
+
+/// `verifySiweSignIn` for every kind of account (SIWE and Dynamic's EVM template): the same
+/// checks, then the signature through `rpc` when it is not a valid EOA signature. The RPC must
+/// serve the message's chain (`CHAIN_ID_MISMATCH`). Resolves to the parsed fields and how the
+/// signature was accepted.
+#[wasm_bindgen(js_name = verifyEvmSignIn, unchecked_return_type = "Promise<EvmSignInResult>")]
+pub fn verify_evm_sign_in(
+    #[wasm_bindgen(unchecked_param_type = "VerifyEvmSignInOptions")] options: JsValue,
+) -> js_sys::Promise {
+    let prepared = (|| -> Result<_> {
+        let (signed, mut check) = read_options::<signin::SiweCheck>(&options)?;
+        let (_, on_chain) = read_options::<OnChain>(&options)?;
+        check.now_ms = now_ms(signed.now.as_ref())?;
+        let message = input::string(&signed.message, "message")?;
+        let signature = any_evm_signature(&signed.signature)?;
+        Ok((message, signature, check, on_chain.rpc()?))
+    })();
+    wasm_bindgen_futures::future_to_promise(async move {
+        let (message, signature, check, rpc) = prepared?;
+        let (fields, kind) =
+            signin::verify_siwe_sign_in_with_rpc(&message, &signature, &check, &rpc).await?;
+        Ok(input::to_js(&EvmSignInResult { fields, kind })?)
+    })
+}
+
+#[derive(serde::Serialize)]
+struct EvmSignInResult {
+    fields: SiweMessage,
+    kind: evm::SignatureKind,
 }

@@ -5,9 +5,11 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
+use k256::ecdsa::SigningKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wallet_linker::api::{JsonCodec, JsonKind, ModelCodec};
+use wallet_linker::evm;
 
 /// serde_json as the platform codec (the wasm build uses the JS engine's JSON instead).
 pub struct SerdeJson;
@@ -65,4 +67,21 @@ pub fn ready<F: Future>(future: F) -> F::Output {
         Poll::Ready(output) => output,
         Poll::Pending => panic!("a test double waited"),
     }
+}
+
+/// A fixed secp256k1 key and its EIP-55 address.
+pub fn evm_key() -> (SigningKey, String) {
+    let key = SigningKey::from_slice(&[0x24; 32]).unwrap();
+    let point = key.verifying_key().to_sec1_point(false);
+    let hash = <sha3::Keccak256 as sha3::Digest>::digest(&point.as_bytes()[1..]);
+    let address = evm::eip55::checksum_of_bytes(&hash[12..].try_into().unwrap());
+    (key, address)
+}
+
+/// `personal_sign` of `message` by `key`: `r ‖ s ‖ v` with `v` 27 or 28.
+pub fn personal_sign(key: &SigningKey, message: &str) -> Vec<u8> {
+    let (signature, recovery) = key.sign_prehash_recoverable(&evm::eip191_hash(message.as_bytes()));
+    let mut bytes = signature.to_bytes().to_vec();
+    bytes.push(27 + recovery.to_byte());
+    bytes
 }

@@ -360,3 +360,13 @@ export async function legacySolanaSignMessage(provider, message) {
   const output = await provider.signMessage(message, 'utf8');
   return output?.signature ?? output;
 }
+
+// ---------------------------------------------------------------------------------------------
+// EVM RPC through an EIP-1193 provider (the on-chain signature checks)
+
+// `provider.request({ method, params })` with `params` given as JSON text, rejected with
+// `timedOut` after `ms`; a synchronous throw becomes a rejection.
+export function providerRequest(provider, method, params, ms, timedOut) {
+  const answer = new Promise((resolve) => resolve(eip1193Request(provider, method, JSON.parse(params))));
+  return withTimeout(answer, ms, timedOut);
+}

@@ -87,3 +87,42 @@ export interface VerifySolanaSignInOptions {
      */
     maxAgeSeconds?: number;
 }
+
+/** How a valid EVM signature was accepted: a key's signature, a deployed contract account
+ * (EIP-1271), or an account deployed by the signature's own factory call (EIP-6492). */
+export type EvmSignatureKind = "eoa" | "erc1271" | "erc6492";
+
+/** Options of `verifyEvmMessage`. */
+export interface VerifyEvmMessageOptions {
+    /** The message the wallet signed with `personal_sign` (text is signed as its UTF-8 bytes). */
+    message: string | Uint8Array;
+    /** The signature: hex or bytes, of any length (a contract account's may be long). */
+    signature: string | Uint8Array;
+    /** The account that signed, EOA or contract. */
+    address: string;
+    /** Where contract accounts are looked up: an http(s) JSON-RPC URL, or an EIP-1193 provider
+     * (e.g. the connected wallet's). Not called for a valid EOA signature. */
+    rpc: string | Eip1193Provider;
+    /** Budget of the RPC calls, retries included (default 10000 ms). */
+    timeoutMs?: number;
+}
+
+/** What `verifyEvmMessage` resolves to. `valid: false` is the chain's verdict. */
+export interface EvmVerdict {
+    valid: boolean;
+    kind?: EvmSignatureKind;
+}
+
+/** Options of `verifyEvmSignIn`: `verifySiweSignIn`'s, plus the RPC. */
+export interface VerifyEvmSignInOptions extends VerifySiweSignInOptions {
+    /** Where contract accounts are looked up; it must serve the message's chain. */
+    rpc: string | Eip1193Provider;
+    /** Budget of the RPC calls, retries included (default 10000 ms). */
+    timeoutMs?: number;
+}
+
+/** What `verifyEvmSignIn` resolves to. */
+export interface EvmSignInResult {
+    fields: SiweMessage;
+    kind: EvmSignatureKind;
+}
