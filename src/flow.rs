@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{SnagConnectParams, SnagVerificationData, VerifyRequest};
 use crate::error::{Error, ErrorCode, Result};
+use crate::evm::{EvmRpc, SignatureKind};
 use crate::message::{
     ChainFamily, DynamicSignInParams, SiweMessage, SolanaSignInInput, dynamic::default_statement,
 };
@@ -353,8 +354,9 @@ pub fn normalize_signature(
             Ok((bs58::encode(&bytes).into_string(), bytes))
         }
         (_, signature) => {
+            // A contract account's signature may be longer than an EOA's 65 bytes.
             let bytes = match signature {
-                WalletSignature::Text(text) => evm::decode_signature(&text)?,
+                WalletSignature::Text(text) => evm::contract::decode_any_signature(&text)?,
                 WalletSignature::Bytes(bytes) => bytes,
             };
             Ok((evm::hex_0x(&bytes), bytes))
@@ -399,20 +401,100 @@ pub fn verify_locally(
                 .ok_or_else(mismatch)
         }
         (_, LinkMessageFormat::Siwe) => {
-            let check = SiweCheck {
-                domain: plan.domain.clone(),
-                nonce: nonce.to_owned(),
-                now_ms,
-                address: Some(address.to_owned()),
-                chain_id,
-                ..SiweCheck::default()
-            };
+            let check = siwe_check(plan, address, nonce, chain_id, now_ms);
             crate::signin::verify_siwe_sign_in(message, signature, &check).map(|_| ())
         }
         _ => evm::verify_signature(message.as_bytes(), signature, address)?
             .then_some(())
             .ok_or_else(mismatch),
     }
+}
+
+fn siwe_check(
+    plan: &Plan,
+    address: &str,
+    nonce: &str,
+    chain_id: Option<u64>,
+    now_ms: i64,
+) -> SiweCheck {
+    SiweCheck {
+        domain: plan.domain.clone(),
+        nonce: nonce.to_owned(),
+        now_ms,
+        address: Some(address.to_owned()),
+        chain_id,
+        ..SiweCheck::default()
+    }
+}
+
+/// The verify step: [`verify_locally`], and for an EVM signature that is not the address's key's,
+/// the account contract on the message's chain through `rpc` (EIP-1271, EIP-6492; see
+/// [`evm::contract`]). Gives how an EVM signature was accepted (`None` for Solana). Without an
+/// RPC, a contract account's signature fails as the local check failed it.
+#[allow(clippy::too_many_arguments)]
+pub async fn verify_proof<R: EvmRpc>(
+    plan: &Plan,
+    message: &str,
+    signature: &[u8],
+    address: &str,
+    nonce: &str,
+    chain_id: Option<u64>,
+    now_ms: i64,
+    rpc: Option<&R>,
+) -> Result<Option<SignatureKind>> {
+    let local = verify_locally(plan, message, signature, address, nonce, chain_id, now_ms);
+    if plan.family == ChainFamily::Solana {
+        return local.map(|()| None);
+    }
+    let refused = match local {
+        Ok(()) => return Ok(Some(SignatureKind::Eoa)),
+        Err(e) => e,
+    };
+    let signature_failed = matches!(
+        refused.code,
+        ErrorCode::SignatureMismatch
+            | ErrorCode::InvalidSignatureLength
+            | ErrorCode::InvalidSignature
+    );
+    let (Some(rpc), Some(chain), true) = (rpc, chain_id, signature_failed) else {
+        return Err(refused);
+    };
+    if plan.format == LinkMessageFormat::Siwe {
+        let check = siwe_check(plan, address, nonce, chain_id, now_ms);
+        return crate::signin::verify_siwe_sign_in_with_rpc(message, signature, &check, rpc)
+            .await
+            .map(|(_, kind)| Some(kind));
+    }
+    evm::contract::check_chain(rpc, chain).await?;
+    let account = evm::parse_address(address)?;
+    let hash = evm::eip191_hash(message.as_bytes());
+    match evm::contract::verify_on_chain(rpc, &account, &hash, signature).await? {
+        evm::Verdict {
+            valid: true,
+            kind: Some(kind),
+        } => Ok(Some(kind)),
+        _ => Err(Error::new(
+            ErrorCode::SignatureMismatch,
+            format!(
+                "the signature was made neither by {address}'s key nor accepted by its account \
+                 contract on chain {chain}; nothing was sent"
+            ),
+        )
+        .with_field("signature")
+        .with_expected(address)),
+    }
+}
+
+/// Dynamic's `walletProvider`: the caller's, else `smartContractWallet` for a contract account
+/// (Dynamic then checks the signature on chain too), else `browserExtension`.
+pub fn wallet_provider(given: Option<String>, kind: Option<SignatureKind>) -> String {
+    given.unwrap_or_else(|| {
+        match kind {
+            Some(SignatureKind::Erc1271 | SignatureKind::Erc6492) => "smartContractWallet",
+            _ => "browserExtension",
+        }
+        .to_owned()
+    })
 }
 
 /// A signed message, verified locally.
@@ -429,7 +511,7 @@ pub fn verify_request(
     plan: &Plan,
     proof: &Proof,
     wallet_name: Option<String>,
-    wallet_provider: Option<String>,
+    wallet_provider: String,
 ) -> Result<VerifyRequest> {
     let wallet_name = wallet_name
         .ok_or_else(|| invalid("walletName", "walletName is required (e.g. \"metamask\")"))?;
@@ -440,7 +522,7 @@ pub fn verify_request(
         public_wallet_address: proof.address.clone(),
         chain: plan.chain.clone(),
         wallet_name,
-        wallet_provider: wallet_provider.unwrap_or_else(|| "browserExtension".to_owned()),
+        wallet_provider,
         skip_empty_account_check: None,
         captcha_token: None,
         network: None,
@@ -453,17 +535,29 @@ pub fn verify_request(
     })
 }
 
-/// Snag's `walletType` for a chain family.
-pub fn wallet_type(family: ChainFamily) -> &'static str {
-    match family {
-        ChainFamily::Solana => "solana",
-        _ => "evm",
+/// Snag's `walletType`: `evm` or `solana` by chain family; an EVM wallet may be given as `imx`
+/// (Immutable Passport, a smart account on Immutable zkEVM), which Snag keeps apart.
+pub fn wallet_type(family: ChainFamily, requested: Option<&str>) -> Result<&'static str> {
+    match (family, requested) {
+        (ChainFamily::Solana, None | Some("solana")) => Ok("solana"),
+        (ChainFamily::Solana, Some(_)) => Err(invalid(
+            "snag.walletType",
+            "a Solana wallet's snag.walletType is \"solana\"",
+        )),
+        (_, None | Some("evm")) => Ok("evm"),
+        (_, Some("imx")) => Ok("imx"),
+        (_, Some(_)) => Err(invalid(
+            "snag.walletType",
+            "an EVM wallet's snag.walletType is \"evm\" or \"imx\" (Immutable Passport)",
+        )),
     }
 }
 
 /// `options.snag` when the client is a `SnagClient` (the ids are the caller's).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SnagTarget {
+    /// Snag's `walletType` when it is not the chain family's (`imx`); see [`wallet_type`].
+    pub wallet_type: Option<String>,
     pub website_id: Option<String>,
     pub organization_id: Option<String>,
     pub user_id: Option<String>,
@@ -511,7 +605,7 @@ pub fn snag_params(
     Ok(SnagConnectParams {
         organization_id: required(&target.organization_id, "snag.organizationId")?,
         wallet_address: proof.address.clone(),
-        wallet_type: wallet_type(family).to_owned(),
+        wallet_type: wallet_type(family, target.wallet_type.as_deref())?.to_owned(),
         website_id: required(&target.website_id, "snag.websiteId")?,
         confirm_disconnect: target.confirm_disconnect,
         user_id: target.user_id.clone(),
@@ -604,10 +698,19 @@ pub struct FlowOptions {
     pub snag: Option<SnagTarget>,
 }
 
+impl FlowOptions {
+    /// The Snag `walletType` the caller asked for, if any.
+    fn snag_wallet_type(&self) -> Option<&str> {
+        self.snag.as_ref().and_then(|t| t.wallet_type.as_deref())
+    }
+}
+
 /// What a successful flow produced.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkOutcome<D, S> {
     pub proof: Proof,
+    /// How the EVM signature was accepted (`None` for Solana).
+    pub kind: Option<SignatureKind>,
     pub wallet_name: String,
     /// The local check's time, microseconds.
     pub micros: f64,
@@ -634,19 +737,24 @@ fn nonce_text(nonce: String, what: &str) -> Result<String> {
 
 /// Runs the flow: connect → nonce → message → sign → verify → link → snag. Every failure carries
 /// its step; nothing reaches a service unless the signature verified locally.
-pub async fn run<W, D, S, H>(
+///
+/// `rpc` settles EVM signatures that are not the address's key's (smart accounts); without one
+/// they are refused at the verify step.
+pub async fn run<W, D, S, H, R>(
     plan: &Plan,
     options: &FlowOptions,
     wallet: &W,
     dynamic: &D,
     snag: Option<&S>,
     host: &H,
+    rpc: Option<&R>,
 ) -> Result<LinkOutcome<D::Response, S::Response>>
 where
     W: Wallet,
     D: DynamicApi,
     S: SnagApi,
     H: Host,
+    R: EvmRpc,
 {
     host.check_aborted()?;
     // 1. The address (the wallet may prompt the user), unless the wallet signs in by itself.
@@ -698,11 +806,17 @@ where
         }
     };
 
-    // 5. The local check: nothing leaves the page unless the signature is right.
+    // 5. The check: nothing leaves the page unless the signature is right (a smart account's is
+    // asked of its contract through the RPC).
     step_begins(host, LinkStep::Verify)?;
     let started = host.precise_ms();
-    let checked = normalize_signature(plan.family, signature).and_then(|(text, bytes)| {
-        verify_locally(
+    let (signature, bytes) = at(
+        LinkStep::Verify,
+        normalize_signature(plan.family, signature),
+    )?;
+    let kind = at(
+        LinkStep::Verify,
+        verify_proof(
             plan,
             &message,
             &bytes,
@@ -710,14 +824,15 @@ where
             &nonce,
             chain_id,
             host.now_ms(),
+            rpc,
         )
-        .map(|()| text)
-    });
+        .await,
+    )?;
     let micros = ((host.precise_ms() - started) * 1000.0).round().max(0.0);
     let proof = Proof {
         address,
         message,
-        signature: at(LinkStep::Verify, checked)?,
+        signature,
     };
 
     // 6. Dynamic: link the wallet, or sign in with it.
@@ -728,7 +843,7 @@ where
             plan,
             &proof,
             options.wallet_name.clone(),
-            options.wallet_provider.clone(),
+            wallet_provider(options.wallet_provider.clone(), kind),
         ),
     )?;
     let response = at(LinkStep::Link, dynamic.verify(plan.mode, &request).await)?;
@@ -747,8 +862,13 @@ where
         (Some(client), target) => {
             step_begins(host, LinkStep::Snag)?;
             let connected = if client.is_link_server() {
-                connect_link_server(plan, options, wallet, client, host, &proof, &jwt, chain_id)
-                    .await
+                let link = LinkServerLink {
+                    first: &proof,
+                    jwt: &jwt,
+                    chain_id,
+                    rpc,
+                };
+                connect_link_server(plan, options, wallet, client, host, link).await
             } else {
                 let token = jwt.clone().or_else(|| dynamic.auth_token());
                 let target = target.clone().unwrap_or_default();
@@ -764,6 +884,7 @@ where
     Ok(LinkOutcome {
         wallet_name: request.wallet_name,
         proof,
+        kind,
         micros,
         jwt,
         response,
@@ -771,19 +892,31 @@ where
     })
 }
 
+/// What the link server's proof builds on: the first proof, the user's new JWT, the chain, and
+/// the RPC for smart accounts.
+struct LinkServerLink<'a, R> {
+    first: &'a Proof,
+    jwt: &'a Option<String>,
+    chain_id: Option<u64>,
+    rpc: Option<&'a R>,
+}
+
 /// The link server's proof: its nonce, a second message in the same format, the wallet's
 /// signature, the same local check, then the post with the user's new JWT.
-#[allow(clippy::too_many_arguments)]
-async fn connect_link_server<W: Wallet, S: SnagApi, H: Host>(
+async fn connect_link_server<W: Wallet, S: SnagApi, H: Host, R: EvmRpc>(
     plan: &Plan,
     options: &FlowOptions,
     wallet: &W,
     server: &S,
     host: &H,
-    first: &Proof,
-    jwt: &Option<String>,
-    chain_id: Option<u64>,
+    link: LinkServerLink<'_, R>,
 ) -> Result<S::Response> {
+    let LinkServerLink {
+        first,
+        jwt,
+        chain_id,
+        rpc,
+    } = link;
     let nonce = nonce_text(server.get_nonce().await?, "the link server's getNonce()")?;
     let message = build_message(
         plan,
@@ -796,7 +929,7 @@ async fn connect_link_server<W: Wallet, S: SnagApi, H: Host>(
     host.check_aborted()?;
     let signature = wallet.sign_message(&message).await?;
     let (signature, bytes) = normalize_signature(plan.family, signature)?;
-    verify_locally(
+    verify_proof(
         plan,
         &message,
         &bytes,
@@ -804,7 +937,9 @@ async fn connect_link_server<W: Wallet, S: SnagApi, H: Host>(
         &nonce,
         chain_id,
         host.now_ms(),
-    )?;
+        rpc,
+    )
+    .await?;
     if let Some(jwt) = jwt {
         server.set_auth_token(jwt)?;
     }
@@ -813,5 +948,6 @@ async fn connect_link_server<W: Wallet, S: SnagApi, H: Host>(
         message,
         signature,
     };
-    server.connect_proof(wallet_type(plan.family), &proof).await
+    let wallet_type = wallet_type(plan.family, options.snag_wallet_type())?;
+    server.connect_proof(wallet_type, &proof).await
 }

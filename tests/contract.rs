@@ -11,7 +11,7 @@ mod common;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use common::{SerdeJson, evm_key, personal_sign, ready};
+use common::{ScriptedRpc, SerdeJson, evm_key, personal_sign, ready};
 use wallet_linker::api::json_rpc::{rpc_timeout_ms, validate_rpc_url};
 use wallet_linker::api::{HttpRequest, HttpResponse, JsonRpcClient, Transport, TransportError};
 use wallet_linker::evm::contract::{
@@ -23,36 +23,6 @@ use wallet_linker::signin::{SiweCheck, verify_siwe_sign_in_with_rpc};
 use wallet_linker::{ErrorCode, Result, evm};
 
 const MESSAGE: &str = "Link this wallet";
-
-/// An RPC that answers from a script and records every call.
-#[derive(Default)]
-struct ScriptedRpc {
-    answers: RefCell<VecDeque<Result<String>>>,
-    calls: RefCell<Vec<(&'static str, String)>>,
-}
-
-impl ScriptedRpc {
-    fn answering(answers: Vec<Result<String>>) -> Self {
-        ScriptedRpc {
-            answers: RefCell::new(answers.into()),
-            ..ScriptedRpc::default()
-        }
-    }
-
-    fn methods(&self) -> Vec<&'static str> {
-        self.calls.borrow().iter().map(|(m, _)| *m).collect()
-    }
-}
-
-impl EvmRpc for ScriptedRpc {
-    async fn request(&self, method: &'static str, params: &str) -> Result<String> {
-        self.calls.borrow_mut().push((method, params.to_owned()));
-        self.answers
-            .borrow_mut()
-            .pop_front()
-            .unwrap_or_else(|| panic!("unexpected RPC call {method}"))
-    }
-}
 
 fn ok(text: &str) -> Result<String> {
     Ok(text.to_owned())

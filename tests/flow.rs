@@ -9,6 +9,7 @@ mod common;
 use common::{evm_key, personal_sign};
 use ed25519_dalek::{Signer, SigningKey as EdSigningKey};
 use k256::ecdsa::SigningKey as EcdsaSigningKey;
+use wallet_linker::evm::SignatureKind;
 use wallet_linker::flow::{
     self, LinkMessageFormat, LinkMode, LinkStep, MessageText, Plan, PlanInput, Proof, SnagProof,
     SnagTarget, WalletSignature,
@@ -381,7 +382,13 @@ fn proof() -> Proof {
 #[test]
 fn dynamic_and_snag_requests() {
     let p = plan_of("ETH", LinkMessageFormat::Dynamic);
-    let request = flow::verify_request(&p, &proof(), Some("metamask".into()), None).unwrap();
+    let request = flow::verify_request(
+        &p,
+        &proof(),
+        Some("metamask".into()),
+        flow::wallet_provider(None, None),
+    )
+    .unwrap();
     assert_eq!(
         (
             request.chain.as_str(),
@@ -396,13 +403,13 @@ fn dynamic_and_snag_requests() {
         &p,
         &proof(),
         Some("w".into()),
-        Some("smartContractWallet".into()),
+        flow::wallet_provider(None, Some(SignatureKind::Erc1271)),
     )
     .unwrap();
     assert_eq!(smart.wallet_provider, "smartContractWallet");
     let e = flow::at(
         LinkStep::Link,
-        flow::verify_request(&p, &proof(), None, None),
+        flow::verify_request(&p, &proof(), None, "browserExtension".into()),
     )
     .unwrap_err();
     assert_eq!(
@@ -492,7 +499,7 @@ use wallet_linker::flow::{DynamicApi, FlowOptions, Host, SnagApi, Wallet, Wallet
 use wallet_linker::message::SolanaSignInInput;
 use wallet_linker::{Error, Result};
 
-use common::ready;
+use common::{ScriptedRpc, ready};
 
 #[derive(Clone, Copy, PartialEq)]
 enum KeyOf {
@@ -716,7 +723,33 @@ fn run_flow(
     snag: Option<&MockSnag>,
     host: &MockHost,
 ) -> Outcome {
-    ready(flow::run(plan, options, wallet, dynamic, snag, host))
+    ready(flow::run(
+        plan,
+        options,
+        wallet,
+        dynamic,
+        snag,
+        host,
+        None::<&ScriptedRpc>,
+    ))
+}
+
+fn run_flow_with_rpc(
+    plan: &Plan,
+    options: &FlowOptions,
+    wallet: &MockWallet,
+    dynamic: &MockDynamic,
+    rpc: &ScriptedRpc,
+) -> Outcome {
+    ready(flow::run(
+        plan,
+        options,
+        wallet,
+        dynamic,
+        None::<&MockSnag>,
+        &MockHost::default(),
+        Some(rpc),
+    ))
 }
 
 #[test]
@@ -1105,4 +1138,129 @@ fn every_failing_step_is_named() {
         (Some("walletName"), Some("link"))
     );
     assert!(dynamic.requests.borrow().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Smart accounts: the signature is the owner key's, the address the account contract's.
+
+const ACCOUNT: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+fn smart_account_wallet() -> MockWallet {
+    MockWallet {
+        connect: Ok(ACCOUNT.into()),
+        ..MockWallet::evm()
+    }
+}
+
+fn ok(text: &str) -> Result<String> {
+    Ok(text.to_owned())
+}
+
+#[test]
+fn a_smart_account_links_after_its_contract_accepts() {
+    for format in [LinkMessageFormat::Dynamic, LinkMessageFormat::Siwe] {
+        let plan = plan_of("EVM", format);
+        let dynamic = MockDynamic::default();
+        // The wallet reports chain 10: the RPC must serve it.
+        let rpc = ScriptedRpc::answering(vec![ok("0xa"), ok("0x01")]);
+        let outcome = run_flow_with_rpc(
+            &plan,
+            &options(None),
+            &smart_account_wallet(),
+            &dynamic,
+            &rpc,
+        )
+        .unwrap();
+        assert_eq!(outcome.kind, Some(SignatureKind::Erc1271));
+        assert_eq!(rpc.methods(), ["eth_chainId", "eth_call"]);
+        let requests = dynamic.requests.borrow();
+        assert_eq!(requests[0].1.wallet_provider, "smartContractWallet");
+        assert_eq!(requests[0].1.public_wallet_address, ACCOUNT);
+    }
+}
+
+#[test]
+fn a_key_signature_never_asks_the_rpc() {
+    let plan = plan_of("EVM", LinkMessageFormat::Dynamic);
+    let (dynamic, rpc) = (MockDynamic::default(), ScriptedRpc::default());
+    let outcome =
+        run_flow_with_rpc(&plan, &options(None), &MockWallet::evm(), &dynamic, &rpc).unwrap();
+    assert_eq!(outcome.kind, Some(SignatureKind::Eoa));
+    assert!(rpc.methods().is_empty());
+    assert_eq!(
+        dynamic.requests.borrow()[0].1.wallet_provider,
+        "browserExtension"
+    );
+}
+
+#[test]
+fn a_smart_account_refused_or_unchecked_never_reaches_dynamic() {
+    let plan = plan_of("EVM", LinkMessageFormat::Dynamic);
+    let refused = |answers: Vec<Result<String>>| {
+        let dynamic = MockDynamic::default();
+        let rpc = ScriptedRpc::answering(answers);
+        let error = run_flow_with_rpc(
+            &plan,
+            &options(None),
+            &smart_account_wallet(),
+            &dynamic,
+            &rpc,
+        )
+        .unwrap_err();
+        assert!(dynamic.requests.borrow().is_empty(), "{error:?}");
+        assert_eq!(error.step.as_deref(), Some("verify"));
+        error.code
+    };
+    // The contract says no; the RPC is on another chain; the RPC fails or answers nonsense.
+    assert_eq!(
+        refused(vec![ok("0xa"), ok("0x00")]),
+        ErrorCode::SignatureMismatch
+    );
+    assert_eq!(refused(vec![ok("0x1")]), ErrorCode::ChainIdMismatch);
+    assert_eq!(
+        refused(vec![
+            ok("0xa"),
+            Err(wallet_linker::Error::new(ErrorCode::RpcError, "reverted"))
+        ]),
+        ErrorCode::RpcError
+    );
+    assert_eq!(
+        refused(vec![ok("0xa"), ok("0x")]),
+        ErrorCode::InvalidResponse
+    );
+    // Without an RPC, the local check's refusal stands.
+    let dynamic = MockDynamic::default();
+    let error = run_flow(
+        &plan,
+        &options(None),
+        &smart_account_wallet(),
+        &dynamic,
+        None,
+        &MockHost::default(),
+    )
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignatureMismatch);
+    assert!(dynamic.requests.borrow().is_empty());
+}
+
+#[test]
+fn snag_wallet_types() {
+    use wallet_linker::message::ChainFamily;
+    assert_eq!(flow::wallet_type(ChainFamily::Evm, None), Ok("evm"));
+    assert_eq!(flow::wallet_type(ChainFamily::Evm, Some("imx")), Ok("imx"));
+    assert_eq!(flow::wallet_type(ChainFamily::Solana, None), Ok("solana"));
+    for (family, bad) in [
+        (ChainFamily::Evm, "solana"),
+        (ChainFamily::Solana, "imx"),
+        (ChainFamily::Evm, "IMX"),
+    ] {
+        let error = flow::wallet_type(family, Some(bad)).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("snag.walletType"));
+    }
+    let target = SnagTarget {
+        wallet_type: Some("imx".into()),
+        ..snag_target()
+    };
+    let params = flow::snag_params(&target, ChainFamily::Evm, &proof(), None).unwrap();
+    assert_eq!(params.wallet_type, "imx");
 }

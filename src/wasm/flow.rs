@@ -20,9 +20,11 @@ use web_sys::AbortSignal;
 
 use super::error::from_js;
 use super::input;
+use super::rpc::Rpc;
 use super::wallets::{get, get_function, get_string, wallet_error};
 use crate::api::{SnagConnectParams, VerifyRequest};
 use crate::error::{Error, ErrorCode, Result};
+use crate::evm::SignatureKind;
 use crate::flow::{
     self, FlowOptions, LinkMessageFormat, LinkMode, LinkOutcome, LinkStep, MessageText, PlanInput,
     Proof, SnagProof, SnagTarget, WalletSignIn, WalletSignature,
@@ -59,6 +61,10 @@ pub struct LinkSnagOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub confirm_disconnect: Option<bool>,
+    /// Snag's `walletType` when it is not the chain's: `imx` for Immutable Passport (EVM).
+    #[serde(default)]
+    #[tsify(optional, type = "\"evm\" | \"imx\" | \"solana\"")]
+    pub wallet_type: Option<String>,
 }
 
 /// Options of `linkWallet`.
@@ -139,6 +145,12 @@ pub struct LinkWalletOptions {
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     #[tsify(optional, type = "AbortSignal")]
     pub signal: JsValue,
+    /// Where an EVM smart account's signature is checked (EIP-1271/6492): a JSON-RPC URL or an
+    /// EIP-1193 provider on the message's chain; default the wallet's own provider
+    /// (`wallet.provider`). A key's signature never needs it.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    #[tsify(optional, type = "string | Eip1193Provider")]
+    pub rpc: JsValue,
     /// Called as each step starts (for progress displays); what it throws is ignored.
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     #[tsify(optional, type = "(step: LinkStep) => void")]
@@ -571,6 +583,21 @@ impl flow::Host for JsHost<'_> {
     }
 }
 
+/// The RPC for smart accounts: `options.rpc`, else the wallet's EIP-1193 provider, if any.
+fn evm_rpc(options: &LinkWalletOptions, plan: &Plan) -> Result<Option<Rpc>> {
+    if !options.rpc.is_undefined() && !options.rpc.is_null() {
+        return Rpc::from_js(options.rpc.clone(), None).map(Some);
+    }
+    let provider = plan
+        .wallet
+        .as_ref()
+        .map(|wallet| get(wallet, "provider"))
+        .filter(|provider| get_function(provider, "request").is_some());
+    provider
+        .map(|provider| Rpc::from_js(provider, None))
+        .transpose()
+}
+
 async fn run(options: LinkWalletOptions) -> Result<JsValue> {
     let abort = Abort {
         signal: options.signal.clone().dyn_into::<AbortSignal>().ok(),
@@ -592,6 +619,7 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
         chain_id: (!given_chain_id.is_undefined() && !given_chain_id.is_null())
             .then(|| given_chain_id.as_f64().unwrap_or(f64::NAN)),
         snag: options.snag.as_ref().map(|snag| SnagTarget {
+            wallet_type: snag.wallet_type.clone(),
             website_id: snag.website_id.clone(),
             organization_id: snag.organization_id.clone(),
             user_id: snag.user_id.clone(),
@@ -616,6 +644,7 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
         on_step: options.on_step.clone().dyn_into::<Function>().ok(),
         abort: &abort,
     };
+    let rpc = evm_rpc(&options, &plan)?;
     let outcome = flow::run(
         &plan,
         &flow_options,
@@ -623,6 +652,7 @@ async fn run(options: LinkWalletOptions) -> Result<JsValue> {
         &dynamic,
         snag.as_ref(),
         &host,
+        rpc.as_ref(),
     )
     .await?;
     link_result(&plan, outcome)
@@ -659,6 +689,8 @@ struct LocalCheck<'a> {
     ok: bool,
     micros: f64,
     address: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<SignatureKind>,
 }
 
 fn link_result(plan: &Plan, outcome: LinkOutcome<JsValue, JsValue>) -> Result<JsValue> {
@@ -683,6 +715,7 @@ fn link_result(plan: &Plan, outcome: LinkOutcome<JsValue, JsValue>) -> Result<Js
             ok: true,
             micros: outcome.micros,
             address: &proof.address,
+            kind: outcome.kind,
         },
         response: outcome.response.clone(),
         snag: outcome.snag.clone().unwrap_or(JsValue::UNDEFINED),

@@ -1,6 +1,8 @@
 //! Test doubles shared by the integration tests.
 #![allow(dead_code)]
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -10,6 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wallet_linker::api::{JsonCodec, JsonKind, ModelCodec};
 use wallet_linker::evm;
+use wallet_linker::evm::EvmRpc;
 
 /// serde_json as the platform codec (the wasm build uses the JS engine's JSON instead).
 pub struct SerdeJson;
@@ -84,4 +87,34 @@ pub fn personal_sign(key: &SigningKey, message: &str) -> Vec<u8> {
     let mut bytes = signature.to_bytes().to_vec();
     bytes.push(27 + recovery.to_byte());
     bytes
+}
+
+/// An RPC that answers from a script and records every call.
+#[derive(Default)]
+pub struct ScriptedRpc {
+    pub answers: RefCell<VecDeque<wallet_linker::Result<String>>>,
+    pub calls: RefCell<Vec<(&'static str, String)>>,
+}
+
+impl ScriptedRpc {
+    pub fn answering(answers: Vec<wallet_linker::Result<String>>) -> Self {
+        ScriptedRpc {
+            answers: RefCell::new(answers.into()),
+            ..ScriptedRpc::default()
+        }
+    }
+
+    pub fn methods(&self) -> Vec<&'static str> {
+        self.calls.borrow().iter().map(|(m, _)| *m).collect()
+    }
+}
+
+impl EvmRpc for ScriptedRpc {
+    async fn request(&self, method: &'static str, params: &str) -> wallet_linker::Result<String> {
+        self.calls.borrow_mut().push((method, params.to_owned()));
+        self.answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or_else(|| panic!("unexpected RPC call {method}"))
+    }
 }

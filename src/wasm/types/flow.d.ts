@@ -26,6 +26,9 @@ export interface WalletLike {
   connect?(): Promise<string>;
   signMessage(message: string): Promise<string | Uint8Array>;
   signIn?(input: Partial<SolanaSignInInput>): Promise<WalletSignInOutput>;
+  /** The wallet's EIP-1193 provider: a smart account's signature is checked through it when
+   * `options.rpc` is not given. */
+  readonly provider?: unknown;
 }
 
 /** The local verification `linkWallet` ran before any network call. */
@@ -36,6 +39,8 @@ export interface LocalCheck {
   micros: number;
   /** The address whose signature was verified. */
   address: string;
+  /** EVM: how the signature was accepted (a smart account's through the RPC). */
+  kind?: EvmSignatureKind;
 }
 
 /** What `linkWallet` resolves to. */
