@@ -450,13 +450,8 @@ pub async fn verify_proof<R: EvmRpc>(
         Ok(()) => return Ok(Some(SignatureKind::Eoa)),
         Err(e) => e,
     };
-    let signature_failed = matches!(
-        refused.code,
-        ErrorCode::SignatureMismatch
-            | ErrorCode::InvalidSignatureLength
-            | ErrorCode::InvalidSignature
-    );
-    let (Some(rpc), Some(chain), true) = (rpc, chain_id, signature_failed) else {
+    let refusal = evm::contract::is_signature_refusal(&refused);
+    let (Some(rpc), Some(chain), true) = (rpc, chain_id, refusal) else {
         return Err(refused);
     };
     if plan.format == LinkMessageFormat::Siwe {

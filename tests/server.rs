@@ -10,7 +10,7 @@ mod common;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use common::SerdeJson;
+use common::{ScriptedRpc, SerdeJson};
 use ed25519_dalek::{Signer, SigningKey as EdSigningKey};
 use k256::ecdsa::SigningKey as EcdsaSigningKey;
 use serde_json::{Value, json};
@@ -57,6 +57,8 @@ struct Mock {
     snag_user: Option<String>,
     snag_reply: RefCell<Result<String>>,
     snag_calls: RefCell<Vec<Value>>,
+    rpc: ScriptedRpc,
+    rpc_urls: RefCell<Vec<String>>,
 }
 
 impl Mock {
@@ -72,6 +74,8 @@ impl Mock {
             snag_user: None,
             snag_reply: RefCell::new(Ok(r#"{"id":"snag-1"}"#.to_owned())),
             snag_calls: RefCell::new(Vec::new()),
+            rpc: ScriptedRpc::default(),
+            rpc_urls: RefCell::new(Vec::new()),
         }
     }
 
@@ -159,6 +163,11 @@ impl LinkPlatform for Mock {
             .borrow_mut()
             .push(serde_json::from_str(&body).expect("the Snag body is JSON"));
         self.snag_reply.borrow().clone()
+    }
+
+    async fn evm_call(&self, url: &str, method: &'static str, params: &str) -> Result<String> {
+        self.rpc_urls.borrow_mut().push(url.to_owned());
+        wallet_linker::evm::EvmRpc::request(&self.rpc, method, params).await
     }
 }
 
@@ -1438,4 +1447,136 @@ fn verifiers_are_cached_by_environment_url_and_skew() {
         &first,
         &cache.get_or_insert(verifier("e0", 60))
     ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Smart accounts: the proof is signed by the owner's key, the address is the account contract's.
+
+const ACCOUNT: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const RPC_1: &str = "https://rpc.chain-1.test/v1/key";
+
+fn answers(texts: &[&str]) -> Vec<Result<String>> {
+    texts.iter().map(|t| Ok((*t).to_owned())).collect()
+}
+
+impl Server {
+    /// A server with an RPC for chain 1 whose answers are `answers`.
+    fn with_rpc(answers: Vec<Result<String>>) -> Self {
+        let mut s = Server::new();
+        s.config.rpc = vec![(1, RPC_1.to_owned())];
+        s.mock.rpc = ScriptedRpc::answering(answers);
+        s
+    }
+
+    /// A smart account's proof (SIWE on `chain_id`, the owner's signature) with a fresh nonce.
+    fn account_proof(&self, wallet_type: &str, chain_id: u64) -> Value {
+        let owner = evm_wallet(0x21);
+        let fields = SiweMessage {
+            address: ACCOUNT.into(),
+            chain_id,
+            ..owner.siwe(&self.mock.issue(), NOW)
+        };
+        let message = create_siwe_message(&fields).unwrap();
+        json!({
+            "walletType": wallet_type,
+            "walletAddress": ACCOUNT,
+            "signature": owner.sign(&message),
+            "message": message,
+        })
+    }
+}
+
+#[test]
+fn a_smart_account_is_accepted_only_after_its_contract_on_the_configured_chain() {
+    let s = Server::with_rpc(answers(&["0x1", "0x01"]));
+    let response = s.connect(&token(), &s.account_proof("evm", 1));
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(s.mock.rpc.methods(), ["eth_chainId", "eth_call"]);
+    assert_eq!(s.mock.rpc_urls.borrow().as_slice(), [RPC_1, RPC_1]);
+    assert_eq!(s.mock.snag_calls.borrow()[0]["walletAddress"], ACCOUNT);
+    assert_eq!(s.mock.consumed.borrow().len(), 1);
+}
+
+#[test]
+fn a_smart_account_refused_by_its_contract_or_unchecked_goes_nowhere() {
+    // The contract says no.
+    let s = Server::with_rpc(answers(&["0x1", "0x00"]));
+    let response = s.connect(&token(), &s.account_proof("evm", 1));
+    s.refused(&response, 422, ErrorCode::SignatureMismatch);
+    assert!(s.mock.consumed.borrow().is_empty(), "the nonce survives");
+
+    // No RPC for the message's chain: the local refusal stands, and no RPC is called.
+    let s = Server::with_rpc(vec![]);
+    let response = s.connect(&token(), &s.account_proof("evm", 8453));
+    s.refused(&response, 422, ErrorCode::SignatureMismatch);
+    assert!(s.mock.rpc.methods().is_empty());
+
+    // The chain-1 URL serves another chain.
+    let s = Server::with_rpc(answers(&["0x2105"]));
+    let response = s.connect(&token(), &s.account_proof("evm", 1));
+    s.refused(&response, 422, ErrorCode::ChainIdMismatch);
+
+    // The RPC cannot answer: neither accepted nor refused (503), nothing consumed.
+    for failure in [ErrorCode::RpcError, ErrorCode::Timeout, ErrorCode::Network] {
+        let s = Server::with_rpc(vec![Ok("0x1".into()), Err(Error::new(failure, "down"))]);
+        let response = s.connect(&token(), &s.account_proof("evm", 1));
+        s.refused(&response, 503, failure);
+        assert!(s.mock.consumed.borrow().is_empty());
+    }
+}
+
+#[test]
+fn a_key_signature_never_calls_the_rpc() {
+    let s = Server::with_rpc(vec![]);
+    let wallet = evm_wallet(0x22);
+    let body = wallet.proof(&wallet.siwe(&s.mock.issue(), NOW));
+    assert_eq!(s.connect(&token(), &body).status, 200);
+    assert!(s.mock.rpc.methods().is_empty());
+}
+
+#[test]
+fn imx_proofs_name_an_immutable_zkevm_chain() {
+    for chain in [13371, 13473] {
+        let mut s = Server::with_rpc(answers(&[]));
+        s.config.rpc = vec![(chain, RPC_1.to_owned())];
+        s.mock.rpc = ScriptedRpc::answering(answers(&[&format!("0x{chain:x}"), "0x01"]));
+        let response = s.connect(&token(), &s.account_proof("imx", chain));
+        assert_eq!(response.status, 200, "{}", response.body);
+        assert_eq!(s.mock.snag_calls.borrow()[0]["walletType"], "imx");
+    }
+    let s = Server::with_rpc(answers(&["0x1", "0x01"]));
+    let response = s.connect(&token(), &s.account_proof("imx", 1));
+    s.refused(&response, 422, ErrorCode::ChainIdMismatch);
+    assert!(s.mock.rpc.methods().is_empty());
+}
+
+#[test]
+fn rpc_options_are_checked() {
+    use wallet_linker::server::LinkServerOptions;
+    let options = |rpc: Value| -> Result<()> {
+        let options: LinkServerOptions = serde_json::from_value(json!({
+            "domain": DOMAIN,
+            "dynamic": { "environmentId": ENV },
+            "snag": { "apiKey": "k", "websiteId": "w", "organizationId": "o" },
+            "rpc": rpc,
+        }))
+        .unwrap();
+        options.validate::<String>().map(|setup| {
+            assert!(setup.config.rpc.iter().all(|(id, _)| *id > 0));
+        })
+    };
+    assert!(options(json!({ "1": RPC_1, "8453": "http://127.0.0.1:8545" })).is_ok());
+    for (rpc, field) in [
+        (json!({ "mainnet": RPC_1 }), "rpc"),
+        (json!({ "0": RPC_1 }), "rpc"),
+        (json!({ "+1": RPC_1 }), "rpc"),
+        (json!({ "1": "ws://x" }), "rpc.1"),
+    ] {
+        let error = options(rpc.clone()).unwrap_err();
+        assert_eq!(
+            (error.code, error.field.as_deref()),
+            (ErrorCode::InvalidArgument, Some(field)),
+            "{rpc}"
+        );
+    }
 }

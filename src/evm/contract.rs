@@ -139,6 +139,17 @@ pub fn rpc_error(method: &str, code: Option<f64>, message: Option<&str>) -> Erro
     e
 }
 
+/// Whether a local EVM check failed on the signature itself (not its message, domain, nonce or
+/// time): only then may the signer be a contract account, worth asking on chain.
+pub fn is_signature_refusal(error: &Error) -> bool {
+    matches!(
+        error.code,
+        ErrorCode::SignatureMismatch
+            | ErrorCode::InvalidSignatureLength
+            | ErrorCode::InvalidSignature
+    )
+}
+
 /// Whether `signature` is an EIP-6492 wrapper (it ends with [`ERC6492_SUFFIX`]).
 pub fn is_erc6492(signature: &[u8]) -> bool {
     signature.ends_with(&ERC6492_SUFFIX)

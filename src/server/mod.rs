@@ -10,7 +10,8 @@
 //! for a refused request): body size → the caller's JWT ([`jwt`]) → body shape → the message
 //! parses (SIWE, Sign-In With Solana or Dynamic's template) and names this server's `domain`,
 //! the address `walletAddress`, a nonce, and an `issuedAt` within `max_age_seconds`, inside its
-//! own time window → the signature verifies → the nonce is consumed (once, atomically, by the
+//! own time window → the signature verifies (an EVM smart account's only through the RPC
+//! configured for the message's chain, by its contract) → the nonce is consumed (once, atomically, by the
 //! store) → Snag is called with the website and organization ids from the configuration, the
 //! user id only from the configured hook, and `confirmDisconnect` only when moving wallets is
 //! allowed. Members of the body other than the four above are ignored.
@@ -26,6 +27,7 @@ use serde::Deserialize;
 
 use crate::api::{ClientOptions, DEFAULT_SNAG_BASE_URL, JsonCodec, JsonKind};
 use crate::error::{Error, ErrorCode, Result};
+use crate::evm::EvmRpc;
 use crate::message::grammar;
 use crate::signin::{self, SiweCheck, SolanaSignInCheck};
 use crate::{evm, solana};
@@ -75,6 +77,10 @@ pub struct LinkServerOptions {
     /// 1 to [`MAX_NONCE_STORE_TIMEOUT_MS`]; default [`DEFAULT_NONCE_STORE_TIMEOUT_MS`].
     #[serde(default)]
     pub nonce_store_timeout_ms: Option<u64>,
+    /// EVM JSON-RPC URLs by chain id (`{ "8453": "https://…" }`): a smart account's proof
+    /// (EIP-1271/6492) is accepted only on these chains, after its contract accepts it there.
+    #[serde(default)]
+    pub rpc: std::collections::BTreeMap<String, String>,
 }
 
 crate::api::client::with_client_options! {
@@ -132,6 +138,7 @@ impl LinkServerOptions {
             config = config.with_nonce_ttl_ms(ms)?;
         }
         config.allow_move_wallet = self.allow_move_wallet;
+        config.rpc = rpc_urls(self.rpc)?;
         let snag_client = self.snag.client_options()?;
         let nonce_store_timeout_ms = match self.nonce_store_timeout_ms {
             None => DEFAULT_NONCE_STORE_TIMEOUT_MS,
@@ -172,6 +179,8 @@ pub struct LinkServerConfig {
     pub website_id: String,
     pub organization_id: String,
     pub clock_skew_seconds: u32,
+    /// EVM JSON-RPC URL per chain id, for smart accounts' proofs.
+    pub rpc: Vec<(u64, String)>,
 }
 
 impl LinkServerConfig {
@@ -197,7 +206,16 @@ impl LinkServerConfig {
             website_id: website_id.to_owned(),
             organization_id: organization_id.to_owned(),
             clock_skew_seconds: signin::DEFAULT_CLOCK_SKEW_SECONDS,
+            rpc: Vec::new(),
         })
+    }
+
+    /// The RPC URL configured for `chain_id`.
+    pub fn rpc_url(&self, chain_id: u64) -> Option<&str> {
+        self.rpc
+            .iter()
+            .find(|(id, _)| *id == chain_id)
+            .map(|(_, url)| url.as_str())
     }
 
     /// Sets the base path (`/api/link` and `/api/link/` both mean `/api/link/`).
@@ -236,6 +254,26 @@ impl LinkServerConfig {
         self.nonce_ttl_ms = ms;
         Ok(self)
     }
+}
+
+/// `rpc`'s members: decimal chain ids to http(s) URLs.
+fn rpc_urls(members: std::collections::BTreeMap<String, String>) -> Result<Vec<(u64, String)>> {
+    members
+        .into_iter()
+        .map(|(chain, url)| {
+            let id = chain
+                .parse::<u64>()
+                .ok()
+                .filter(|id| *id > 0 && chain.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| {
+                    invalid_config("rpc", "rpc's keys are chain ids, e.g. { \"8453\": url }")
+                        .with_received(chain.as_str())
+                })?;
+            let url = crate::api::json_rpc::validate_rpc_url(&url)
+                .map_err(|e| e.with_field(format!("rpc.{chain}")))?;
+            Ok((id, url))
+        })
+        .collect()
 }
 
 fn invalid_config(field: &str, message: impl Into<String>) -> Error {
@@ -286,6 +324,21 @@ pub trait LinkPlatform: JwtPlatform {
     ) -> Result<Option<String>>;
     /// `POST /api/users/connect` with the server's key; the response body's JSON text.
     async fn snag_connect(&self, body: String) -> Result<String>;
+    /// One JSON-RPC call to the EVM endpoint at `url` (from [`LinkServerConfig::rpc`]); see
+    /// [`EvmRpc::request`].
+    async fn evm_call(&self, url: &str, method: &'static str, params: &str) -> Result<String>;
+}
+
+/// The platform's RPC of one chain, as the signature checks use it.
+struct ChainRpc<'a, P> {
+    platform: &'a P,
+    url: &'a str,
+}
+
+impl<P: LinkPlatform> EvmRpc for ChainRpc<'_, P> {
+    async fn request(&self, method: &'static str, params: &str) -> Result<String> {
+        self.platform.evm_call(self.url, method, params).await
+    }
 }
 
 /// Which route a request names.
@@ -330,7 +383,9 @@ pub fn status_for(error: &Error) -> u16 {
         C::InputTooLarge => 413,
         C::NonceUnknown => 409,
         C::InvalidArgument | C::MissingField => 400,
-        C::NonceStore => 503,
+        // The nonce store or a chain's RPC could not answer: the proof was neither accepted nor
+        // refused.
+        C::NonceStore | C::RpcError => 503,
         C::HttpError | C::Timeout | C::Network | C::InvalidResponse | C::Aborted
             if error.step.as_deref() == Some("snag") =>
         {
@@ -414,13 +469,19 @@ pub struct ConnectBody {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WalletType {
     Evm,
+    /// Immutable Passport: an EVM smart account on Immutable zkEVM, which Snag keeps apart.
+    Imx,
     Solana,
 }
+
+/// Immutable zkEVM's chain ids (mainnet, testnet): the only chains of an `imx` proof.
+pub const IMMUTABLE_ZKEVM_CHAIN_IDS: [u64; 2] = [13371, 13473];
 
 impl WalletType {
     pub const fn as_str(self) -> &'static str {
         match self {
             WalletType::Evm => "evm",
+            WalletType::Imx => "imx",
             WalletType::Solana => "solana",
         }
     }
@@ -469,14 +530,15 @@ pub fn read_connect_body<C: JsonCodec>(codec: &C, body: &RequestBody) -> Result<
     };
     let wallet_type = match string("walletType")?.as_str() {
         "evm" => WalletType::Evm,
+        "imx" => WalletType::Imx,
         "solana" => WalletType::Solana,
         other => {
             return Err(Error::new(
                 ErrorCode::UnsupportedChain,
-                "this server checks proofs of walletType evm or solana",
+                "this server checks proofs of walletType evm, imx or solana",
             )
             .with_field("walletType")
-            .with_expected("evm | solana")
+            .with_expected("evm | imx | solana")
             .with_received(other));
         }
     };
@@ -498,13 +560,30 @@ pub fn read_connect_body<C: JsonCodec>(codec: &C, body: &RequestBody) -> Result<
 
 /// Checks the proof of a connect body and gives the nonce it names (not yet consumed): the
 /// message parses, names `domain`, the address `walletAddress`, a nonce and an `issuedAt` within
-/// the maximum age, is inside its own time window, and its signature verifies.
-pub fn check_proof(config: &LinkServerConfig, body: &ConnectBody, now_ms: i64) -> Result<String> {
+/// the maximum age, is inside its own time window, and its signature verifies: a key's locally,
+/// a smart account's (EVM) only through the RPC configured for the message's chain, by its
+/// contract (EIP-1271/6492). An `imx` proof names an Immutable zkEVM chain.
+pub async fn check_proof<P: LinkPlatform>(
+    config: &LinkServerConfig,
+    body: &ConnectBody,
+    now_ms: i64,
+    platform: &P,
+) -> Result<String> {
     let nonce = message_nonce(body)?;
     match body.wallet_type {
-        WalletType::Evm => {
+        WalletType::Evm | WalletType::Imx => {
             // SIWE and Dynamic's EVM template are both EIP-4361 text.
-            let signature = evm::decode_signature(&body.signature)?;
+            let signature = evm::contract::decode_any_signature(&body.signature)?;
+            let chain_id = crate::message::parse_siwe_message(&body.message)?.chain_id;
+            if body.wallet_type == WalletType::Imx && !IMMUTABLE_ZKEVM_CHAIN_IDS.contains(&chain_id)
+            {
+                return Err(Error::new(
+                    ErrorCode::ChainIdMismatch,
+                    "an imx proof names an Immutable zkEVM chain (13371, or 13473 for testnet)",
+                )
+                .with_field("chainId")
+                .with_received(chain_id.to_string()));
+            }
             let check = SiweCheck {
                 domain: config.domain.clone(),
                 nonce: nonce.clone(),
@@ -514,7 +593,19 @@ pub fn check_proof(config: &LinkServerConfig, body: &ConnectBody, now_ms: i64) -
                 max_age_seconds: Some(config.max_age_seconds),
                 ..SiweCheck::default()
             };
-            signin::verify_siwe_sign_in(&body.message, &signature, &check)?;
+            let local = signin::verify_siwe_sign_in(&body.message, &signature, &check);
+            let refused = match local {
+                Ok(_) => return Ok(nonce),
+                Err(e) => e,
+            };
+            let url = config
+                .rpc_url(chain_id)
+                .filter(|_| evm::contract::is_signature_refusal(&refused));
+            let Some(url) = url else {
+                return Err(refused);
+            };
+            let rpc = ChainRpc { platform, url };
+            signin::verify_siwe_sign_in_with_rpc(&body.message, &signature, &check, &rpc).await?;
         }
         WalletType::Solana => {
             let signature = solana::decode_signature(&body.signature)?;
@@ -538,7 +629,9 @@ pub fn check_proof(config: &LinkServerConfig, body: &ConnectBody, now_ms: i64) -
 /// The nonce the message names (required: without one, a proof could be replayed forever).
 fn message_nonce(body: &ConnectBody) -> Result<String> {
     let nonce = match body.wallet_type {
-        WalletType::Evm => Some(crate::message::parse_siwe_message(&body.message)?.nonce),
+        WalletType::Evm | WalletType::Imx => {
+            Some(crate::message::parse_siwe_message(&body.message)?.nonce)
+        }
         WalletType::Solana => {
             crate::message::parse_solana_sign_in_message(signin::sign_in_text(
                 body.message.as_bytes(),
@@ -567,7 +660,7 @@ async fn connect<P: LinkPlatform>(
     let token = jwt::bearer_token(request.authorization.as_deref())?;
     let user = verifier.verify(platform, token, platform.now_ms()).await?;
     let body = read_connect_body(platform.json(), &request.body)?;
-    let nonce = check_proof(config, &body, platform.now_ms())?;
+    let nonce = check_proof(config, &body, platform.now_ms(), platform).await?;
     if !platform.consume_nonce(&nonce).await.map_err(store_error)? {
         return Err(Error::new(
             ErrorCode::NonceUnknown,

@@ -17,8 +17,9 @@ use super::fetch::{FetchTransport, JsJson};
 use super::input;
 use super::wallets::{call_method, get};
 use crate::api::client::{Call, ClientOptions, execute};
-use crate::api::{Method, SnagClient};
+use crate::api::{JsonRpcClient, Method, SnagClient};
 use crate::error::{Error, ErrorCode, Result};
+use crate::evm::EvmRpc;
 use crate::server::jwt::{
     DynamicJwtOptions, DynamicJwtUser, JwtPlatform, JwtTimeOptions, JwtVerifier, VerifierCache,
 };
@@ -196,6 +197,13 @@ impl LinkPlatform for Platform {
             .ok_or_else(|| Error::new(ErrorCode::Internal, "no Snag client is configured"))?;
         let call = snag.prepare_connect_wallet(body);
         Ok(execute(snag.transport(), &JSON, &call).await?.body)
+    }
+
+    async fn evm_call(&self, url: &str, method: &'static str, params: &str) -> Result<String> {
+        let timeout = crate::api::json_rpc::DEFAULT_RPC_TIMEOUT_MS;
+        JsonRpcClient::new(url, timeout, FetchTransport::new(None), JsJson)?
+            .request(method, params)
+            .await
     }
 }
 
