@@ -59,6 +59,13 @@ export interface LinkServerConfig {
   snagUserId?: (user: DynamicJwtUser) => string | undefined | Promise<string | undefined>;
   /** Send `confirmDisconnect: true`, moving a wallet already connected to another Snag user. Default false. */
   allowMoveWallet?: boolean;
+  /**
+   * EVM JSON-RPC URLs by chain id, e.g. `{ "8453": "https://base.example/rpc" }`. A smart
+   * account's proof (EIP-1271, or EIP-6492 for an account not deployed yet) is accepted only for a
+   * message on one of these chains, after the account contract accepts it there; a key's (EOA)
+   * signature never calls them. An RPC that cannot answer fails the request with 503.
+   */
+  rpc?: Record<string, string>;
   /** The routes' prefix; default `/` (routes `GET /nonce`, `POST /snag/connect`). */
   basePath?: string;
   /** The clock (epoch ms), for tests. */

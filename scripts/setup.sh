@@ -51,9 +51,9 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
-# npm 11 runs no install scripts: deno, bun and workerd must still run from node_modules/.bin (they
+# npm 11 runs no install scripts: deno, bun, workerd and anvil must still run from node_modules/.bin (they
 # do, via their platform packages); if one does not, run its postinstall once, then insist.
-for tool in deno bun workerd; do
+for tool in deno bun workerd anvil; do
   if ! "node_modules/.bin/$tool" --version >/dev/null 2>&1; then
     say "running the postinstall of $tool"
     for script in install.cjs install.js; do
