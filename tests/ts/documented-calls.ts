@@ -25,6 +25,8 @@ import {
   parseSolanaSignInMessage,
   recoverEvmAddress,
   toChecksumAddress,
+  verifyEvmMessage,
+  verifyEvmSignIn,
   verifyEvmSignature,
   verifySiweSignIn,
   verifySolanaSignIn,
@@ -37,6 +39,9 @@ import type {
   DynamicSignInParams,
   Eip1193Provider,
   ErrorCode,
+  EvmSignInResult,
+  EvmSignatureKind,
+  EvmVerdict,
   GlobalWalletConnection,
   InternalUserFields,
   LinkResult,
@@ -132,6 +137,17 @@ export function signatures(): void {
   void [recovered, evm, sol, many, key, siwe, siws];
 }
 
+export async function smartAccounts(provider: Eip1193Provider): Promise<EvmSignatureKind | undefined> {
+  const verdict: EvmVerdict = await verifyEvmMessage({ message: text, signature: text, address: evmAddress, rpc: 'https://rpc.example' });
+  await verifyEvmMessage({ message: bytes, signature: bytes, address: evmAddress, rpc: provider, timeoutMs: 5_000 });
+  const signedIn: EvmSignInResult = await verifyEvmSignIn({
+    message: text, signature: text, domain: 'example.com', nonce: text, rpc: provider, timeoutMs: 5_000, now: new Date(),
+  });
+  const fields: SiweMessageFields = signedIn.fields;
+  void fields;
+  return verdict.valid ? verdict.kind : signedIn.kind;
+}
+
 export async function services(): Promise<void> {
   const dynamic = new DynamicClient({ environmentId: 'env' });
   new DynamicClient({
@@ -191,6 +207,9 @@ export async function flowAndWallets(): Promise<void> {
     snag: { client: new LinkServerClient({ baseUrl: '/api/link' }) },
   });
   await linkWallet({
+    dynamic, wallet: injected, rpc: 'https://rpc.example', snag: { client: new LinkServerClient({ baseUrl: '/api/link' }), walletType: 'imx' },
+  });
+  await linkWallet({
     dynamic, wallet: standard,
     snag: { client: new SnagClient({ apiKey: 'key' }), websiteId: 'w', organizationId: 'o', userId: 'u', proof: 'dynamicAuthToken', confirmDisconnect: true },
   });
@@ -226,6 +245,7 @@ export async function backend(): Promise<void> {
     clockSkewSeconds: 60,
     snagUserId: async (user: DynamicJwtUser) => user.userId,
     allowMoveWallet: false,
+    rpc: { '8453': 'https://mainnet.base.org', '13371': 'https://rpc.immutable.com' },
     now: () => Date.now(),
   });
   const response: Response = await link.fetch(new Request('https://app.example.com/nonce'));

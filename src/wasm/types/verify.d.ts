@@ -123,6 +123,6 @@ export interface VerifyEvmSignInOptions extends VerifySiweSignInOptions {
 
 /** What `verifyEvmSignIn` resolves to. */
 export interface EvmSignInResult {
-    fields: SiweMessage;
+    fields: SiweMessageFields;
     kind: EvmSignatureKind;
 }
