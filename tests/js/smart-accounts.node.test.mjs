@@ -254,6 +254,18 @@ describe('verifyEvmSignIn: SIWE for every kind of account, against viem/siwe', (
     }
   });
 
+  test("Dynamic's EVM template (an EIP-4361 message with a Request ID) signs a smart account in", async () => {
+    const { createDynamicSignInMessage } = await import('wallet-linker');
+    const message = createDynamicSignInMessage({
+      chain: 'EVM', chainId: env.chainId, domain: expectations.domain, address: setup.accounts.account, uri: 'https://example.test/',
+      appName: 'Example', nonce: expectations.nonce, issuedAt: new Date().toISOString(), environmentId: 'env-1',
+    });
+    const signature = await setup.owner.signMessage({ message });
+    const result = await verifyEvmSignIn({ message, signature, rpc: env.url, ...expectations });
+    assert.equal(result.kind, 'erc1271');
+    assert.equal(result.fields.requestId, 'env-1');
+  });
+
   test('the sign-in rules come first: a wrong nonce or domain is refused without the RPC', async () => {
     const { message, signature } = await signIn({ address: setup.accounts.account, chainId: env.chainId });
     const dead = `http://127.0.0.1:${await freePort()}`;
