@@ -66,6 +66,8 @@ error_codes! {
     InvalidPublicKey = "INVALID_PUBLIC_KEY",
     /// A signature has a length this library does not verify (EVM: 64 or 65 bytes; Solana: 64).
     InvalidSignatureLength = "INVALID_SIGNATURE_LENGTH",
+    /// A signature scheme this package does not verify (Sui multisig, zkLogin, passkeys).
+    UnsupportedSignatureScheme = "UNSUPPORTED_SIGNATURE_SCHEME",
     /// A signature is well-sized but invalid: `v` outside {0, 1, 27, 28}, `r`/`s` zero or out of range.
     InvalidSignature = "INVALID_SIGNATURE",
     /// A sign-in message does not follow its grammar; `field` names the offending part.

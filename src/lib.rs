@@ -17,6 +17,7 @@ pub mod options_reader;
 pub mod server;
 pub mod signin;
 pub mod solana;
+pub mod sui;
 pub mod wallet;
 
 pub use error::{Error, ErrorCode, Result};

@@ -1,4 +1,5 @@
-//! JS exports of the local signature checks ([`crate::evm`], [`crate::solana`], [`crate::signin`]):
+//! JS exports of the local signature checks ([`crate::evm`], [`crate::solana`], [`crate::sui`],
+//! [`crate::signin`]):
 //! argument conversion only.
 
 use super::input::{self, TextOrBytes};
@@ -93,6 +94,23 @@ pub fn verify_solana_signature(
     let message = message_bytes(&message)?;
     let signature = solana_signature(&signature)?;
     verifier.verify(&message, &signature)
+}
+
+/// Whether `signature` (Sui's serialized form: base64 of flag ‖ signature ‖ public key, as
+/// `signPersonalMessage` returns it) signs `message` as a Sui personal message for `address`
+/// (`0x` and 64 hex digits). Ed25519, secp256k1 and secp256r1 keys. `false` for a well-formed
+/// signature by another key or over other bytes; throws `UNSUPPORTED_SIGNATURE_SCHEME` for
+/// multisig, zkLogin and passkey signatures, and a coded error for malformed input.
+#[wasm_bindgen(js_name = verifySuiPersonalMessage)]
+pub fn verify_sui_personal_message(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] message: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] address: JsValue,
+) -> Result<bool> {
+    let message = message_bytes(&message)?;
+    let signature = input::string(&signature, "signature")?;
+    let address = input::string(&address, "address")?;
+    crate::sui::verify_personal_message(&message, &signature, &address)
 }
 
 /// A Solana public key checked and decompressed once, for verifying many signatures with it.

@@ -31,6 +31,7 @@ import {
   verifySiweSignIn,
   verifySolanaSignIn,
   verifySolanaSignature,
+  verifySuiPersonalMessage,
   version,
 } from 'wallet-linker';
 import type {
@@ -134,7 +135,8 @@ export function signatures(): void {
     message: text, signature: text, publicKey: solanaAddress, domain: 'example.com', nonce: text, now: new Date(),
     chainId: 'mainnet', uri: 'https://example.com', clockSkewSeconds: 60, maxAgeSeconds: 300,
   });
-  void [recovered, evm, sol, many, key, siwe, siws];
+  const sui: boolean = verifySuiPersonalMessage(text, text, text) || verifySuiPersonalMessage(bytes, text, text);
+  void [recovered, evm, sol, many, key, siwe, siws, sui];
 }
 
 export async function smartAccounts(provider: Eip1193Provider): Promise<EvmSignatureKind | undefined> {
