@@ -50,6 +50,7 @@ fn siws_example() -> SolanaSignInInput {
         not_before: Some("2024-01-01T00:00:00.000Z".into()),
         request_id: Some("req-1".into()),
         resources: Some(vec!["https://solana.com/terms".into()]),
+        dialect: None,
     }
 }
 
@@ -853,7 +854,31 @@ prop_compose! {
     ) -> SolanaSignInInput {
         SolanaSignInInput {
             domain, address, statement, uri, version, chain_id, nonce, issued_at,
+            expiration_time, not_before, request_id, resources, dialect: None,
+        }
+    }
+}
+
+prop_compose! {
+    /// Web3Auth's dialect: the five EIP-4361 fields required, a decimal chain id.
+    fn web3auth_fields()(
+        domain in authority(),
+        address in solana_address(),
+        statement in prop::option::of(label_free_statement()),
+        uri in uri(),
+        chain_id in "[1-9][0-9]{0,6}",
+        nonce in "[a-zA-Z0-9]{8,32}",
+        issued_at in date_time(),
+        expiration_time in prop::option::of(date_time()),
+        not_before in prop::option::of(date_time()),
+        request_id in prop::option::of(regex(format!("{PCHAR}{{1,24}}"))),
+        resources in resources(),
+    ) -> SolanaSignInInput {
+        SolanaSignInInput {
+            domain, address, statement, uri: Some(uri), version: Some("1".into()),
+            chain_id: Some(chain_id), nonce: Some(nonce), issued_at: Some(issued_at),
             expiration_time, not_before, request_id, resources,
+            dialect: Some(SiwsDialect::Web3Auth),
         }
     }
 }
@@ -969,6 +994,16 @@ proptest! {
     }
 
     #[test]
+    fn web3auth_siws_round_trips(fields in web3auth_fields(), edit in mutation()) {
+        let text = create_solana_sign_in_message(&fields).map_err(|e| TestCaseError::fail(format!("{e} {:?}", e.field)))?;
+        prop_assert_eq!(parse_solana_sign_in_message(&text), Ok(fields));
+        let edited = mutate(&text, edit);
+        if let Ok(parsed) = parse_solana_sign_in_message(&edited) {
+            prop_assert_eq!(create_solana_sign_in_message(&parsed), Ok(edited));
+        }
+    }
+
+    #[test]
     fn dynamic_round_trips(fields in dynamic_fields(), edit in mutation()) {
         let text = create_dynamic_sign_in_message(&fields).map_err(|e| TestCaseError::fail(format!("{e} {:?}", e.field)))?;
         prop_assert_eq!(parse_dynamic_sign_in_message(&text), Ok(fields));
@@ -1007,4 +1042,64 @@ proptest! {
         let _ = parse_dynamic_sign_in_message(&text);
         let _ = parse_rfc3339_ms(&text);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-In With Solana as Web3Auth's `sign-in-with-solana` writes it (its toMessage: SIWE's
+// layout, a numeric chain id; the JS suite checks the same against the library itself).
+
+fn web3auth_text(statement: Option<&str>) -> String {
+    let statement = statement.map_or(String::new(), |s| format!("{s}\n"));
+    format!(
+        "solana.com wants you to sign in with your Solana account:\n{SOLANA_ADDRESS}\n\n{statement}\
+         \nURI: https://solana.com/login\nVersion: 1\nChain ID: 1\nNonce: oBbLoEldZs12\n\
+         Issued At: 2024-01-01T00:00:00.000Z\nExpiration Time: 2024-01-02T00:00:00.000Z"
+    )
+}
+
+#[test]
+fn web3auth_messages_are_read_by_their_own_grammar() {
+    for statement in [Some("Sign in to Solana.com"), None] {
+        let text = web3auth_text(statement);
+        let parsed = parse_solana_sign_in_message(&text).unwrap();
+        assert_eq!(parsed.dialect, Some(SiwsDialect::Web3Auth));
+        assert_eq!(parsed.statement.as_deref(), statement);
+        assert_eq!(parsed.chain_id.as_deref(), Some("1"));
+        assert_eq!(create_solana_sign_in_message(&parsed).unwrap(), text);
+    }
+    // The Wallet Standard's own messages still read as such.
+    let standard = create_solana_sign_in_message(&siws_example()).unwrap();
+    assert_eq!(
+        parse_solana_sign_in_message(&standard).unwrap().dialect,
+        None
+    );
+}
+
+#[test]
+fn nothing_between_the_dialects_is_accepted() {
+    let field = |text: &str| parse_solana_sign_in_message(text).unwrap_err().field;
+    // Web3Auth's layout with a cluster name, the Wallet Standard's with a number.
+    let named = web3auth_text(None).replace("Chain ID: 1", "Chain ID: mainnet");
+    assert_eq!(field(&named).as_deref(), Some("chainId"));
+    // (With a statement and the five fields the two layouts coincide: a numeric chain id then
+    // reads as Web3Auth's; without a statement they differ.)
+    let mut numbered = siws_example();
+    numbered.statement = None;
+    let numbered = create_solana_sign_in_message(&numbered)
+        .unwrap()
+        .replace("Chain ID: mainnet", "Chain ID: 1");
+    assert_eq!(field(&numbered).as_deref(), Some("chainId"));
+    // Web3Auth's layout without a required field, or with one blank line too few or too many.
+    let no_issued = web3auth_text(None).replace("\nIssued At: 2024-01-01T00:00:00.000Z", "");
+    assert_eq!(field(&no_issued).as_deref(), Some("issuedAt"));
+    let three = web3auth_text(None).replace("\n\n\nURI", "\n\n\n\nURI");
+    assert!(parse_solana_sign_in_message(&three).is_err());
+    // Building Web3Auth's dialect needs its required fields.
+    let mut missing = parse_solana_sign_in_message(&web3auth_text(None)).unwrap();
+    missing.nonce = None;
+    let e = create_solana_sign_in_message(&missing).unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (wallet_linker::ErrorCode::InvalidField, Some("nonce"))
+    );
 }

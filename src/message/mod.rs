@@ -18,7 +18,9 @@ pub use dynamic::{
 };
 pub use grammar::parse_rfc3339_ms;
 pub use siwe::{SiweMessage, create_siwe_message, parse_siwe_message};
-pub use siws::{SolanaSignInInput, create_solana_sign_in_message, parse_solana_sign_in_message};
+pub use siws::{
+    SiwsDialect, SolanaSignInInput, create_solana_sign_in_message, parse_solana_sign_in_message,
+};
 
 use crate::error::{Error, ErrorCode, Result};
 

@@ -1,4 +1,11 @@
-//! Sign-In With Solana messages (the Solana Wallet Standard's `solana:signIn`).
+//! Sign-In With Solana messages, in the two dialects found in the wild, each read by its own
+//! grammar:
+//!
+//! - the Solana Wallet Standard's (`solana:signIn`; Phantom, Solflare), described below;
+//! - Web3Auth's `sign-in-with-solana` (SIP-99, [`SiwsDialect::Web3Auth`]): EIP-4361's layout with
+//!   the Solana header: after the address an empty line, the statement and an empty line (or,
+//!   without a statement, two empty lines), then the required `URI`, `Version`, a numeric
+//!   `Chain ID`, `Nonce` and `Issued At`, and the optional fields.
 //!
 //! [`create_solana_sign_in_message`] writes exactly what `createSignInMessageText` of
 //! `@solana/wallet-standard-util` writes:
@@ -35,8 +42,17 @@ pub const SOLANA_CHAIN_IDS: &[&str] = &[
     "solana:localnet",
 ];
 
+/// The dialect of a Sign-In With Solana message other than the Wallet Standard's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum SiwsDialect {
+    /// Web3Auth's `sign-in-with-solana` (SIP-99): EIP-4361's layout, a numeric chain id.
+    Web3Auth,
+}
+
 /// The Wallet Standard's `SolanaSignInInput`, with `domain` and `address` required (a message
-/// always has both).
+/// always has both), and the dialect when it is not the Wallet Standard's.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
@@ -75,7 +91,20 @@ pub struct SolanaSignInInput {
     /// RFC 3986 URIs the user wishes to have resolved as part of authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
+    /// `web3auth` for Web3Auth's dialect (then `uri`, `version`, `chainId` (decimal), `nonce` and
+    /// `issuedAt` are required); absent for the Wallet Standard's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialect: Option<SiwsDialect>,
 }
+
+/// Web3Auth's required field lines.
+const WEB3AUTH_REQUIRED: [Label; 5] = [
+    Label::Uri,
+    Label::Version,
+    Label::ChainId,
+    Label::Nonce,
+    Label::IssuedAt,
+];
 
 impl SolanaSignInInput {
     /// The optional single-line fields with their labels, in message order.
@@ -141,6 +170,9 @@ fn validate_fields(input: &SolanaSignInInput, mode: Mode) -> Result<()> {
             Label::Uri => grammar::check_uri(value),
             Label::Version if value != super::siwe::SIWE_VERSION => Err("must be \"1\""),
             Label::Version => Ok(()),
+            Label::ChainId if input.dialect == Some(SiwsDialect::Web3Auth) => {
+                grammar::parse_chain_id(value).map(|_| ())
+            }
             Label::ChainId if !SOLANA_CHAIN_IDS.contains(&value.as_str()) => {
                 Err("must be mainnet, testnet, devnet or localnet, optionally prefixed by solana:")
             }
@@ -157,6 +189,13 @@ fn validate_fields(input: &SolanaSignInInput, mode: Mode) -> Result<()> {
     for resource in input.resources.iter().flatten() {
         mode.check("resources", resource, grammar::check_uri(resource))?;
     }
+    if input.dialect == Some(SiwsDialect::Web3Auth) {
+        for (label, value) in input.labelled() {
+            if value.is_none() && WEB3AUTH_REQUIRED.contains(&label) {
+                return Err(mode.error(label.field(), "is required in Web3Auth's dialect"));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -171,9 +210,13 @@ pub fn create_solana_sign_in_message(input: &SolanaSignInInput) -> Result<String
     out.push_str(&input.domain);
     out.push_str(" wants you to sign in with your Solana account:\n");
     out.push_str(&input.address);
+    let web3auth = input.dialect == Some(SiwsDialect::Web3Auth);
     if let Some(statement) = &input.statement {
         out.push_str("\n\n");
         out.push_str(statement);
+    } else if web3auth {
+        // Web3Auth writes the empty line of the absent statement too.
+        out.push('\n');
     }
     if input.has_fields() {
         out.push('\n');
@@ -195,10 +238,107 @@ pub fn create_solana_sign_in_message(input: &SolanaSignInInput) -> Result<String
     Ok(out)
 }
 
-/// Parses a Sign-In With Solana message strictly (see the module documentation).
+/// Parses a Sign-In With Solana message strictly, in either dialect (see the module
+/// documentation); `dialect` says which one it read. No text is valid in both.
 ///
-/// Errors: `MESSAGE_PARSE` naming the field at fault, `INVALID_ADDRESS` for the address.
+/// Errors: `MESSAGE_PARSE` naming the field at fault, `INVALID_ADDRESS` for the address. When
+/// neither grammar reads the text, the error is the one of the dialect its layout or chain id
+/// points to.
 pub fn parse_solana_sign_in_message(text: &str) -> Result<SolanaSignInInput> {
+    let wallet_standard = parse_wallet_standard(text);
+    let Err(first) = wallet_standard else {
+        return wallet_standard;
+    };
+    match parse_web3auth(text) {
+        Ok(input) => Ok(input),
+        Err(second) if looks_like_web3auth(text) => Err(second),
+        Err(_) => Err(first),
+    }
+}
+
+/// Whether the text's layout is Web3Auth's: two empty lines after the address; or, after a
+/// statement (where the two layouts coincide), a numeric chain id.
+fn looks_like_web3auth(text: &str) -> bool {
+    let after_address = text.splitn(3, '\n').nth(2).unwrap_or_default();
+    if after_address.starts_with("\n\n") {
+        return true;
+    }
+    let statement_first = after_address
+        .strip_prefix('\n')
+        .is_some_and(|body| !starts_with_label(body));
+    statement_first
+        && text.split('\n').any(|line| {
+            line.strip_prefix(Label::ChainId.prefix())
+                .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+/// Web3Auth's grammar: the address, an empty line, then the statement and an empty line, or a
+/// second empty line; then the fields, the five required ones included.
+fn parse_web3auth(text: &str) -> Result<SolanaSignInInput> {
+    let (domain, address, rest) = split_header(text, "Solana")?;
+    let mode = Mode::Parse;
+    mode.check("domain", domain, grammar::check_authority(domain, true))?;
+    check_address(address)?;
+    let body = rest
+        .and_then(|rest| rest.strip_prefix('\n'))
+        .ok_or_else(|| {
+            mode.error(
+                "address",
+                "the address line must be followed by an empty line",
+            )
+        })?;
+    let (statement, block) = match body.strip_prefix('\n') {
+        Some(block) => (None, block),
+        None => {
+            let (statement, after) = body.split_once('\n').unwrap_or((body, ""));
+            let block = after.strip_prefix('\n').ok_or_else(|| {
+                mode.error(
+                    "statement",
+                    "the statement must be one line followed by an empty line",
+                )
+                .with_received(statement)
+            })?;
+            (Some(statement), block)
+        }
+    };
+    let lines = FieldLines::parse(block, &WEB3AUTH_REQUIRED)?;
+    let input = SolanaSignInInput {
+        domain: domain.to_owned(),
+        address: address.to_owned(),
+        statement: statement.map(str::to_owned),
+        dialect: Some(SiwsDialect::Web3Auth),
+        ..SolanaSignInInput::default()
+    }
+    .with_lines(&lines);
+    validate_fields(&input, mode)?;
+    Ok(input)
+}
+
+impl SolanaSignInInput {
+    /// `self` with the values of the labelled lines.
+    fn with_lines(self, lines: &FieldLines<'_>) -> SolanaSignInInput {
+        let owned = |label| lines.get(label).map(str::to_owned);
+        SolanaSignInInput {
+            uri: owned(Label::Uri),
+            version: owned(Label::Version),
+            chain_id: owned(Label::ChainId),
+            nonce: owned(Label::Nonce),
+            issued_at: owned(Label::IssuedAt),
+            expiration_time: owned(Label::ExpirationTime),
+            not_before: owned(Label::NotBefore),
+            request_id: owned(Label::RequestId),
+            resources: lines
+                .resources
+                .as_ref()
+                .map(|r| r.iter().copied().map(str::to_owned).collect()),
+            ..self
+        }
+    }
+}
+
+/// The Wallet Standard's grammar (see the module documentation).
+fn parse_wallet_standard(text: &str) -> Result<SolanaSignInInput> {
     let (domain, address, rest) = split_header(text, "Solana")?;
     let mut input = SolanaSignInInput {
         domain: domain.to_owned(),
@@ -241,19 +381,7 @@ pub fn parse_solana_sign_in_message(text: &str) -> Result<SolanaSignInInput> {
             }
         };
         if let Some(block) = block {
-            let lines = FieldLines::parse(block, &[])?;
-            let owned = |label| lines.get(label).map(str::to_owned);
-            input.uri = owned(Label::Uri);
-            input.version = owned(Label::Version);
-            input.chain_id = owned(Label::ChainId);
-            input.nonce = owned(Label::Nonce);
-            input.issued_at = owned(Label::IssuedAt);
-            input.expiration_time = owned(Label::ExpirationTime);
-            input.not_before = owned(Label::NotBefore);
-            input.request_id = owned(Label::RequestId);
-            input.resources = lines
-                .resources
-                .map(|r| r.into_iter().map(str::to_owned).collect());
+            input = input.with_lines(&FieldLines::parse(block, &[])?);
         }
     }
     validate_fields(&input, mode)?;
