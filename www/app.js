@@ -4,7 +4,7 @@
 // mounted by www/serve.mjs): it issues a nonce, checks the signed proof and the user's Dynamic JWT,
 // and calls Snag with the API key and the Snag ids it alone holds. The page never sees them.
 import * as wl from 'wallet-linker';
-import { DemoEvmWallet, DemoSolanaWallet } from './demo-wallets.js';
+import { DemoEvmWallet, DemoSmartAccountWallet, DemoSolanaWallet } from './demo-wallets.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS_KEY = 'wallet-linker-demo:settings';
@@ -23,14 +23,42 @@ const STEPS = [
   ['snag', 'Sign again for Snag; this site’s backend checks it and connects the wallet'],
 ];
 
+/**
+ * The demo server's TEST-ONLY chain, if it runs one (`node www/serve.mjs --anvil`, or the
+ * end-to-end test): `{ evm: { rpcUrl, chainId, smartAccounts } }`, else `{}`.
+ */
+async function loadDemoConfig() {
+  try {
+    const response = await fetch('/demo-config.json', { cache: 'no-store' });
+    return response.ok ? await response.json() : {};
+  } catch {
+    return {};
+  }
+}
+const demoConfig = await loadDemoConfig();
+const demoChain = demoConfig?.evm ?? null;
+
 // TEST-ONLY wallets with in-page keys. They announce themselves the way extensions do, so the
-// page finds them through the same discovery as real wallets.
+// page finds them through the same discovery as real wallets. With a demo chain, the EVM wallet
+// lives on it (its node answers the reads a smart-account check needs), and each of the chain's
+// smart accounts gets a wallet that signs with its owner's key.
 const demoWallets = {
-  evm: new DemoEvmWallet().announce(),
+  evm: new DemoEvmWallet(demoChain ? { chainId: demoChain.chainId, rpcUrl: demoChain.rpcUrl } : {}).announce(),
   sol: new DemoSolanaWallet().register(),
+  smartAccounts: (demoChain?.smartAccounts ?? []).map((a) =>
+    new DemoSmartAccountWallet({ ...a, rpcUrl: demoChain.rpcUrl, chainId: demoChain.chainId }).announce(),
+  ),
 };
+const allDemoWallets = () => [demoWallets.evm, demoWallets.sol, ...demoWallets.smartAccounts];
 // Handy for tests and curious visitors; these keys are worthless by design.
 window.demoWallets = demoWallets;
+
+const BEHAVIOUR_LABELS = {
+  sign: 'Sign normally',
+  reject: 'Decline (error 4001)',
+  tamper: 'Tamper with the signature',
+  stranger: 'Sign with a key that does not own the account',
+};
 
 const state = {
   sandbox: null,
@@ -242,7 +270,7 @@ function updateLogEntry(item, entry) {
 
 function demoOf(adapter) {
   const provider = adapter.provider;
-  return Object.values(demoWallets).find((w) => w === provider) ?? null;
+  return allDemoWallets().find((w) => w === provider) ?? null;
 }
 
 async function discoverWallets() {
@@ -317,7 +345,13 @@ function sourceLabel(source) {
 function updateDemoControls() {
   const wallet = selectedWallet();
   $('demo-controls').hidden = !wallet?.demo;
-  if (wallet?.demo) $('demo-behaviour').value = wallet.demo.behaviour;
+  if (!wallet?.demo) return;
+  const select = $('demo-behaviour');
+  const behaviours = wallet.demo.behaviours ?? Object.keys(BEHAVIOUR_LABELS).slice(0, 3);
+  if ([...select.options].map((o) => o.value).join() !== behaviours.join()) {
+    select.replaceChildren(...behaviours.map((b) => el('option', { value: b, text: BEHAVIOUR_LABELS[b] ?? b })));
+  }
+  select.value = wallet.demo.behaviour;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,7 +394,10 @@ function setStatus(text) {
 
 const PLAIN_WORDS = {
   USER_REJECTED: () => 'You declined the request in the wallet.',
-  SIGNATURE_MISMATCH: () => 'The signature does not match the wallet’s address. It was stopped in this page and never sent.',
+  SIGNATURE_MISMATCH: () =>
+    'The signature does not match the wallet’s address (neither its key’s nor accepted by its account contract). It was stopped in this page and never sent.',
+  RPC_ERROR: () => 'The wallet’s network could not check the signature (a smart account’s is checked on its chain). Nothing was sent.',
+  CHAIN_ID_MISMATCH: () => 'The network that checks the signature is not on the message’s chain.',
   HTTP_ERROR: (e) => {
     const reason = API_CODES[e.apiCode];
     return `The server refused the request${e.status ? ` (HTTP ${e.status})` : ''}${reason ? `: ${reason}` : '.'}`;
@@ -413,17 +450,25 @@ function clearError() {
   }
 }
 
+const CONTRACT_KINDS = {
+  erc1271: 'smart-account signature (EIP-1271)',
+  erc6492: 'smart-account signature (EIP-6492, account not deployed yet)',
+};
+
 function renderResult(result) {
   $('result-empty').hidden = true;
   $('result-body').hidden = false;
   const check = $('local-check');
+  const kind = result.localCheck.kind;
+  const contract = CONTRACT_KINDS[kind];
+  check.dataset.kind = kind ?? '';
   check.replaceChildren(
     el('span', { class: 'ok-mark', 'aria-hidden': 'true', text: '✓' }),
-    ' Valid signature by ',
+    contract ? ` Valid ${contract} by ` : ' Valid signature by ',
     el('code', { class: 'breakable', text: result.localCheck.address }),
     ', checked in this page in ',
     el('strong', { id: 'local-micros', text: micros(result.localCheck.micros) }),
-    ' before anything was sent.',
+    contract ? ', by its account contract through the wallet’s network, before anything was sent.' : ' before anything was sent.',
   );
   $('message').textContent = result.message;
   $('signature').textContent = result.signature;
@@ -511,6 +556,8 @@ async function signInOrLink(mode) {
   }
   try {
     const result = await wl.linkWallet(options);
+    // The last LinkResult, for tests and curious visitors.
+    window.lastLinkResult = result;
     finishSteps();
     state.user = result.user;
     state.lastProof = { ...result, format: options.messageFormat, adapter: wallet.adapter };
@@ -551,11 +598,14 @@ function snagMessage(proof, nonce) {
   }
 }
 
-/** The page's own check of the new proof (the backend checks it again): throws a coded error. */
-function checkSnagProof(proof, message, signature, nonce) {
+/**
+ * The page's own check of the new proof (the backend checks it again): throws a coded error. An
+ * EVM signature that is not the address's key's is checked through the wallet's own provider.
+ */
+async function checkSnagProof(proof, message, signature, nonce) {
   const common = { message, signature, domain: location.host, nonce };
   if (proof.chain === 'SOL') wl.verifySolanaSignIn({ ...common, publicKey: proof.address });
-  else wl.verifySiweSignIn({ ...common, address: proof.address });
+  else await wl.verifyEvmSignIn({ ...common, address: proof.address, rpc: proof.adapter.provider });
 }
 
 async function connectSnag() {
@@ -570,7 +620,7 @@ async function connectSnag() {
     const nonce = await state.snag.getNonce();
     const message = snagMessage(proof, nonce);
     const signature = await proof.adapter.signMessage(message);
-    checkSnagProof(proof, message, signature, nonce);
+    await checkSnagProof(proof, message, signature, nonce);
     const response = await state.snag.connectWallet({
       walletType: proof.chain === 'SOL' ? 'solana' : 'evm',
       walletAddress: proof.address,

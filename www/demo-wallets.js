@@ -4,19 +4,37 @@
 //
 // - DemoEvmWallet: an EIP-1193 provider announced through EIP-6963 (`eip6963:announceProvider`,
 //   answering every `eip6963:requestProvider`). personal_sign is EIP-191 over keccak-256,
-//   signed with secp256k1 from @noble/curves.
+//   signed with secp256k1 from @noble/curves. Given an `rpcUrl`, it forwards read methods
+//   (eth_call, eth_getCode, ...) there, as a real wallet forwards them to its node.
+// - DemoSmartAccountWallet: an EIP-1193 provider (EIP-6963 too) for a smart account: its address
+//   is the account contract's, personal_sign is the account OWNER key's EIP-191 signature, wrapped
+//   with EIP-6492 (factory, factory calldata) while the account is not deployed (eth_getCode on
+//   its RPC says so), and read methods go to `rpcUrl` with fetch.
 // - DemoSolanaWallet: a Wallet Standard wallet registered through the standard's window events
 //   (`wallet-standard:register-wallet`, and `wallet-standard:app-ready` for apps that load
 //   later), with standard:connect, standard:disconnect, standard:events, solana:signMessage and
 //   solana:signIn; ed25519 from @noble/curves.
 //
-// Each has a `behaviour`: "sign" (default), "reject" (the user declines: EIP-1193 error 4001),
-// or "tamper" (signs different bytes than asked, so the signature does not match the message).
+// Each has a `behaviour` (one of its `behaviours`): "sign" (default), "reject" (the user declines:
+// EIP-1193 error 4001), or "tamper" (signs different bytes than asked, so the signature does not
+// match the message); the smart account also has "stranger" (signs with a key that does not own
+// the account, so its contract refuses the signature).
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 
 export const BEHAVIOURS = ['sign', 'reject', 'tamper'];
+export const SMART_ACCOUNT_BEHAVIOURS = ['sign', 'reject', 'tamper', 'stranger'];
+
+/** The 32-byte suffix that marks an EIP-6492 signature. */
+export const ERC6492_MAGIC = '6492'.repeat(16);
+
+/** EIP-1193 methods that only read the chain: a wallet forwards them to its node. */
+export const READ_METHODS = new Set([
+  'eth_call', 'eth_getCode', 'eth_blockNumber', 'eth_getBalance', 'eth_getStorageAt', 'eth_getTransactionCount',
+  'eth_estimateGas', 'eth_gasPrice', 'eth_feeHistory', 'eth_getBlockByNumber', 'eth_getBlockByHash',
+  'eth_getTransactionByHash', 'eth_getTransactionReceipt', 'eth_getLogs', 'net_version',
+]);
 
 const utf8 = new TextEncoder();
 
@@ -59,6 +77,70 @@ function rpcError(code, message) {
 
 const userRejected = () => rpcError(4001, 'User rejected the request.');
 
+let rpcId = 0;
+
+/**
+ * A JSON-RPC call to `url` with fetch (the chain's node answers CORS): its `result`, or throws an
+ * EIP-1193-shaped error: the node's JSON-RPC error (code, message, data), or 4900 (disconnected)
+ * when the node cannot be reached or answers something else.
+ */
+export async function forwardRpc(url, method, params = []) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++rpcId, method, params }),
+    });
+  } catch (cause) {
+    throw Object.assign(rpcError(4900, `The demo wallet could not reach its node: ${cause?.message ?? cause}`), { cause });
+  }
+  const body = await response.json().catch(() => null);
+  if (body?.error) throw Object.assign(rpcError(body.error.code, body.error.message), { data: body.error.data });
+  if (!response.ok || body === null || !('result' in body)) {
+    throw rpcError(4900, `The demo wallet's node answered HTTP ${response.status} without a JSON-RPC result.`);
+  }
+  return body.result;
+}
+
+/** The message bytes of a personal_sign request: 0x-hex bytes (the usual form) or plain text. */
+function personalSignBytes(data) {
+  return /^0x([0-9a-f]{2})*$/i.test(data) ? fromHex(data) : utf8.encode(String(data));
+}
+
+/** EIP-191 personal_sign of `message` bytes with `secretKey`: r ‖ s ‖ v with v = 27 + recovery bit. */
+export function personalSignWith(secretKey, message) {
+  const prefix = utf8.encode(`\x19Ethereum Signed Message:\n${message.length}`);
+  const digest = keccak_256(new Uint8Array([...prefix, ...message]));
+  const recovered = secp256k1.sign(digest, secretKey, { prehash: false, format: 'recovered' });
+  const signature = new Uint8Array(65);
+  signature.set(recovered.subarray(1), 0);
+  signature[64] = 27 + recovered[0];
+  return `0x${toHex(signature)}`;
+}
+
+/** The lower-case address of a secp256k1 key: the last 20 bytes of keccak-256 of its public key. */
+export function evmAddressOf(secretKey) {
+  const publicKey = secp256k1.getPublicKey(secretKey, false);
+  return `0x${toHex(keccak_256(publicKey.subarray(1)).subarray(12))}`;
+}
+
+const word = (n) => BigInt(n).toString(16).padStart(64, '0');
+const padWords = (hex) => hex.padEnd(Math.ceil(hex.length / 64) * 64, '0');
+const strip0x = (hex) => (hex.startsWith('0x') ? hex.slice(2) : hex).toLowerCase();
+
+/**
+ * EIP-6492 wrapper: `abi.encode(address factory, bytes factoryCalldata, bytes signature) ‖ magic`
+ * (the two `bytes` as ABI dynamic values: offsets in the head, length-prefixed and zero-padded).
+ */
+export function wrapErc6492(factory, factoryCalldata, signature) {
+  const calldata = strip0x(factoryCalldata);
+  const inner = strip0x(signature);
+  const calldataTail = word(calldata.length / 2) + padWords(calldata);
+  const head = word(BigInt(`0x${strip0x(factory)}`)) + word(3 * 32) + word(3 * 32 + calldataTail.length / 2);
+  return `0x${head}${calldataTail}${word(inner.length / 2)}${padWords(inner)}${ERC6492_MAGIC}`;
+}
+
 function icon(background, label) {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="${background}"/><text x="16" y="21" font-family="system-ui,sans-serif" font-size="12" font-weight="700" fill="#fff" text-anchor="middle">${label}</text></svg>`;
   return `data:image/svg+xml;base64,${btoa(svg)}`;
@@ -66,12 +148,13 @@ function icon(background, label) {
 
 /** An EIP-1193 provider with an in-page secp256k1 key. TEST ONLY. */
 export class DemoEvmWallet {
-  constructor({ secretKey, chainId = 1, name = 'Demo EVM wallet (test only)' } = {}) {
+  constructor({ secretKey, chainId = 1, rpcUrl, name = 'Demo EVM wallet (test only)' } = {}) {
     this.secretKey = secretKey ?? secp256k1.utils.randomSecretKey();
-    const publicKey = secp256k1.getPublicKey(this.secretKey, false);
-    // The address is the last 20 bytes of keccak-256 of the uncompressed key without its 0x04.
-    this.address = `0x${toHex(keccak_256(publicKey.subarray(1)).subarray(12))}`;
+    this.address = evmAddressOf(this.secretKey);
     this.chainId = chainId;
+    // Without a node, read methods are unsupported (4200), as they were.
+    this.rpcUrl = rpcUrl;
+    this.behaviours = BEHAVIOURS;
     this.behaviour = 'sign';
     this.connected = false;
     this.isDemoWallet = true;
@@ -87,13 +170,7 @@ export class DemoEvmWallet {
 
   /** EIP-191 personal_sign of `message` bytes: r ‖ s ‖ v with v = 27 + recovery bit. */
   personalSign(message) {
-    const prefix = utf8.encode(`\x19Ethereum Signed Message:\n${message.length}`);
-    const digest = keccak_256(new Uint8Array([...prefix, ...message]));
-    const recovered = secp256k1.sign(digest, this.secretKey, { prehash: false, format: 'recovered' });
-    const signature = new Uint8Array(65);
-    signature.set(recovered.subarray(1), 0);
-    signature[64] = 27 + recovered[0];
-    return `0x${toHex(signature)}`;
+    return personalSignWith(this.secretKey, message);
   }
 
   async request({ method, params = [] } = {}) {
@@ -114,12 +191,107 @@ export class DemoEvmWallet {
           throw rpcError(4100, 'The requested account has not been authorized by the user.');
         }
         // Wallets accept the message as 0x-hex bytes (the usual form) or as plain text.
-        let message = /^0x([0-9a-f]{2})*$/i.test(data) ? fromHex(data) : utf8.encode(String(data));
+        let message = personalSignBytes(data);
         if (this.behaviour === 'tamper') message = new Uint8Array([...message, 0x21]);
         return this.personalSign(message);
       }
       default:
+        if (this.rpcUrl && READ_METHODS.has(method)) return forwardRpc(this.rpcUrl, method, params);
         throw rpcError(4200, `The demo wallet does not support ${method}.`);
+    }
+  }
+
+  on() {}
+  removeListener() {}
+
+  /** Announces the wallet now and on every later `eip6963:requestProvider` (EIP-6963). */
+  announce(target = window) {
+    const detail = Object.freeze({ info: this.info, provider: this });
+    const announce = () => target.dispatchEvent(new CustomEvent('eip6963:announceProvider', { detail }));
+    target.addEventListener('eip6963:requestProvider', announce);
+    announce();
+    return this;
+  }
+}
+
+/**
+ * An EIP-1193 provider for a smart account (EIP-1271), with its owner's key in this page. TEST ONLY.
+ * Options: rpcUrl (the account's chain's node; reads go there), chainId, account (the account
+ * contract's address), ownerKey (0x-hex secp256k1 key of the account's owner), factory and
+ * factoryCalldata (how the account is deployed: its signatures are EIP-6492-wrapped with them while
+ * the chain has no code at the address; without them, never wrapped), name, rdns.
+ */
+export class DemoSmartAccountWallet {
+  constructor({
+    rpcUrl,
+    chainId,
+    account,
+    ownerKey,
+    factory,
+    factoryCalldata,
+    name = 'Demo Smart Account (test only)',
+    rdns = 'test.wallet-linker.smart-account',
+  } = {}) {
+    if (typeof rpcUrl !== 'string' || !rpcUrl) throw new TypeError('DemoSmartAccountWallet: rpcUrl is required');
+    if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new TypeError('DemoSmartAccountWallet: chainId must be a positive integer');
+    if (typeof account !== 'string' || !/^0x[0-9a-f]{40}$/i.test(account)) throw new TypeError('DemoSmartAccountWallet: account must be an address');
+    this.rpcUrl = rpcUrl;
+    this.chainId = chainId;
+    this.address = account.toLowerCase();
+    this.ownerKey = fromHex(ownerKey);
+    this.owner = evmAddressOf(this.ownerKey);
+    // "stranger" signs with a key of its own, which owns no account.
+    this.strangerKey = secp256k1.utils.randomSecretKey();
+    this.factory = factory;
+    this.factoryCalldata = factoryCalldata;
+    this.behaviours = SMART_ACCOUNT_BEHAVIOURS;
+    this.behaviour = 'sign';
+    this.connected = false;
+    this.isDemoWallet = true;
+    this.isSmartAccount = true;
+    this.walletKey = 'demosmartaccount';
+    this.info = Object.freeze({ uuid: crypto.randomUUID(), name, icon: icon('#b45309', 'SA'), rdns });
+    /** Every method asked, in order. */
+    this.calls = [];
+    /** How the last signature was made: { signer, wrapped, deployed }. */
+    this.lastSignature = null;
+  }
+
+  /** Whether the chain has code at the account's address (eth_getCode on the wallet's node). */
+  async isDeployed() {
+    const code = await forwardRpc(this.rpcUrl, 'eth_getCode', [this.address, 'latest']);
+    return typeof code === 'string' && code !== '0x' && code !== '0x0';
+  }
+
+  async request({ method, params = [] } = {}) {
+    this.calls.push(method);
+    switch (method) {
+      case 'eth_requestAccounts':
+        if (this.behaviour === 'reject') throw userRejected();
+        this.connected = true;
+        return [this.address];
+      case 'eth_accounts':
+        return this.connected ? [this.address] : [];
+      case 'eth_chainId':
+        return `0x${this.chainId.toString(16)}`;
+      case 'personal_sign': {
+        if (this.behaviour === 'reject') throw userRejected();
+        const [data, account] = params;
+        if (typeof account !== 'string' || account.toLowerCase() !== this.address) {
+          throw rpcError(4100, 'The requested account has not been authorized by the user.');
+        }
+        let message = personalSignBytes(data);
+        if (this.behaviour === 'tamper') message = new Uint8Array([...message, 0x21]);
+        const key = this.behaviour === 'stranger' ? this.strangerKey : this.ownerKey;
+        const inner = personalSignWith(key, message);
+        const deployed = await this.isDeployed();
+        const wrapped = !deployed && Boolean(this.factory && this.factoryCalldata);
+        this.lastSignature = { signer: evmAddressOf(key), wrapped, deployed };
+        return wrapped ? wrapErc6492(this.factory, this.factoryCalldata, inner) : inner;
+      }
+      default:
+        if (READ_METHODS.has(method)) return forwardRpc(this.rpcUrl, method, params);
+        throw rpcError(4200, `The demo smart account does not support ${method}.`);
     }
   }
 
@@ -167,6 +339,7 @@ export class DemoSolanaWallet {
     this.secretKey = secretKey ?? ed25519.utils.randomSecretKey();
     this.publicKey = ed25519.getPublicKey(this.secretKey);
     this.address = base58(this.publicKey);
+    this.behaviours = BEHAVIOURS;
     this.behaviour = 'sign';
     this.isDemoWallet = true;
     this.walletKey = 'demosolana';

@@ -3,7 +3,13 @@
 // API (Dynamic + Snag, see sandbox/server.mjs), and the dapp's own backend at `/api/link/`: the
 // package's `createLinkServer`, which checks each proof and calls Snag with the key it alone holds.
 //
-//   node www/serve.mjs [--port 8080] [--host 127.0.0.1]     (PORT in the environment also works)
+//   node www/serve.mjs [--port 8080] [--host 127.0.0.1] [--anvil]   (PORT in the environment also works)
+//
+// With an EVM chain (`evm` option of startDemoServer; `--anvil` starts a throw-away Anvil and
+// deploys the test accounts, see demo-chain.mjs) the page also lists TEST-ONLY smart-account
+// wallets, the demo EVM wallet lives on that chain, and the sandbox and the backend check
+// smart-account signatures there. The page learns this from `GET /demo-config.json`
+// (`{ evm: { rpcUrl, chainId, smartAccounts } }`, or `{}` without a chain).
 //
 // Static files: GET/HEAD only, no directory listings (a directory serves its index.html), no
 // path traversal (decoded paths are resolved and must stay inside the served root, symlinks
@@ -144,22 +150,46 @@ export function createStaticHandler(mounts) {
   };
 }
 
+/** Checks the `evm` option: { rpcUrl, chainId, smartAccounts: [{ name, rdns?, account, ownerKey, factory?, factoryCalldata? }] }. */
+function checkEvmOption(evm) {
+  if (evm === undefined || evm === null) return null;
+  if (typeof evm.rpcUrl !== 'string' || !/^https?:\/\//.test(evm.rpcUrl)) throw new TypeError('evm.rpcUrl must be an http(s) URL');
+  if (!Number.isSafeInteger(evm.chainId) || evm.chainId <= 0) throw new TypeError('evm.chainId must be a positive integer');
+  const smartAccounts = evm.smartAccounts ?? [];
+  for (const a of smartAccounts) {
+    if (typeof a.name !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(a.account ?? '') || !/^0x[0-9a-fA-F]{64}$/.test(a.ownerKey ?? '')) {
+      throw new TypeError('evm.smartAccounts entries need a name, an account address and an ownerKey');
+    }
+  }
+  return { rpcUrl: evm.rpcUrl, chainId: evm.chainId, smartAccounts };
+}
+
 /**
  * Starts the demo server. Options: port (default PORT or 8080; 0 picks a free one), host
  * (default 127.0.0.1), wwwRoot, pkgRoot, sandbox (createSandbox options), linkServer (overrides of
- * the createLinkServer config). Resolves to { url, port, server, sandbox, linkServer, close() }.
+ * the createLinkServer config), evm (a TEST-ONLY chain for the page's demo wallets:
+ * { rpcUrl, chainId, smartAccounts }, see demo-chain.mjs; the sandbox gets it as `evmRpcUrl` and
+ * the backend as `rpc: { [chainId]: rpcUrl }`). Resolves to { url, port, server, sandbox,
+ * linkServer, evm, close() }.
  */
 export async function startDemoServer(options = {}) {
-  const sandbox = createSandbox(options.sandbox);
+  const evm = checkEvmOption(options.evm);
+  const sandbox = createSandbox({ ...(evm ? { evmRpcUrl: evm.rpcUrl } : {}), ...options.sandbox });
   const serveStatic = createStaticHandler([
     { prefix: '/pkg/', root: options.pkgRoot ?? PKG_ROOT },
     { prefix: '/node_modules/@noble/curves/', root: join(NOBLE_ROOT, 'curves') },
     { prefix: '/node_modules/@noble/hashes/', root: join(NOBLE_ROOT, 'hashes') },
-    { prefix: '/', root: options.wwwRoot ?? WWW_ROOT, hidden: ['sandbox/', 'serve.mjs'] },
+    { prefix: '/', root: options.wwwRoot ?? WWW_ROOT, hidden: ['sandbox/', 'serve.mjs', 'demo-chain.mjs'] },
   ]);
+  const demoConfig = JSON.stringify(evm ? { evm } : {});
   let linkHandler = null;
   const server = createServer((req, res) => {
     if (linkHandler && (req.url ?? '').startsWith(`${LINK_BASE_PATH}/`)) return linkHandler(req, res);
+    if ((req.url ?? '').split('?')[0] === '/demo-config.json' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(demoConfig) });
+      res.end(req.method === 'HEAD' ? undefined : demoConfig);
+      return;
+    }
     if (sandbox.handle(req, res)) return;
     serveStatic(req, res).catch(() => {
       if (!res.headersSent) sendText(res, 500, 'Internal error\n');
@@ -181,6 +211,7 @@ export async function startDemoServer(options = {}) {
     basePath: LINK_BASE_PATH,
     dynamic: { environmentId: sandbox.environmentId, baseUrl: `${url}/api/v0` },
     snag: { apiKey: sandbox.snagApiKey, baseUrl: `${url}/snag`, ...DEMO_SNAG_IDS },
+    ...(evm ? { rpc: { [String(evm.chainId)]: evm.rpcUrl } } : {}),
     ...options.linkServer,
   });
   linkHandler = toNodeHandler(linkServer);
@@ -190,6 +221,7 @@ export async function startDemoServer(options = {}) {
     server,
     sandbox,
     linkServer,
+    evm,
     close: () =>
       new Promise((resolvePromise) => {
         sandbox.dispose();
@@ -207,6 +239,7 @@ function parseArgs(argv) {
     const value = () => (inline !== undefined ? inline : argv[++i]);
     if (name === '--port') options.port = value();
     else if (name === '--host') options.host = value();
+    else if (name === '--anvil') options.anvil = true;
     else if (name === '--help' || name === '-h') options.help = true;
     else throw new Error(`unknown argument ${arg}`);
   }
@@ -223,7 +256,8 @@ async function main() {
     return;
   }
   if (args.help) {
-    console.log('usage: node www/serve.mjs [--port N] [--host HOST]   (PORT env var also sets the port)');
+    console.log('usage: node www/serve.mjs [--port N] [--host HOST] [--anvil]   (PORT env var also sets the port)');
+    console.log('  --anvil  start a throw-away Anvil with TEST-ONLY smart accounts for the demo wallets');
     return;
   }
   const portText = args.port ?? process.env.PORT ?? '8080';
@@ -233,8 +267,17 @@ async function main() {
     process.exitCode = 2;
     return;
   }
-  const { url, sandbox } = await startDemoServer({ port, host: args.host ?? '127.0.0.1' });
+  let chain = null;
+  if (args.anvil) {
+    const { startDemoChain } = await import('./demo-chain.mjs');
+    chain = await startDemoChain();
+  }
+  const { url, sandbox } = await startDemoServer({ port, host: args.host ?? '127.0.0.1', evm: chain?.config });
   console.log(`wallet-linker demo: ${url}/`);
+  if (chain) {
+    console.log(`  test chain:          ${chain.env.url} (Anvil, chain ${chain.env.chainId}; stopped with this server)`);
+    for (const a of chain.config.smartAccounts) console.log(`  smart account:       ${a.account} ${a.name}`);
+  }
   console.log(`  sandbox Dynamic API: ${url}/api/v0 (environment ${sandbox.environmentId})`);
   console.log(`  link server:         ${url}${LINK_BASE_PATH}/ (nonce, snag/connect)`);
 }

@@ -6,14 +6,25 @@
 // user can meet (a tampered signature stopped in the page, a replayed proof refused by the server,
 // a user declining in an injected EIP-1193 or Wallet Standard wallet) and tampered requests sent
 // from the page to the backend, none of which reaches Snag.
+// Smart accounts: the file starts a throw-away Anvil (tests/js/anvil-harness.mjs through
+// www/demo-chain.mjs) with a deployed EIP-1271 TestSmartAccount and an undeployed one (EIP-6492),
+// and serves the demo with that chain: the demo EVM wallet lives on it, the page lists two TEST-ONLY
+// smart-account wallets, and the sandbox (and the backend) check smart-account signatures on the
+// same Anvil with viem. The page links both accounts, and a signature by a key that does not own
+// the account is stopped in the page; without a chain the page lists no smart account. A Node-only
+// test checks the sandbox's own verdicts on that chain.
 // Screenshots (desktop and 390 px wide) are written to test-results/screenshots/.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDynamicSignInMessage } from 'wallet-linker';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createSiweMessage } from 'viem/siwe';
+import { createSandbox } from '../../www/sandbox/server.mjs';
+import { DEMO_SMART_ACCOUNT_NAMES, startDemoChain } from '../../www/demo-chain.mjs';
 import { DEMO_SNAG_IDS, LINK_BASE_PATH, startDemoServer } from '../../www/serve.mjs';
+import { freePort, wrap6492 } from './anvil-harness.mjs';
 import { launchChromium } from './browser-tools.mjs';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -79,9 +90,29 @@ function injectTestWallets() {
   window.addEventListener('wallet-standard:app-ready', ({ detail }) => callback(detail));
 }
 
+/** Milliseconds of the smart-account parts (printed at the end). */
+const timings = {};
+const since = (t0) => Math.round(performance.now() - t0);
+/** The demo chain: Anvil with the demo's smart accounts (www/demo-chain.mjs). */
+let chain;
+
+before(async () => {
+  const t0 = performance.now();
+  chain = await startDemoChain();
+  timings['Anvil start'] = Math.round(chain.env.startMs);
+  timings['Anvil start + accounts deployed'] = since(t0);
+});
+
+after(async () => {
+  await chain?.stop();
+  console.log(`e2e smart-account timings (ms): ${JSON.stringify(timings)}`);
+});
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async (t) => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const server = await startDemoServer({ port: 0, sandbox: { logErrors: false } });
+  const server = await startDemoServer({ port: 0, sandbox: { logErrors: false }, evm: chain.config });
   const browser = await launchChromium({ viewport: { width: 1280, height: 900 } });
   const problems = [];
   try {
@@ -127,6 +158,7 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
       await idle();
     };
     const pick = (name) => page.getByRole('radio', { name: new RegExp(name) }).check();
+    const pickExactly = (name) => page.getByRole('radio', { name: new RegExp(`^${escapeRegExp(name)}`) }).check();
     const alertOf = async (id) => {
       const box = page.locator(`#${id}`);
       if (await box.isHidden()) return null;
@@ -140,6 +172,11 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
     await t.test('discovery lists the demo wallets and the injected extensions by name and icon', async () => {
       for (const name of ['Demo EVM wallet \\(test only\\)', 'Demo Solana wallet \\(test only\\)', 'Injected Test EVM', 'Injected Test Solana']) {
         assert.equal(await page.getByRole('radio', { name: new RegExp(name) }).count(), 1, `${name} is listed once`);
+      }
+      // The demo chain's smart accounts, each its own EIP-6963 wallet, tagged as test-only.
+      for (const name of Object.values(DEMO_SMART_ACCOUNT_NAMES)) {
+        assert.equal(await page.getByRole('radio', { name: new RegExp(`^${escapeRegExp(name)}`) }).count(), 1, `${name} is listed once`);
+        assert.equal(await page.locator('label.wallet', { hasText: name }).locator('.tag-warn').textContent(), 'Test only');
       }
       const evmIcon = await page.evaluate(() => window.__injected.evmIcon);
       const shown = await page.locator('label.wallet', { hasText: 'Injected Test EVM' }).locator('img').getAttribute('src');
@@ -395,6 +432,144 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
       await page.screenshot({ path: `${SCREENSHOTS}demo-desktop-error.png`, fullPage: true });
     });
 
+    /** The page's last LinkResult (window.lastLinkResult), the parts the tests read. */
+    const lastResult = () =>
+      page.evaluate(() => {
+        const r = window.lastLinkResult;
+        return { kind: r.localCheck.kind, checkedAddress: r.localCheck.address, address: r.address, walletName: r.walletName, message: r.message, signature: r.signature, snag: r.snag ?? null };
+      });
+    const smartWallet = (index) => page.evaluate((i) => {
+      const w = window.demoWallets.smartAccounts[i];
+      return { calls: [...w.calls], lastSignature: w.lastSignature, behaviour: w.behaviour };
+    }, index);
+    /** What the sandbox recorded of `address`: its credential (on the signed-in user) and its EVM checks. */
+    const sandboxRecordOf = async (address) => {
+      const state = await sandboxState();
+      const owner = state.users.find((u) => u.verifiedCredentials.some((c) => c.address?.toLowerCase() === demo.evm));
+      const credential = owner.verifiedCredentials.find((c) => c.address?.toLowerCase() === address.toLowerCase());
+      const checks = state.evmSignatureChecks.filter((c) => c.address.toLowerCase() === address.toLowerCase());
+      return { state, credential, checks };
+    };
+    /** An EVM check the sandbox made with viem on the demo chain, as recorded. */
+    const viemOnChain = (path, walletProvider) => ({
+      path, walletProvider, chainId: String(chain.env.chainId), verifier: 'viem publicClient.verifyMessage',
+      rpcUrl: chain.env.url, rpcChainId: chain.env.chainId, valid: true,
+    });
+    const checkFields = (c) => ({ path: c.path.replace(/^\/api\/v0\/sdk\/[^/]+/, '/sdk'), walletProvider: c.walletProvider, chainId: c.chainId, verifier: c.verifier, rpcUrl: c.rpcUrl, rpcChainId: c.rpcChainId, valid: c.valid });
+
+    await t.test('link the deployed EIP-1271 demo smart account: checked on chain in the page, sent as smartContractWallet, verified by the sandbox with viem on the same Anvil', async () => {
+      const t0 = performance.now();
+      const account = chain.deployed.address;
+      await pickExactly(DEMO_SMART_ACCOUNT_NAMES.deployed);
+      assert.deepEqual(await page.locator('#demo-behaviour option').evaluateAll((os) => os.map((o) => o.value)), ['sign', 'reject', 'tamper', 'stranger']);
+      const callsBefore = pageCalls.length;
+      const snagBefore = server.sandbox.snagRequests().length;
+      await click('#link');
+      assert.equal(await alertOf('error'), null, 'no error after linking the smart account');
+
+      // The LinkResult: accepted by the account contract (EIP-1271), the owner's plain signature.
+      const result = await lastResult();
+      assert.equal(result.kind, 'erc1271');
+      assert.equal(result.address, account, 'the account (contract) address, EIP-55');
+      assert.equal(result.checkedAddress.toLowerCase(), account.toLowerCase());
+      assert.equal(result.walletName, 'demosmartaccount');
+      assert.match(result.message, new RegExp(`^${escapeRegExp(host)} wants you to sign in with your Ethereum account:\\n${account}\\n[\\s\\S]*\\nChain ID: ${chain.env.chainId}\\n`));
+      assert.equal(result.signature, await chain.owner.signMessage({ message: result.message }), "the owner key's EIP-191 signature, not wrapped");
+      assert.deepEqual((await smartWallet(0)).lastSignature, { signer: chain.owner.address.toLowerCase(), wrapped: false, deployed: true });
+      // Shown as such in the page.
+      assert.equal(await page.locator('#local-check').getAttribute('data-kind'), 'erc1271');
+      assert.match(await page.locator('#local-check').innerText(), /Valid smart-account signature \(EIP-1271\) by 0x[0-9a-fA-F]{40}, checked in this page in [\d,]+ µs, by its account contract/);
+      assert.match(await page.locator('#session').innerText(), /3 wallets linked/);
+
+      // The sandbox: the account linked to the signed-in user as smartContractWallet, its signature
+      // checked with viem's publicClient.verifyMessage on the same Anvil (and so was Snag's proof).
+      const { credential, checks } = await sandboxRecordOf(account);
+      assert.deepEqual([credential.chain, credential.address, credential.wallet_name, credential.wallet_provider], ['eip155', account, 'demosmartaccount', 'smartContractWallet']);
+      assert.deepEqual(checks.map(checkFields), [viemOnChain('/sdk/verify/link', 'smartContractWallet'), viemOnChain('/snag/api/users/connect', null)]);
+      // Snag got the account, with the owner's second signature over the backend's nonce, after the
+      // backend (createLinkServer, rpc on this chain) checked it.
+      const records = server.sandbox.snagRequests().slice(snagBefore);
+      assert.equal(records.length, 1);
+      const snagMessage = assertSnagConnect(records[0], 'evm', account);
+      assert.equal(records[0].body.verificationData.signature, await chain.owner.signMessage({ message: snagMessage }));
+      assert.deepEqual(pageCalls.slice(callsBefore), ['GET /sdk/nonce 200', 'POST /sdk/verify/link 200', `GET ${LINK_BASE_PATH}/nonce 200`, `POST ${LINK_BASE_PATH}/snag/connect 200`]);
+      // The page's check went through the wallet's own provider: eth_chainId, then one eth_call.
+      const { calls } = await smartWallet(0);
+      assert.deepEqual(calls.slice(0, 5), ['eth_requestAccounts', 'eth_chainId', 'personal_sign', 'eth_chainId', 'eth_call']);
+      timings['EIP-1271 link (with Snag)'] = since(t0);
+    });
+
+    await t.test('link the undeployed demo smart account: an EIP-6492 signature, accepted without deploying it', async () => {
+      const t0 = performance.now();
+      const { address: account, factoryCalldata } = chain.undeployed;
+      await pickExactly(DEMO_SMART_ACCOUNT_NAMES.undeployed);
+      await click('#link');
+      assert.equal(await alertOf('error'), null, 'no error after linking the undeployed account');
+      const result = await lastResult();
+      assert.equal(result.kind, 'erc6492');
+      assert.equal(result.address, account);
+      const ownerSignature = await chain.owner.signMessage({ message: result.message });
+      assert.equal(result.signature, wrap6492(chain.accounts.factory, factoryCalldata, ownerSignature), "the owner's signature in the EIP-6492 wrapper (viem's encoding)");
+      assert.deepEqual((await smartWallet(1)).lastSignature, { signer: chain.owner.address.toLowerCase(), wrapped: true, deployed: false });
+      assert.equal(await page.locator('#local-check').getAttribute('data-kind'), 'erc6492');
+      assert.match(await page.locator('#local-check').innerText(), /Valid smart-account signature \(EIP-6492, account not deployed yet\) by 0x[0-9a-fA-F]{40}/);
+      const { credential, checks } = await sandboxRecordOf(account);
+      assert.deepEqual([credential.address, credential.wallet_provider], [account, 'smartContractWallet']);
+      assert.deepEqual(checks.map(checkFields), [viemOnChain('/sdk/verify/link', 'smartContractWallet'), viemOnChain('/snag/api/users/connect', null)]);
+      assert.match(await page.locator('#session').innerText(), /4 wallets linked/);
+      // Every check ran in an eth_call: the account is still not deployed.
+      assert.equal(await chain.env.publicClient.getCode({ address: account }), undefined, 'no code at the account');
+      timings['EIP-6492 link (with Snag)'] = since(t0);
+      await page.screenshot({ path: `${SCREENSHOTS}demo-smart-account.png`, fullPage: true });
+    });
+
+    await t.test('"stranger": a signature by a key that does not own the account fails at step verify with SIGNATURE_MISMATCH; no verify request reaches the sandbox', async () => {
+      const t0 = performance.now();
+      await pickExactly(DEMO_SMART_ACCOUNT_NAMES.deployed);
+      await page.selectOption('#demo-behaviour', 'stranger');
+      const before = await sandboxState();
+      const snagBefore = server.sandbox.snagRequests().length;
+      const callsBefore = (await smartWallet(0)).calls.length;
+      await click('#link');
+      const error = await alertOf('error');
+      assert.equal(error?.code, 'SIGNATURE_MISMATCH', JSON.stringify(error));
+      assert.match(error.text, /step verify/);
+      assert.match(error.text, /stopped in this page and never sent/);
+      assert.match(error.text, /accepted by its account contract on chain 31337/);
+      const wallet = await smartWallet(0);
+      assert.notEqual(wallet.lastSignature.signer, chain.owner.address.toLowerCase(), 'signed by another key');
+      // The chain was asked (and refused): eth_chainId, eth_call through the wallet's provider (the
+      // wallet was already connected).
+      assert.deepEqual(wallet.calls.slice(callsBefore), ['personal_sign', 'eth_chainId', 'eth_call']);
+      const after = await sandboxState();
+      const added = after.requestLog.slice(before.requestLog.length).map((r) => r.path);
+      assert.equal(added.length, 1, `only the nonce was fetched: ${added}`);
+      assert.match(added[0], /\/nonce$/);
+      assert.deepEqual(after.evmSignatureChecks, before.evmSignatureChecks, 'the sandbox checked no signature');
+      assert.equal(server.sandbox.snagRequests().length, snagBefore);
+      await page.selectOption('#demo-behaviour', 'sign');
+      timings['stranger refused'] = since(t0);
+    });
+
+    await t.test('without a chain the demo page lists no smart account (as ./dev demo without --anvil)', async () => {
+      const t0 = performance.now();
+      const plain = await startDemoServer({ port: 0, sandbox: { logErrors: false } });
+      const other = await browser.newPage();
+      try {
+        other.on('pageerror', (e) => problems.push(`page error (no chain): ${e.message}`));
+        assert.deepEqual(await (await fetch(`${plain.url}/demo-config.json`)).json(), {});
+        await other.goto(`${plain.url}/`);
+        await other.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+        assert.equal(await other.getByRole('radio', { name: /Demo Smart Account/ }).count(), 0);
+        assert.equal(await other.getByRole('radio', { name: /Demo EVM wallet \(test only\)/ }).count(), 1);
+        assert.deepEqual(await other.evaluate(() => ({ smart: window.demoWallets.smartAccounts.length, chainId: window.demoWallets.evm.chainId })), { smart: 0, chainId: 1 });
+      } finally {
+        await other.close();
+        await plain.close();
+      }
+      timings['no-chain page'] = since(t0);
+    });
+
     await t.test('readable 390 px wide: no sideways scrolling', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.locator('#settings summary').click();
@@ -417,4 +592,72 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
   // The refused requests (the replayed proof's 422, the page-side attacks' 401, 409 and 422) are
   // logged by the browser as failed resource loads; nothing else may be.
   assert.deepEqual(problems.filter((p) => !/Failed to load resource: the server responded with a status of (?:401|409|422)/.test(p)), []);
+});
+
+test("the sandbox checks EVM signatures with viem on its RPC's chain: a smart account's only when the chain accepts it", { timeout: 60_000 }, async (t) => {
+  const t0 = performance.now();
+  const { owner } = chain;
+  const stranger = privateKeyToAccount(generatePrivateKey());
+  const start = async (options) => {
+    const sandbox = createSandbox({ logErrors: false, ...options });
+    const server = await sandbox.listen(0);
+    t.after(() => server.close());
+    return { sandbox, url: server.url, sdk: (path) => `${server.url}/api/v0/sdk/${sandbox.environmentId}/${path}` };
+  };
+  const onChain = await start({ evmRpcUrl: chain.env.url });
+  const offline = await start({});
+  // An RPC that is not there: a port that was free a moment ago.
+  const down = await start({ evmRpcUrl: `http://127.0.0.1:${await freePort()}`, evmRpcTimeoutMs: 1000 });
+
+  /** Signs in to `s` with a SIWE message for `address` on `chainId`, signed by `signer` (then `wrap`ped). */
+  const signIn = async (s, { address, signer = owner, chainId = chain.env.chainId, wrap = (sig) => sig, walletProvider = 'smartContractWallet' }) => {
+    const { nonce } = await (await fetch(s.sdk('nonce'))).json();
+    const domain = new URL(s.url).host;
+    const message = createSiweMessage({ domain, address, uri: `${s.url}/`, version: '1', chainId, nonce, issuedAt: new Date() });
+    const signature = wrap(await signer.signMessage({ message }));
+    const response = await fetch(s.sdk('verify'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ signedMessage: signature, messageToSign: message, publicWalletAddress: address, chain: 'EVM', walletName: 'test', walletProvider }),
+    });
+    const body = await response.json();
+    const credential = body.user?.verifiedCredentials?.find((c) => c.address?.toLowerCase() === address.toLowerCase());
+    return { status: response.status, code: body.code, walletProvider: credential?.wallet_provider, check: s.sandbox.snapshot().evmSignatureChecks.at(-1), nonce };
+  };
+  const deployed = chain.deployed.address;
+  const wrapUndeployed = (sig) => wrap6492(chain.accounts.factory, chain.undeployed.factoryCalldata, sig);
+  const verdicts = {
+    'EIP-1271, owner': await signIn(onChain, { address: deployed }),
+    'EIP-1271, a stranger': await signIn(onChain, { address: deployed, signer: stranger }),
+    'EIP-1271, owner, message on chain 1': await signIn(onChain, { address: deployed, chainId: 1 }),
+    'EIP-6492 undeployed, owner': await signIn(onChain, { address: chain.undeployed.address, wrap: wrapUndeployed }),
+    'EIP-6492 undeployed, a stranger': await signIn(onChain, { address: chain.undeployed.address, signer: stranger, wrap: wrapUndeployed }),
+    'EOA': await signIn(onChain, { address: stranger.address, signer: stranger, walletProvider: 'browserExtension' }),
+    'no RPC: EIP-1271, owner': await signIn(offline, { address: deployed }),
+    'no RPC: EOA': await signIn(offline, { address: stranger.address, signer: stranger, walletProvider: 'browserExtension' }),
+    'RPC down: EIP-1271, owner': await signIn(down, { address: deployed }),
+    'RPC down: EOA': await signIn(down, { address: stranger.address, signer: stranger, walletProvider: 'browserExtension' }),
+  };
+  const summary = Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, [v.status, v.code ?? null, v.walletProvider ?? null, v.check?.verifier ?? null, v.check?.valid ?? null]]));
+  const viaRpc = 'viem publicClient.verifyMessage';
+  const viaKey = 'viem verifyMessage';
+  assert.deepEqual(summary, {
+    'EIP-1271, owner': [200, null, 'smartContractWallet', viaRpc, true],
+    'EIP-1271, a stranger': [422, 'invalid_verification', null, viaRpc, false],
+    // The sandbox's RPC is not on chain 1: only a key's signature can be checked there.
+    'EIP-1271, owner, message on chain 1': [422, 'invalid_verification', null, viaKey, false],
+    'EIP-6492 undeployed, owner': [200, null, 'smartContractWallet', viaRpc, true],
+    'EIP-6492 undeployed, a stranger': [422, 'invalid_verification', null, viaRpc, false],
+    'EOA': [200, null, 'browserExtension', viaRpc, true],
+    'no RPC: EIP-1271, owner': [422, 'invalid_verification', null, viaKey, false],
+    'no RPC: EOA': [200, null, 'browserExtension', viaKey, true],
+    // An RPC that cannot answer decides nothing: 503, the nonce stays unused; a key's signature needs no chain.
+    'RPC down: EIP-1271, owner': [503, null, null, viaKey, false],
+    'RPC down: EOA': [200, null, 'browserExtension', viaKey, true],
+  });
+  assert.match(verdicts['RPC down: EIP-1271, owner'].check.error, /could not answer/);
+  const downNonce = down.sandbox.snapshot().nonces.find((n) => n.nonce === verdicts['RPC down: EIP-1271, owner'].nonce);
+  assert.equal(downNonce.usedAt, null, 'the 503 consumed no nonce');
+  assert.equal(await chain.env.publicClient.getCode({ address: chain.undeployed.address }), undefined, 'still not deployed');
+  timings['sandbox verdicts (Node)'] = since(t0);
 });

@@ -33,6 +33,13 @@
 //
 // Signature checks (independent of the package under test, see signature.mjs): EVM (chain EVM or
 // ETH) with viem, Solana (chain SOL) with tweetnacl; the Solana signature may be base58 or base64.
+// Without `evmRpcUrl` an EVM signature must be its address's key's (viem `verifyMessage`, offline),
+// so a smart account's is refused. With `evmRpcUrl`, a message whose Chain ID is that RPC's chain
+// is checked with viem's `publicClient.verifyMessage` against it: an EOA's, an EIP-1271 account's
+// (as the deployed contract answers) or an EIP-6492 one's (an account not deployed yet), accepted
+// only if the chain says so; a message on another chain, or without a Chain ID, gets the offline
+// check. An RPC that cannot answer gives 503 (nothing consumed). Every EVM check, accepted or not,
+// is recorded in the state's `evmSignatureChecks` (see checkEvmSignature).
 // The message (message.mjs) must name the same account and address, its domain must equal the
 // request's Origin host (or, without an Origin header, be one of `allowedDomains`, by default any
 // loopback host), its Request ID (when present) the environment id, its Issued At must not be in
@@ -49,7 +56,8 @@
 //   GET    /__sandbox/state    users with credentials, nonces (issued/used), Snag users,
 //                              connections and requests (every call under /snag/, accepted or
 //                              refused, see snagRecord), global wallet connections, armed faults,
-//                              the JWKS, and the request log [{seq, method, path, status, time, fault?}]
+//                              the JWKS, the EVM signature checks (evmSignatureChecks) and the
+//                              request log [{seq, method, path, status, time, fault?}]
 //   POST   /__sandbox/reset    forget all state (users, nonces, logs, faults; the JWT keys stay)
 //   POST   /__sandbox/session  {email?, userId?, ttlSeconds?} -> a signed-in user: VerifyResponse
 //                              JSON (user, jwt, minifiedJwt, expiresAt); ttlSeconds <= 0 gives an
@@ -77,7 +85,9 @@ import { createFaultTable, deliverWithFault } from './faults.mjs';
 import { createJwtKeyring, decodeJwtClaims } from './jwt.mjs';
 import { parseRfc3339, parseSignInMessage } from './message.mjs';
 import {
+  createEvmRpcVerifier,
   decodeSolanaAddress,
+  EvmRpcUnavailable,
   normalizeEvmAddress,
   verifyEvmSignature,
   verifySolanaSignature,
@@ -157,7 +167,10 @@ function contentTypeOf(result) {
  * Creates a sandbox. Options: environmentId, snagApiKey, dynamicApiToken, nonceTtlMs,
  * jwtTtlSeconds, allowedOrigins (array of origins/RegExps, or a predicate; default any loopback
  * origin), allowedDomains (message domains accepted without an Origin header; default any
- * loopback host), authMode ('header' | 'cookie'), now (clock in epoch ms), logErrors (default true).
+ * loopback host), authMode ('header' | 'cookie'), now (clock in epoch ms), logErrors (default true),
+ * evmRpcUrl (an EVM JSON-RPC URL: smart-account signatures of messages on its chain are checked
+ * there with viem, see the file's header; default none, EOA signatures only) and evmRpcTimeoutMs
+ * (default 5000).
  *
  * Besides `handle`/`listen`, the instance offers tests: `issueJwt`, `rotateJwtKey`, `jwks`, `jwtKey`
  * (the signing key material), `verifyJwt` and `snagRequests` (see their comments below). The RSA
@@ -175,6 +188,7 @@ export function createSandbox(options = {}) {
   const logErrors = options.logErrors ?? true;
   const isAllowedOrigin = originPredicate(options.allowedOrigins);
   const allowedDomains = options.allowedDomains?.map((d) => d.toLowerCase()) ?? null;
+  const evmRpc = options.evmRpcUrl ? createEvmRpcVerifier(options.evmRpcUrl, { timeoutMs: options.evmRpcTimeoutMs ?? 5000 }) : null;
   const jwt = createJwtKeyring();
   const issuer = `app.dynamicauth.com/${environmentId}`;
   const faults = createFaultTable();
@@ -189,6 +203,7 @@ export function createSandbox(options = {}) {
     snagConnections: new Map(), // `${walletType}:${address}` -> connection
     snagRequests: [], // every request under /snag/ (see snagRecord)
     globalWalletConnections: [],
+    evmSignatureChecks: [], // every EVM signature check (see checkEvmSignature)
     requestLog: [],
     requestSeq: 0,
     faults,
@@ -202,6 +217,7 @@ export function createSandbox(options = {}) {
     state.snagConnections.clear();
     state.snagRequests.length = 0;
     state.globalWalletConnections.length = 0;
+    state.evmSignatureChecks.length = 0;
     state.requestLog.length = 0;
     state.requestSeq = 0;
     faults.clear();
@@ -474,6 +490,56 @@ export function createSandbox(options = {}) {
     return allowedDomains ? allowedDomains.includes(d) : LOOPBACK_HOST.test(d);
   }
 
+  /**
+   * Checks an EVM signature of `message` by `address` (see the file's header) and records it in
+   * `evmSignatureChecks`: { seq, path, address, chainId (the message's, or null), walletProvider
+   * (as the request sent it, or null), verifier ('viem publicClient.verifyMessage' through the
+   * RPC, or 'viem verifyMessage' offline), rpcUrl and rpcChainId (null offline), valid, error? }.
+   * Resolves to the verdict; fails with 503 when the RPC cannot answer (after an offline check
+   * that did not already accept the signature).
+   */
+  async function checkEvmSignature(ctx, { address, message, signature, chainId, walletProvider }) {
+    const entry = {
+      seq: ctx.seq,
+      path: ctx.pathname,
+      address,
+      chainId: chainId ?? null,
+      walletProvider: walletProvider ?? null,
+      verifier: 'viem verifyMessage',
+      rpcUrl: null,
+      rpcChainId: null,
+      valid: false,
+    };
+    const record = () => {
+      state.evmSignatureChecks.push(entry);
+      if (state.evmSignatureChecks.length > MAX_LOG_ENTRIES) state.evmSignatureChecks.splice(0, state.evmSignatureChecks.length - MAX_LOG_ENTRIES);
+    };
+    const offline = () => verifyEvmSignature({ address, message, signature });
+    if (evmRpc && chainId !== undefined) {
+      try {
+        const rpcChainId = await evmRpc.chainId();
+        if (String(rpcChainId) === String(chainId)) {
+          Object.assign(entry, { verifier: 'viem publicClient.verifyMessage', rpcUrl: evmRpc.url, rpcChainId });
+          entry.valid = await evmRpc.verify({ address, message, signature });
+          record();
+          return entry.valid;
+        }
+      } catch (e) {
+        if (!(e instanceof EvmRpcUnavailable)) throw e;
+        // A key's signature needs no chain; anything else cannot be decided now.
+        entry.verifier = 'viem verifyMessage';
+        entry.error = e.message;
+        entry.valid = await offline();
+        record();
+        if (entry.valid) return true;
+        return fail(error(503, `The sandbox could not check the signature on chain ${chainId}: ${e.message}`, { 'Retry-After': '1' }));
+      }
+    }
+    entry.valid = await offline();
+    record();
+    return entry.valid;
+  }
+
   /** Checks a VerifyRequest end to end; consumes the nonce. Returns the wallet it proves. */
   async function checkVerifyRequest(request, ctx) {
     const family = chainFamily(request.chain);
@@ -500,7 +566,13 @@ export function createSandbox(options = {}) {
 
     const signatureValid =
       family === 'evm'
-        ? await verifyEvmSignature({ address, message: request.messageToSign, signature: request.signedMessage })
+        ? await checkEvmSignature(ctx, {
+            address,
+            message: request.messageToSign,
+            signature: request.signedMessage,
+            chainId: message.chainId,
+            walletProvider: request.walletProvider,
+          })
         : verifySolanaSignature({ address, message: request.messageToSign, signature: request.signedMessage });
     if (!signatureValid) invalid('Invalid signature');
 
@@ -734,7 +806,9 @@ export function createSandbox(options = {}) {
   // non-empty), and a Dynamic JWT (`dynamicAuthToken`, see snagTokenProof). Every proof given must
   // hold; one that does not stays a 400 (`Invalid wallet signature` for a signature, as this sandbox
   // has always answered it). Only evm and solana wallets are checked here (viem, tweetnacl, the
-  // address forms of Dynamic's credentials): other wallet types get a 422.
+  // address forms of Dynamic's credentials): other wallet types get a 422. An evm signature is
+  // checked as the Dynamic routes check it (checkEvmSignature: through `evmRpcUrl` for a message on
+  // its chain, so a smart account's proof holds only when the chain accepts it).
   async function snagConnect(ctx, apiKey) {
     if (apiKey === undefined) fail(error(401, 'Missing X-API-KEY header'));
     if (apiKey !== snagApiKey) fail(error(403, 'Invalid API key'));
@@ -757,7 +831,8 @@ export function createSandbox(options = {}) {
       let valid;
       if (params.walletType === 'evm') {
         const address = normalizeEvmAddress(params.walletAddress);
-        valid = Boolean(address) && (await verifyEvmSignature({ address, message, signature }));
+        const parsed = parseSignInMessage(message);
+        valid = Boolean(address) && (await checkEvmSignature(ctx, { address, message, signature, chainId: parsed.ok ? parsed.message.chainId : undefined }));
       } else {
         valid = verifySolanaSignature({ address: params.walletAddress, message, signature });
       }
@@ -857,6 +932,7 @@ export function createSandbox(options = {}) {
       },
       jwks: jwt.jwks(),
       globalWalletConnections: state.globalWalletConnections.map((c) => serialize.globalWalletConnection(c)),
+      evmSignatureChecks: structuredClone(state.evmSignatureChecks),
       faults: faults.list(),
       requestLog: state.requestLog,
       requestSeq: state.requestSeq,

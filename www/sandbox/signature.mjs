@@ -1,5 +1,8 @@
 // Server-side signature checks, independent of the Rust package under test:
-//   EVM:    viem `verifyMessage` (EIP-191 personal_sign over the message text; EOAs only, offline).
+//   EVM:    viem `verifyMessage` (EIP-191 personal_sign over the message text; EOAs only, offline),
+//           or, given an RPC (createEvmRpcVerifier), viem's `publicClient.verifyMessage` against
+//           that chain: EOAs, EIP-1271 contract accounts and EIP-6492 accounts not deployed yet
+//           (viem's own deployless ERC-6492 validator in one eth_call).
 //   Solana: tweetnacl `sign.detached.verify` (ed25519) over the UTF-8 message bytes.
 //           publicWalletAddress is the base58 public key (32 bytes). signedMessage may be base58
 //           (what Solana wallets usually hand back, and Dynamic's SDK sends) or base64 (standard
@@ -7,11 +10,14 @@
 
 import bs58 from 'bs58';
 import nacl from 'tweetnacl';
-import { getAddress, isAddress, verifyMessage } from 'viem';
+import { createPublicClient, getAddress, http, isAddress, verifyMessage } from 'viem';
 
 // Bounds before any decoding (base58 decoding is quadratic in the input length).
 const MAX_BASE58_KEY = 44;
 const MAX_SIGNATURE_TEXT = 200;
+// A contract account's signature has no fixed length (a Safe's grows with its owners, an EIP-6492
+// wrapper carries the factory call); this bounds what one request can make the sandbox send.
+const MAX_CONTRACT_SIGNATURE_BYTES = 32 * 1024;
 
 /** Checksummed EVM address, or null when `text` is not a 20-byte hex address. */
 export function normalizeEvmAddress(text) {
@@ -37,6 +43,64 @@ export async function verifyEvmSignature({ address, message, signature }) {
   } catch {
     return false;
   }
+}
+
+/** The RPC behind a contract-account check could not answer (the sandbox answers 503). */
+export class EvmRpcUnavailable extends Error {
+  constructor(cause) {
+    super(`the EVM RPC could not answer: ${String(cause?.shortMessage ?? cause?.message ?? cause).split('\n')[0]}`);
+    this.name = 'EvmRpcUnavailable';
+    this.cause = cause;
+  }
+}
+
+/**
+ * Checks EVM signatures on the chain behind `url` with viem: `chainId()` (eth_chainId, asked once
+ * and kept) and `verify({ address, message, signature })`, viem `publicClient.verifyMessage`:
+ * true or false by the chain's verdict, EvmRpcUnavailable when the RPC does not answer.
+ */
+export function createEvmRpcVerifier(url, { timeoutMs = 5000 } = {}) {
+  // viem turns a failed eth_call into "not valid" (it cannot tell an unreachable RPC from a
+  // reverting validator), so the transport counts its own failures: a verdict reached while the
+  // RPC failed is not the chain's, and becomes EvmRpcUnavailable.
+  let transportFailures = 0;
+  const fetchFn = async (...args) => {
+    try {
+      const response = await fetch(...args);
+      if (!response.ok) transportFailures += 1;
+      return response;
+    } catch (e) {
+      transportFailures += 1;
+      throw e;
+    }
+  };
+  const client = createPublicClient({ transport: http(url, { retryCount: 0, timeout: timeoutMs, fetchFn }) });
+  let chainId;
+  return {
+    url,
+    client,
+    async chainId() {
+      chainId ??= client.getChainId().catch((e) => {
+        chainId = undefined;
+        throw new EvmRpcUnavailable(e);
+      });
+      return chainId;
+    },
+    async verify({ address, message, signature }) {
+      if (typeof signature !== 'string' || !/^0x(?:[0-9a-fA-F]{2})+$/.test(signature)) return false;
+      if (signature.length > 2 + 2 * MAX_CONTRACT_SIGNATURE_BYTES) return false;
+      const failuresBefore = transportFailures;
+      let valid;
+      try {
+        // viem answers false when its validator reverts or says no.
+        valid = await client.verifyMessage({ address, message, signature });
+      } catch (e) {
+        throw new EvmRpcUnavailable(e);
+      }
+      if (!valid && transportFailures > failuresBefore) throw new EvmRpcUnavailable('the request to the RPC failed');
+      return valid;
+    },
+  };
 }
 
 /** The 64-byte candidates a Solana signature string can decode to (base58, base64). */
