@@ -454,29 +454,44 @@ pub async fn verify_proof<R: EvmRpc>(
     let (Some(rpc), Some(chain), true) = (rpc, chain_id, refusal) else {
         return Err(refused);
     };
-    if plan.format == LinkMessageFormat::Siwe {
-        let check = siwe_check(plan, address, nonce, chain_id, now_ms);
-        return crate::signin::verify_siwe_sign_in_with_rpc(message, signature, &check, rpc)
-            .await
-            .map(|(_, kind)| Some(kind));
-    }
-    evm::contract::check_chain(rpc, chain).await?;
-    let account = evm::parse_address(address)?;
-    let hash = evm::eip191_hash(message.as_bytes());
-    match evm::contract::verify_on_chain(rpc, &account, &hash, signature).await? {
-        evm::Verdict {
-            valid: true,
-            kind: Some(kind),
-        } => Ok(Some(kind)),
-        _ => Err(Error::new(
-            ErrorCode::SignatureMismatch,
-            format!(
-                "the signature was made neither by {address}'s key nor accepted by its account \
-                 contract on chain {chain}; nothing was sent"
-            ),
-        )
-        .with_field("signature")
-        .with_expected(address)),
+    let on_chain = async {
+        if plan.format == LinkMessageFormat::Siwe {
+            let check = siwe_check(plan, address, nonce, chain_id, now_ms);
+            return crate::signin::verify_siwe_sign_in_with_rpc(message, signature, &check, rpc)
+                .await
+                .map(|(_, kind)| kind);
+        }
+        evm::contract::check_chain(rpc, chain).await?;
+        let account = evm::parse_address(address)?;
+        let hash = evm::eip191_hash(message.as_bytes());
+        match evm::contract::verify_on_chain(rpc, &account, &hash, signature).await? {
+            evm::Verdict {
+                valid: true,
+                kind: Some(kind),
+            } => Ok(kind),
+            _ => Err(Error::new(
+                ErrorCode::SignatureMismatch,
+                format!(
+                    "the signature was made neither by {address}'s key nor accepted by its \
+                     account contract on chain {chain}; nothing was sent"
+                ),
+            )
+            .with_field("signature")
+            .with_expected(address)),
+        }
+    };
+    match on_chain.await {
+        Ok(kind) => Ok(Some(kind)),
+        // EIP-1193 4200: the provider does not run eth_call (a wallet without a node). It cannot
+        // look up contract accounts, as if there were no RPC: the local refusal stands.
+        Err(e) if e.code == ErrorCode::RpcError && e.api_code.as_deref() == Some("4200") => {
+            let mut refused = refused;
+            refused.message.push_str(
+                " (the wallet's provider cannot run eth_call to check a contract account)",
+            );
+            Err(refused)
+        }
+        Err(e) => Err(e),
     }
 }
 

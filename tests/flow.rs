@@ -1264,3 +1264,35 @@ fn snag_wallet_types() {
     let params = flow::snag_params(&target, ChainFamily::Evm, &proof(), None).unwrap();
     assert_eq!(params.wallet_type, "imx");
 }
+
+#[test]
+fn a_provider_without_eth_call_leaves_the_local_refusal() {
+    // EIP-1193 4200 (unsupported method): the wallet cannot look contracts up; a tampered EOA
+    // signature stays SIGNATURE_MISMATCH rather than becoming an RPC failure.
+    let plan = plan_of("EVM", LinkMessageFormat::Dynamic);
+    let unsupported = wallet_linker::evm::contract::rpc_error("eth_chainId", Some(4200.0), None);
+    let rpc = ScriptedRpc::answering(vec![Err(unsupported)]);
+    let dynamic = MockDynamic::default();
+    let error = run_flow_with_rpc(
+        &plan,
+        &options(None),
+        &smart_account_wallet(),
+        &dynamic,
+        &rpc,
+    )
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::SignatureMismatch);
+    assert!(dynamic.requests.borrow().is_empty());
+    // Any other RPC failure is an error, never a verdict.
+    let down = wallet_linker::evm::contract::rpc_error("eth_chainId", Some(-32000.0), None);
+    let rpc = ScriptedRpc::answering(vec![Err(down)]);
+    let error = run_flow_with_rpc(
+        &plan,
+        &options(None),
+        &smart_account_wallet(),
+        &MockDynamic::default(),
+        &rpc,
+    )
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::RpcError);
+}
