@@ -149,26 +149,31 @@ pub fn plan(input: PlanInput) -> Result<Plan> {
     let chain = input.chain.ok_or_else(|| {
         invalid(
             "chain",
-            "chain is required (\"EVM\" or \"SOL\") when the wallet does not tell it",
+            "chain is required (\"EVM\", \"SOL\" or \"SUI\") when the wallet does not tell it",
         )
     })?;
     let family = match ChainFamily::of_chain(&chain) {
-        Some(family @ (ChainFamily::Evm | ChainFamily::Solana)) => family,
+        Some(family @ (ChainFamily::Evm | ChainFamily::Solana | ChainFamily::Sui)) => family,
         _ => {
             return Err(Error::new(
                 ErrorCode::UnsupportedChain,
-                format!("linkWallet links EVM (EVM, ETH) and Solana (SOL) wallets, not {chain:?}"),
+                format!(
+                    "linkWallet links EVM (EVM, ETH), Solana (SOL) and Sui (SUI) wallets, not \
+                     {chain:?}"
+                ),
             )
             .with_field("chain")
             .with_received(chain));
         }
     };
     let format = input.format.unwrap_or(LinkMessageFormat::Dynamic);
-    if matches!(
-        (family, format),
-        (ChainFamily::Evm, LinkMessageFormat::Siws)
-            | (ChainFamily::Solana, LinkMessageFormat::Siwe)
-    ) {
+    let fits = match family {
+        ChainFamily::Evm => format != LinkMessageFormat::Siws,
+        ChainFamily::Solana => format != LinkMessageFormat::Siwe,
+        // Sui wallets sign Dynamic's template.
+        _ => format == LinkMessageFormat::Dynamic,
+    };
+    if !fits {
         return Err(invalid(
             "messageFormat",
             format!("messageFormat {format:?} does not fit the chain {chain}"),
@@ -299,9 +304,13 @@ pub fn build_message(
     }
 }
 
-/// The address as the message and the services write it: EIP-55 for EVM, base58 for Solana.
+/// The address as the message and the services write it: EIP-55 for EVM, base58 for Solana,
+/// lowercase `0x` hex for Sui.
 pub fn wallet_address(family: ChainFamily, address: &str) -> Result<String> {
     match family {
+        ChainFamily::Sui => {
+            crate::sui::parse_address(address).map(|a| crate::sui::format_address(&a))
+        }
         ChainFamily::Solana if solana::is_valid_address(address) => Ok(address.to_owned()),
         ChainFamily::Solana => Err(Error::new(
             ErrorCode::InvalidAddress,
@@ -346,6 +355,14 @@ pub fn normalize_signature(
     signature: WalletSignature,
 ) -> Result<(String, Vec<u8>)> {
     match (family, signature) {
+        // Sui's serialized signature (flag ‖ signature ‖ key), sent as base64.
+        (ChainFamily::Sui, signature) => {
+            let parsed = match signature {
+                WalletSignature::Text(text) => crate::sui::SuiSignature::parse(&text)?,
+                WalletSignature::Bytes(bytes) => crate::sui::SuiSignature::from_bytes(&bytes)?,
+            };
+            Ok((parsed.serialize(), parsed.to_bytes()))
+        }
         (ChainFamily::Solana, WalletSignature::Text(text)) => {
             let bytes = solana::decode_signature(&text)?;
             Ok((bs58::encode(bytes).into_string(), bytes.to_vec()))
@@ -393,6 +410,13 @@ pub fn verify_locally(
                 ..SolanaSignInCheck::default()
             };
             crate::signin::verify_solana_sign_in(message.as_bytes(), signature, &check).map(|_| ())
+        }
+        (ChainFamily::Sui, _) => {
+            let signature = crate::sui::SuiSignature::from_bytes(signature)?;
+            let address = crate::sui::parse_address(address)?;
+            crate::sui::verify_signed_by(message.as_bytes(), &signature, &address)?
+                .then_some(())
+                .ok_or_else(mismatch)
         }
         (ChainFamily::Solana, _) => {
             let key = solana::parse_public_key(address)?;
@@ -443,7 +467,7 @@ pub async fn verify_proof<R: EvmRpc>(
     rpc: Option<&R>,
 ) -> Result<Option<SignatureKind>> {
     let local = verify_locally(plan, message, signature, address, nonce, chain_id, now_ms);
-    if plan.family == ChainFamily::Solana {
+    if plan.family != ChainFamily::Evm {
         return local.map(|()| None);
     }
     let refused = match local {
@@ -553,6 +577,11 @@ pub fn wallet_type(family: ChainFamily, requested: Option<&str>) -> Result<&'sta
         (ChainFamily::Solana, Some(_)) => Err(invalid(
             "snag.walletType",
             "a Solana wallet's snag.walletType is \"solana\"",
+        )),
+        (ChainFamily::Sui, None | Some("sui")) => Ok("sui"),
+        (ChainFamily::Sui, Some(_)) => Err(invalid(
+            "snag.walletType",
+            "a Sui wallet's snag.walletType is \"sui\"",
         )),
         (_, None | Some("evm")) => Ok("evm"),
         (_, Some("imx")) => Ok("imx"),

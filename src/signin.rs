@@ -320,6 +320,75 @@ fn check_siwe_fields(message: &str, check: &SiweCheck) -> Result<(SiweMessage, [
     Ok((fields, address))
 }
 
+/// What a Sui sign-in (Dynamic's template for `SUI`, signed with `sui:signPersonalMessage`) must
+/// match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SuiSignInCheck {
+    pub domain: String,
+    pub nonce: String,
+    pub now_ms: i64,
+    /// The expected signer (`0x` and 64 hex digits), when the caller knows it.
+    pub address: Option<String>,
+    pub clock_skew_seconds: Option<u32>,
+    pub max_age_seconds: Option<u32>,
+}
+
+/// Checks a Sui sign-in: `message` is Dynamic's template for `SUI`, `signature` the wallet's
+/// serialized signature. The same rules as the other sign-ins: domain and nonce exact, `issuedAt`
+/// not in the future and, with `max_age_seconds`, not older; then the signature, whose key must
+/// be the message's address. Returns the parsed fields.
+pub fn verify_sui_sign_in(
+    message: &str,
+    signature: &crate::sui::SuiSignature,
+    check: &SuiSignInCheck,
+) -> Result<crate::message::DynamicSignInParams> {
+    require_non_empty("domain", &check.domain)?;
+    require_non_empty("nonce", &check.nonce)?;
+    let skew_ms = skew_ms(check.clock_skew_seconds)?;
+    let max_age_ms = max_age_ms(check.max_age_seconds)?;
+    let fields = crate::message::parse_dynamic_sign_in_message(message)?;
+    if fields.chain != "SUI" {
+        return Err(Error::new(
+            ErrorCode::UnsupportedChain,
+            "the message is not a Sui sign-in (Dynamic's template for SUI)",
+        )
+        .with_field("chain")
+        .with_received(fields.chain.as_str()));
+    }
+    let address = crate::sui::parse_address(&fields.address)?;
+    let expected = check
+        .address
+        .as_deref()
+        .map(|a| crate::sui::parse_address(a).map(|bytes| (a, bytes)))
+        .transpose()?;
+    same_signer(expected, address, &fields.address)?;
+    let domain = fields.domain.as_deref().unwrap_or_default();
+    equal(ErrorCode::DomainMismatch, "domain", &check.domain, domain)?;
+    equal(
+        ErrorCode::NonceMismatch,
+        "nonce",
+        &check.nonce,
+        &fields.nonce,
+    )?;
+    check_time_window(
+        check.now_ms,
+        skew_ms,
+        fields.issued_at.as_deref(),
+        None,
+        None,
+    )?;
+    check_age(check.now_ms, max_age_ms, fields.issued_at.as_deref())?;
+    if !crate::sui::verify_signed_by(message.as_bytes(), signature, &address)? {
+        return Err(Error::new(
+            ErrorCode::SignatureMismatch,
+            "the signature was not made by the message's address",
+        )
+        .with_field("signature")
+        .with_expected(&fields.address));
+    }
+    Ok(fields)
+}
+
 /// Checks a Sign-In With Solana: `signed_message` is the exact bytes the wallet signed (the Wallet
 /// Standard's `signedMessage` output), `signature` its 64-byte ed25519 signature. Returns the
 /// parsed fields.

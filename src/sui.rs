@@ -82,6 +82,21 @@ pub struct SuiSignature {
 const MAX_SERIALIZED_CHARS: usize = 4096;
 
 impl SuiSignature {
+    /// Reads `flag ‖ signature ‖ public key`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<SuiSignature> {
+        let (&flag, rest) = bytes.split_first().ok_or_else(|| wrong_length(0))?;
+        let scheme = SuiScheme::from_flag(flag)?;
+        if rest.len() != 64 + scheme.public_key_len() {
+            return Err(wrong_length(bytes.len()));
+        }
+        let (signature, public_key) = rest.split_at(64);
+        Ok(SuiSignature {
+            scheme,
+            signature: signature.try_into().unwrap_or([0; 64]),
+            public_key: public_key.to_vec(),
+        })
+    }
+
     /// Reads base64 `flag ‖ signature ‖ public key` (standard alphabet, padded).
     pub fn parse(serialized: &str) -> Result<SuiSignature> {
         if serialized.len() > MAX_SERIALIZED_CHARS {
@@ -98,26 +113,21 @@ impl SuiSignature {
             )
             .with_field("signature")
         })?;
-        let (&flag, rest) = bytes.split_first().ok_or_else(|| wrong_length(0))?;
-        let scheme = SuiScheme::from_flag(flag)?;
-        if rest.len() != 64 + scheme.public_key_len() {
-            return Err(wrong_length(bytes.len()));
-        }
-        let (signature, public_key) = rest.split_at(64);
-        Ok(SuiSignature {
-            scheme,
-            signature: signature.try_into().unwrap_or([0; 64]),
-            public_key: public_key.to_vec(),
-        })
+        SuiSignature::from_bytes(&bytes)
     }
 
-    /// The base64 text of `flag ‖ signature ‖ public key`.
-    pub fn serialize(&self) -> String {
+    /// `flag ‖ signature ‖ public key`.
+    pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(1 + 64 + self.public_key.len());
         bytes.push(self.scheme.flag());
         bytes.extend_from_slice(&self.signature);
         bytes.extend_from_slice(&self.public_key);
-        Base64::encode_string(&bytes)
+        bytes
+    }
+
+    /// The base64 text of `flag ‖ signature ‖ public key`.
+    pub fn serialize(&self) -> String {
+        Base64::encode_string(&self.to_bytes())
     }
 
     /// The address of the signing key.
@@ -195,10 +205,18 @@ pub fn format_address(address: &[u8; 32]) -> String {
 /// key or over other bytes; errors for malformed input and unsupported schemes.
 pub fn verify_personal_message(message: &[u8], serialized: &str, address: &str) -> Result<bool> {
     let expected = parse_address(address)?;
-    let signature = SuiSignature::parse(serialized)?;
+    verify_signed_by(message, &SuiSignature::parse(serialized)?, &expected)
+}
+
+/// Whether `signature` signs `message` as a personal message and its key is `address`'s.
+pub fn verify_signed_by(
+    message: &[u8],
+    signature: &SuiSignature,
+    expected: &[u8; 32],
+) -> Result<bool> {
     let digest = personal_message_digest(message);
-    let valid = verify_digest(&signature, &digest)?;
-    Ok(valid && signature.address() == expected)
+    let valid = verify_digest(signature, &digest)?;
+    Ok(valid && &signature.address() == expected)
 }
 
 /// Verifies `signature` over a personal message's `digest` with its own public key.

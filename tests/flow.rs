@@ -97,7 +97,7 @@ fn plans_settle_chain_format_and_mode() {
         }),
         (ErrorCode::InvalidArgument, Some("chain".into()))
     );
-    for chain in ["SUI", "BTC", "TON", "evm"] {
+    for chain in ["BTC", "TON", "evm"] {
         assert_eq!(
             refused(input(chain, None)),
             (ErrorCode::UnsupportedChain, Some("chain".into()))
@@ -505,6 +505,7 @@ use common::{ScriptedRpc, ready};
 enum KeyOf {
     Evm,
     Solana,
+    Sui,
     /// Signs with another key than the address's.
     Forger,
 }
@@ -544,6 +545,18 @@ impl MockWallet {
         }
     }
 
+    fn sui() -> Self {
+        MockWallet {
+            signer: KeyOf::Sui,
+            connect: Ok(common::sui_key(0x27)
+                .0
+                .to_uppercase()
+                .replacen("0X", "0x", 1)),
+            chain_id: None,
+            ..MockWallet::evm()
+        }
+    }
+
     fn signature(&self, message: &str) -> WalletSignature {
         let forged = self
             .forge_from
@@ -555,6 +568,7 @@ impl MockWallet {
                 &EcdsaSigningKey::from_slice(&[0x66; 32]).unwrap(),
                 message,
             )),
+            KeyOf::Sui => WalletSignature::Text((common::sui_key(0x27).1)(message.as_bytes())),
             KeyOf::Solana => WalletSignature::Text(
                 bs58::encode(solana_key().0.sign(message.as_bytes()).to_bytes()).into_string(),
             ),
@@ -1295,4 +1309,60 @@ fn a_provider_without_eth_call_leaves_the_local_refusal() {
     )
     .unwrap_err();
     assert_eq!(error.code, ErrorCode::RpcError);
+}
+
+#[test]
+fn a_sui_wallet_links_with_dynamics_template() {
+    let plan = plan_of("SUI", LinkMessageFormat::Dynamic);
+    let dynamic = MockDynamic::default();
+    let snag = MockSnag::default();
+    let outcome = run_flow(
+        &plan,
+        &options(Some(snag_target())),
+        &MockWallet::sui(),
+        &dynamic,
+        Some(&snag),
+        &MockHost::default(),
+    )
+    .unwrap();
+    let address = common::sui_key(0x27).0;
+    // The address is written in lowercase, the signature as the wallet serialized it.
+    assert_eq!(outcome.proof.address, address);
+    assert!(outcome.proof.message.contains("with your Sui account:"));
+    assert!(!outcome.proof.message.contains("Chain ID"));
+    assert_eq!(outcome.kind, None);
+    assert_eq!(dynamic.requests.borrow()[0].1.chain, "SUI");
+    assert_eq!(snag.params.borrow()[0].wallet_type, "sui");
+    assert_eq!(
+        wallet_linker::sui::verify_personal_message(
+            outcome.proof.message.as_bytes(),
+            &outcome.proof.signature,
+            &address
+        ),
+        Ok(true)
+    );
+    // SIWE and SIWS do not fit Sui; a forged signature never reaches Dynamic.
+    for format in [LinkMessageFormat::Siwe, LinkMessageFormat::Siws] {
+        let e = flow::plan(input("SUI", Some(format))).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("messageFormat"));
+    }
+    let forger = MockWallet {
+        connect: Ok(common::sui_key(0x28).0),
+        ..MockWallet::sui()
+    };
+    let dynamic = MockDynamic::default();
+    let error = run_flow(
+        &plan,
+        &options(None),
+        &forger,
+        &dynamic,
+        None,
+        &MockHost::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (error.code, error.step.as_deref()),
+        (ErrorCode::SignatureMismatch, Some("verify"))
+    );
+    assert!(dynamic.requests.borrow().is_empty());
 }

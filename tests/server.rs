@@ -1580,3 +1580,71 @@ fn rpc_options_are_checked() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sui: Dynamic's template for SUI, signed with `sui:signPersonalMessage`.
+
+fn sui_proof(seed: u8, nonce: &str, issued_at: i64, domain: &str) -> Value {
+    let (address, sign) = common::sui_key(seed);
+    let message = create_dynamic_sign_in_message(&DynamicSignInParams {
+        chain: "SUI".into(),
+        domain: Some(domain.into()),
+        address: address.clone(),
+        uri: Some(format!("https://{DOMAIN}/")),
+        app_name: Some("Example".into()),
+        nonce: nonce.into(),
+        issued_at: Some(format_rfc3339_ms(issued_at)),
+        environment_id: ENV.into(),
+        ..DynamicSignInParams::default()
+    })
+    .unwrap();
+    json!({
+        "walletType": "sui",
+        "walletAddress": address,
+        "signature": sign(message.as_bytes()),
+        "message": message,
+    })
+}
+
+#[test]
+fn a_sui_proof_reaches_snag_once() {
+    let s = Server::new();
+    let nonce = s.mock.issue();
+    let body = sui_proof(0x31, &nonce, NOW - 5_000, DOMAIN);
+    let response = s.connect(&token(), &body);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let call = s.mock.snag_calls.borrow_mut().remove(0);
+    assert_eq!(call["walletType"], "sui");
+    assert_eq!(call["walletAddress"], body["walletAddress"]);
+    // The same proof again: its nonce is spent.
+    let again = s.connect(&token(), &body);
+    s.refused(&again, 409, ErrorCode::NonceUnknown);
+}
+
+#[test]
+fn sui_proofs_break_no_rule() {
+    let s = Server::new();
+    let forged = {
+        let mut body = sui_proof(0x31, &s.mock.issue(), NOW, DOMAIN);
+        body["signature"] = sui_proof(0x32, "nonce99999999", NOW, DOMAIN)["signature"].clone();
+        body
+    };
+    let mut another_address = sui_proof(0x31, &s.mock.issue(), NOW, DOMAIN);
+    another_address["walletAddress"] = json!(common::sui_key(0x32).0);
+    for (body, code) in [
+        (forged, ErrorCode::SignatureMismatch),
+        (
+            sui_proof(0x31, &s.mock.issue(), NOW, "evil.example"),
+            ErrorCode::DomainMismatch,
+        ),
+        (
+            sui_proof(0x31, &s.mock.issue(), NOW - 301_000, DOMAIN),
+            ErrorCode::Expired,
+        ),
+        (another_address, ErrorCode::AddressMismatch),
+    ] {
+        let response = s.connect(&token(), &body);
+        s.refused(&response, 422, code);
+    }
+    assert!(s.mock.consumed.borrow().is_empty(), "no nonce was spent");
+}

@@ -169,3 +169,112 @@ fn addresses_are_0x_and_64_hex_digits() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sui sign-in: Dynamic's template for SUI, checked like the other sign-ins.
+
+mod common;
+
+use wallet_linker::message::{DynamicSignInParams, create_dynamic_sign_in_message};
+use wallet_linker::signin::{SuiSignInCheck, verify_sui_sign_in};
+
+const NOW: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+fn sui_sign_in(address: &str, nonce: &str, issued_at: &str) -> String {
+    create_dynamic_sign_in_message(&DynamicSignInParams {
+        chain: "SUI".into(),
+        domain: Some("app.example.com".into()),
+        address: address.into(),
+        uri: Some("https://app.example.com/".into()),
+        nonce: nonce.into(),
+        issued_at: Some(issued_at.into()),
+        environment_id: "env-1".into(),
+        app_name: Some("Example".into()),
+        ..DynamicSignInParams::default()
+    })
+    .unwrap()
+}
+
+fn check() -> SuiSignInCheck {
+    SuiSignInCheck {
+        domain: "app.example.com".into(),
+        nonce: "nonce12345678".into(),
+        now_ms: NOW,
+        max_age_seconds: Some(300),
+        ..SuiSignInCheck::default()
+    }
+}
+
+fn run(message: &str, serialized: &str, check: &SuiSignInCheck) -> Result<(), ErrorCode> {
+    let signature = SuiSignature::parse(serialized).map_err(|e| e.code)?;
+    verify_sui_sign_in(message, &signature, check)
+        .map(|_| ())
+        .map_err(|e| e.code)
+}
+
+#[test]
+fn sui_sign_in_checks_each_rule() {
+    let (address, sign) = common::sui_key(9);
+    let message = sui_sign_in(&address, "nonce12345678", "2026-01-01T00:00:00.000Z");
+    let signature = sign(message.as_bytes());
+    assert_eq!(run(&message, &signature, &check()), Ok(()));
+    let with_address = SuiSignInCheck {
+        address: Some(address.to_uppercase().replacen("0X", "0x", 1)),
+        ..check()
+    };
+    assert_eq!(run(&message, &signature, &with_address), Ok(()));
+
+    let (other, other_sign) = common::sui_key(10);
+    for (check, expected) in [
+        (
+            SuiSignInCheck {
+                domain: "evil.example".into(),
+                ..check()
+            },
+            ErrorCode::DomainMismatch,
+        ),
+        (
+            SuiSignInCheck {
+                nonce: "othernonce123".into(),
+                ..check()
+            },
+            ErrorCode::NonceMismatch,
+        ),
+        (
+            SuiSignInCheck {
+                now_ms: NOW + 301_000,
+                ..check()
+            },
+            ErrorCode::Expired,
+        ),
+        (
+            SuiSignInCheck {
+                now_ms: NOW - 120_000,
+                ..check()
+            },
+            ErrorCode::IssuedInFuture,
+        ),
+        (
+            SuiSignInCheck {
+                address: Some(other.clone()),
+                ..check()
+            },
+            ErrorCode::AddressMismatch,
+        ),
+    ] {
+        assert_eq!(run(&message, &signature, &check), Err(expected));
+    }
+    // Signed by another key, or over another message.
+    assert_eq!(
+        run(&message, &other_sign(message.as_bytes()), &check()),
+        Err(ErrorCode::SignatureMismatch)
+    );
+    let later = sui_sign_in(&address, "nonce12345678", "2026-01-01T00:00:01.000Z");
+    assert_eq!(
+        run(&later, &signature, &check()),
+        Err(ErrorCode::SignatureMismatch)
+    );
+    // Another chain's template is not a Sui sign-in.
+    let evm = message.replace("Sui account", "Ethereum account");
+    assert!(run(&evm, &signature, &check()).is_err());
+}

@@ -472,6 +472,8 @@ pub enum WalletType {
     /// Immutable Passport: an EVM smart account on Immutable zkEVM, which Snag keeps apart.
     Imx,
     Solana,
+    /// Dynamic's template for `SUI`, signed with `sui:signPersonalMessage`.
+    Sui,
 }
 
 /// Immutable zkEVM's chain ids (mainnet, testnet): the only chains of an `imx` proof.
@@ -483,6 +485,7 @@ impl WalletType {
             WalletType::Evm => "evm",
             WalletType::Imx => "imx",
             WalletType::Solana => "solana",
+            WalletType::Sui => "sui",
         }
     }
 }
@@ -532,13 +535,14 @@ pub fn read_connect_body<C: JsonCodec>(codec: &C, body: &RequestBody) -> Result<
         "evm" => WalletType::Evm,
         "imx" => WalletType::Imx,
         "solana" => WalletType::Solana,
+        "sui" => WalletType::Sui,
         other => {
             return Err(Error::new(
                 ErrorCode::UnsupportedChain,
-                "this server checks proofs of walletType evm, imx or solana",
+                "this server checks proofs of walletType evm, imx, solana or sui",
             )
             .with_field("walletType")
-            .with_expected("evm | imx | solana")
+            .with_expected("evm | imx | solana | sui")
             .with_received(other));
         }
     };
@@ -607,6 +611,18 @@ pub async fn check_proof<P: LinkPlatform>(
             let rpc = ChainRpc { platform, url };
             signin::verify_siwe_sign_in_with_rpc(&body.message, &signature, &check, &rpc).await?;
         }
+        WalletType::Sui => {
+            let signature = crate::sui::SuiSignature::parse(&body.signature)?;
+            let check = signin::SuiSignInCheck {
+                domain: config.domain.clone(),
+                nonce: nonce.clone(),
+                now_ms,
+                address: Some(body.wallet_address.clone()),
+                clock_skew_seconds: Some(config.clock_skew_seconds),
+                max_age_seconds: Some(config.max_age_seconds),
+            };
+            signin::verify_sui_sign_in(&body.message, &signature, &check)?;
+        }
         WalletType::Solana => {
             let signature = solana::decode_signature(&body.signature)?;
             let key = solana::parse_public_key(&body.wallet_address)
@@ -631,6 +647,9 @@ fn message_nonce(body: &ConnectBody) -> Result<String> {
     let nonce = match body.wallet_type {
         WalletType::Evm | WalletType::Imx => {
             Some(crate::message::parse_siwe_message(&body.message)?.nonce)
+        }
+        WalletType::Sui => {
+            Some(crate::message::parse_dynamic_sign_in_message(&body.message)?.nonce)
         }
         WalletType::Solana => {
             crate::message::parse_solana_sign_in_message(signin::sign_in_text(

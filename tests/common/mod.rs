@@ -118,3 +118,22 @@ impl EvmRpc for ScriptedRpc {
             .unwrap_or_else(|| panic!("unexpected RPC call {method}"))
     }
 }
+
+/// A fixed Sui Ed25519 key (from `seed`): its address, and a signer of personal messages that
+/// gives the serialized signature (base64 of flag 0 ‖ signature ‖ key).
+pub fn sui_key(seed: u8) -> (String, impl Fn(&[u8]) -> String) {
+    use base64ct::{Base64, Encoding};
+    use ed25519_dalek::Signer;
+    use wallet_linker::sui;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+    let public = key.verifying_key().to_bytes();
+    let address = sui::format_address(&sui::address_of(sui::SuiScheme::Ed25519, &public));
+    let sign = move |message: &[u8]| {
+        let signature = key.sign(&sui::personal_message_digest(message)).to_bytes();
+        let mut bytes = vec![0u8];
+        bytes.extend_from_slice(&signature);
+        bytes.extend_from_slice(&public);
+        Base64::encode_string(&bytes)
+    };
+    (address, sign)
+}
