@@ -3,6 +3,8 @@
 //! - EVM: EIP-6963 discovery (`eip6963:requestProvider` / `eip6963:announceProvider`) with a
 //!   fallback to `window.ethereum`; EIP-1193 `eth_requestAccounts`, `eth_chainId` and
 //!   `personal_sign` with the message hex-encoded as UTF-8.
+//! - Sui: Wallet Standard wallets with a `sui:` chain, `standard:connect` and
+//!   `sui:signPersonalMessage` (the signature is Sui's serialized form, base64).
 //! - Solana: the Wallet Standard's register protocol (`wallet-standard:register-wallet` /
 //!   `wallet-standard:app-ready`), features `standard:connect`, `solana:signMessage` and
 //!   `solana:signIn`, with a fallback to the legacy injected `window.phantom.solana` /
@@ -138,6 +140,14 @@ extern "C" {
     fn feature(wallet: &JsValue, name: &str) -> JsValue;
     #[wasm_bindgen(js_name = isSolanaStandardWallet)]
     fn is_solana_standard_wallet(wallet: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = isSuiStandardWallet)]
+    fn is_sui_standard_wallet(wallet: &JsValue) -> bool;
+    #[wasm_bindgen(catch, js_name = suiSignPersonalMessage)]
+    async fn sui_sign_personal_message(
+        wallet: &JsValue,
+        account: &JsValue,
+        message: &[u8],
+    ) -> core::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = eip1193Request)]
     async fn eip1193_request(
         provider: &JsValue,
@@ -145,7 +155,10 @@ extern "C" {
         params: Array,
     ) -> core::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = connectWalletStandard)]
-    async fn connect_wallet_standard(wallet: &JsValue) -> core::result::Result<JsValue, JsValue>;
+    async fn connect_wallet_standard(
+        wallet: &JsValue,
+        chain_prefix: &str,
+    ) -> core::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = walletStandardSignMessage)]
     async fn wallet_standard_sign_message(
         wallet: &JsValue,
@@ -194,6 +207,24 @@ pub fn discover_evm_wallets(
             list.push(Inner::evm(injected, name, &JsValue::UNDEFINED, "injected"));
         }
         list
+    })
+}
+
+/// Finds the Sui wallets in this page: Wallet Standard wallets (registered before this call or
+/// within `timeoutMs`, default 100) that have a `sui:` chain, `standard:connect` and
+/// `sui:signPersonalMessage`. Resolves to an empty array where there is no window.
+#[wasm_bindgen(js_name = discoverSuiWallets, unchecked_return_type = "Promise<WalletAdapter[]>")]
+pub fn discover_sui_wallets(
+    #[wasm_bindgen(js_name = timeoutMs, unchecked_optional_param_type = "number")]
+    timeout_ms: Option<JsValue>,
+) -> Promise {
+    discover(timeout_ms, async |timeout| {
+        let found = discover_wallet_standard(timeout).await;
+        Array::from(&get(&found, "wallets"))
+            .iter()
+            .filter(is_sui_standard_wallet)
+            .map(Inner::sui)
+            .collect()
     })
 }
 
@@ -248,8 +279,10 @@ pub fn discover_solana_wallets(
 enum Backend {
     /// An EIP-1193 provider.
     Eip1193(JsValue),
-    /// A Wallet Standard wallet.
+    /// A Wallet Standard wallet on Solana.
     Standard(JsValue),
+    /// A Wallet Standard wallet on Sui.
+    SuiStandard(JsValue),
     /// A legacy injected Solana provider (`connect()`, `signMessage(bytes, "utf8")`).
     LegacySolana(JsValue),
 }
@@ -302,6 +335,12 @@ impl Inner {
         Inner::new(Backend::Standard(wallet), name, icon, "wallet-standard")
     }
 
+    fn sui(wallet: JsValue) -> Self {
+        let name = get_string(&wallet, "name").unwrap_or_else(|| "Wallet".to_owned());
+        let icon = get_string(&wallet, "icon");
+        Inner::new(Backend::SuiStandard(wallet), name, icon, "wallet-standard")
+    }
+
     fn legacy_solana(provider: JsValue) -> Self {
         let name = wallet::legacy_solana_name(|flag| get(&provider, flag).as_bool() == Some(true));
         Inner::new(
@@ -316,17 +355,24 @@ impl Inner {
         match self.backend {
             Backend::Eip1193(_) => "EVM",
             Backend::Standard(_) | Backend::LegacySolana(_) => "SOL",
+            Backend::SuiStandard(_) => "SUI",
         }
     }
 
     fn has_feature(&self, name: &str) -> bool {
-        matches!(&self.backend, Backend::Standard(wallet) if !feature(wallet, name).is_undefined())
+        match &self.backend {
+            Backend::Standard(wallet) | Backend::SuiStandard(wallet) => {
+                !feature(wallet, name).is_undefined()
+            }
+            _ => false,
+        }
     }
 
     async fn connect(&self) -> Result<String> {
         let address = match &self.backend {
             Backend::Eip1193(provider) => self.connect_evm(provider).await?,
-            Backend::Standard(wallet) => self.connect_standard(wallet).await?,
+            Backend::Standard(wallet) => self.connect_standard(wallet, "solana:").await?,
+            Backend::SuiStandard(wallet) => self.connect_standard(wallet, "sui:").await?,
             Backend::LegacySolana(provider) => connect_legacy_solana(provider).await?,
         };
         *self.address.borrow_mut() = Some(address.clone());
@@ -370,14 +416,14 @@ impl Inner {
         Ok(address)
     }
 
-    async fn connect_standard(&self, wallet: &JsValue) -> Result<String> {
+    async fn connect_standard(&self, wallet: &JsValue, chain_prefix: &str) -> Result<String> {
         if !self.has_feature("standard:connect") {
             return Err(not_found(format!(
                 "{} has no standard:connect feature",
                 self.name
             )));
         }
-        let account = connect_wallet_standard(wallet)
+        let account = connect_wallet_standard(wallet, chain_prefix)
             .await
             .map_err(|e| wallet_error(&e, "connect"))?;
         if account.is_undefined() {
@@ -386,14 +432,19 @@ impl Inner {
                 "the wallet returned no account",
             ));
         }
-        let address = get_string(&account, "address")
-            .filter(|a| crate::solana::is_valid_address(a))
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::WalletError,
-                    "the wallet's account has no valid Solana address",
-                )
-            })?;
+        let address = get_string(&account, "address");
+        let address = match &self.backend {
+            Backend::SuiStandard(_) => address
+                .and_then(|a| crate::sui::parse_address(&a).ok())
+                .map(|a| crate::sui::format_address(&a)),
+            _ => address.filter(|a| crate::solana::is_valid_address(a)),
+        }
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::WalletError,
+                format!("the wallet's account has no valid {} address", self.chain()),
+            )
+        })?;
         *self.account.borrow_mut() = account;
         Ok(address)
     }
@@ -453,6 +504,18 @@ impl Inner {
                     .await
                     .map_err(failed)?;
                 signature_base58(&signature)
+            }
+            Backend::SuiStandard(wallet) => {
+                let account = self.account.borrow().clone();
+                let output = sui_sign_personal_message(wallet, &account, message.as_bytes())
+                    .await
+                    .map_err(failed)?;
+                get_string(&output, "signature").ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::WalletError,
+                        "sui:signPersonalMessage returned no signature",
+                    )
+                })
             }
         }
     }
@@ -608,10 +671,13 @@ impl WalletAdapter {
     pub fn from_wallet_standard(
         #[wasm_bindgen(unchecked_param_type = "StandardWallet")] wallet: JsValue,
     ) -> Result<WalletAdapter> {
+        if is_sui_standard_wallet(&wallet) && !is_solana_standard_wallet(&wallet) {
+            return Ok(WalletAdapter::new(Inner::sui(wallet)));
+        }
         if !is_solana_standard_wallet(&wallet) {
             return Err(Error::new(
                 ErrorCode::WalletNotFound,
-                "wallet must be a Wallet Standard wallet with a solana: chain, standard:connect, and solana:signMessage or solana:signIn",
+                "wallet must be a Wallet Standard wallet with a solana: chain, standard:connect, and solana:signMessage or solana:signIn; or with a sui: chain, standard:connect and sui:signPersonalMessage",
             )
             .with_field("wallet"));
         }
@@ -642,8 +708,8 @@ impl WalletAdapter {
         self.inner.uuid.clone()
     }
 
-    /// `"EVM"` or `"SOL"` (Dynamic's `ChainEnum`).
-    #[wasm_bindgen(getter, unchecked_return_type = "\"EVM\" | \"SOL\"")]
+    /// `"EVM"`, `"SOL"` or `"SUI"` (Dynamic's `ChainEnum`).
+    #[wasm_bindgen(getter, unchecked_return_type = "\"EVM\" | \"SOL\" | \"SUI\"")]
     pub fn chain(&self) -> String {
         self.inner.chain().to_owned()
     }
@@ -683,7 +749,10 @@ impl WalletAdapter {
     #[wasm_bindgen(getter, unchecked_return_type = "unknown")]
     pub fn provider(&self) -> JsValue {
         match &self.inner.backend {
-            Backend::Eip1193(p) | Backend::Standard(p) | Backend::LegacySolana(p) => p.clone(),
+            Backend::Eip1193(p)
+            | Backend::Standard(p)
+            | Backend::SuiStandard(p)
+            | Backend::LegacySolana(p) => p.clone(),
         }
     }
 

@@ -303,7 +303,8 @@ export async function discoverWalletStandard(ms) {
   return { wallets: [...registered], legacy: usable ? legacy : undefined };
 }
 
-const isSolanaChain = (chain) => typeof chain === 'string' && chain.startsWith('solana:');
+const onChain = (prefix) => (chain) => typeof chain === 'string' && chain.startsWith(prefix);
+const isSolanaChain = onChain('solana:');
 
 export function feature(wallet, name) {
   const value = wallet?.features?.[name];
@@ -326,13 +327,26 @@ export function eip1193Request(provider, method, params) {
   return need(provider, 'request', 'the provider')({ method, params });
 }
 
-// `standard:connect`, then the account to use: one on a Solana chain, else the first.
-export async function connectWalletStandard(wallet) {
+export function isSuiStandardWallet(wallet) {
+  return Array.isArray(wallet?.chains) && wallet.chains.some(onChain('sui:'))
+    && feature(wallet, 'standard:connect') !== undefined
+    && feature(wallet, 'sui:signPersonalMessage') !== undefined;
+}
+
+// `standard:connect`, then the account to use: one on a chain named `prefix…` (`solana:`,
+// `sui:`), else the first.
+export async function connectWalletStandard(wallet, prefix) {
   const output = await need(feature(wallet, 'standard:connect'), 'connect', 'standard:connect')();
   let accounts = output?.accounts;
   if (!Array.isArray(accounts) || accounts.length === 0) accounts = wallet.accounts;
   if (!Array.isArray(accounts)) return undefined;
-  return accounts.find((a) => Array.isArray(a?.chains) && a.chains.some(isSolanaChain)) ?? accounts[0];
+  return accounts.find((a) => Array.isArray(a?.chains) && a.chains.some(onChain(prefix))) ?? accounts[0];
+}
+
+// `sui:signPersonalMessage`: `{ bytes, signature }`, both base64.
+export async function suiSignPersonalMessage(wallet, account, message) {
+  const sign = need(feature(wallet, 'sui:signPersonalMessage'), 'signPersonalMessage', 'sui:signPersonalMessage');
+  return first(await sign({ message, account }));
 }
 
 // A Wallet Standard feature resolves to one output per input.
