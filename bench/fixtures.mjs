@@ -7,6 +7,7 @@ import nacl from 'tweetnacl';
 import bs58 from 'bs58';
 import { SiweMessage } from 'siwe';
 import { createSignInMessageText } from '@solana/wallet-standard-util';
+import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
 
 // Arbitrary fixed test keys (never used elsewhere).
 const EVM_PRIVATE_KEY = '0x8da4ef21b864d2cc526dbdb2a120bd2874c36c9d0a1fb7f8c63d7f7a8b41de8f';
@@ -57,7 +58,13 @@ export async function makeFixtures() {
   const siwsBytes = new TextEncoder().encode(siwsMessage);
   const solanaSignature = nacl.sign.detached(siwsBytes, keyPair.secretKey);
 
+  // Sui: a personal message signed by an Ed25519 key through @mysten/sui (the wallets' default).
+  const suiKeypair = Ed25519Keypair.fromSecretKey(ED25519_SEED);
+  const suiMessage = `Link wallet to account 42 at ${issuedAt}`;
+  const { signature: suiSignature } = await suiKeypair.signPersonalMessage(new TextEncoder().encode(suiMessage));
+
   return {
+    sui: { address: suiKeypair.getPublicKey().toSuiAddress(), message: suiMessage, signature: suiSignature },
     evm: { address: account.address, message: evmMessage, signature: evmSignature },
     siwe: { fields: siweFields, message: siweMessage, signature: siweSignature, domain: siweFields.domain, nonce: siweFields.nonce, nowMs },
     solana: {

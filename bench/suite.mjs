@@ -16,6 +16,7 @@ import { verifyMessage as ethersVerifyMessage } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-standard-util';
 import nacl from 'tweetnacl';
+import { verifyPersonalMessageSignature } from '@mysten/sui/verify';
 
 nobleEd.hashes.sha512 = sha512;
 
@@ -23,6 +24,7 @@ nobleEd.hashes.sha512 = sha512;
 export const OPERATIONS = [
   { id: 'evm', title: 'EVM EIP-191 recover + address compare' },
   { id: 'solana', title: 'Solana ed25519 verify' },
+  { id: 'sui', title: 'Sui personal message verify (Ed25519)' },
   { id: 'siwe-build', title: 'SIWE message build' },
   { id: 'siwe-parse', title: 'SIWE message parse' },
   { id: 'siws-build', title: 'Sign-In With Solana message build' },
@@ -75,7 +77,7 @@ const sameSiwsFields = (parsed, input) =>
  * right, `refuse()` the same call over a wrong input, which must give false, null, or throw.
  */
 export async function makeContenders(wl, fixtures) {
-  const { evm, siwe, solana, siws } = fixtures;
+  const { evm, siwe, solana, siws, sui } = fixtures;
   const contenders = [];
   const add = (c) => contenders.push({ ours: false, ...c });
 
@@ -165,6 +167,22 @@ export async function makeContenders(wl, fixtures) {
     run: () => webCryptoVerify(webCryptoKey, message),
     check: (r) => r === true,
     refuse: () => webCryptoVerify(webCryptoKey, wrongMessage),
+  });
+
+  // Sui: the serialized signature and the address as a wallet and a backend have them.
+  const suiBytes = utf8.encode(sui.message);
+  const suiOther = utf8.encode(`${sui.message}!`);
+  add({
+    op: 'sui', name: 'wallet-linker verifySuiPersonalMessage', ours: true,
+    run: () => wl.verifySuiPersonalMessage(suiBytes, sui.signature, sui.address),
+    check: (r) => r === true,
+    refuse: () => wl.verifySuiPersonalMessage(suiOther, sui.signature, sui.address),
+  });
+  add({
+    op: 'sui', name: '@mysten/sui verifyPersonalMessageSignature',
+    run: async () => (await verifyPersonalMessageSignature(suiBytes, sui.signature, { address: sui.address })).toSuiAddress() === sui.address,
+    check: (r) => r === true,
+    refuse: async () => (await verifyPersonalMessageSignature(suiOther, sui.signature, { address: sui.address })) && true,
   });
 
   // SIWE build and parse. siwe's constructor also validates (it re-parses the text it builds),
