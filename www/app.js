@@ -4,7 +4,7 @@
 // mounted by www/serve.mjs): it issues a nonce, checks the signed proof and the user's Dynamic JWT,
 // and calls Snag with the API key and the Snag ids it alone holds. The page never sees them.
 import * as wl from 'wallet-linker';
-import { DemoEvmWallet, DemoSmartAccountWallet, DemoSolanaWallet } from './demo-wallets.js';
+import { DemoEvmWallet, DemoSmartAccountWallet, DemoSolanaWallet, DemoSuiWallet } from './demo-wallets.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS_KEY = 'wallet-linker-demo:settings';
@@ -45,11 +45,12 @@ const demoChain = demoConfig?.evm ?? null;
 const demoWallets = {
   evm: new DemoEvmWallet(demoChain ? { chainId: demoChain.chainId, rpcUrl: demoChain.rpcUrl } : {}).announce(),
   sol: new DemoSolanaWallet().register(),
+  sui: new DemoSuiWallet().register(),
   smartAccounts: (demoChain?.smartAccounts ?? []).map((a) =>
     new DemoSmartAccountWallet({ ...a, rpcUrl: demoChain.rpcUrl, chainId: demoChain.chainId }).announce(),
   ),
 };
-const allDemoWallets = () => [demoWallets.evm, demoWallets.sol, ...demoWallets.smartAccounts];
+const allDemoWallets = () => [demoWallets.evm, demoWallets.sol, demoWallets.sui, ...demoWallets.smartAccounts];
 // Handy for tests and curious visitors; these keys are worthless by design.
 window.demoWallets = demoWallets;
 
@@ -274,8 +275,12 @@ function demoOf(adapter) {
 }
 
 async function discoverWallets() {
-  const [evm, sol] = await Promise.all([wl.discoverEvmWallets(DISCOVERY_MS), wl.discoverSolanaWallets(DISCOVERY_MS)]);
-  state.wallets = [...evm, ...sol].map((adapter) => ({ adapter, demo: demoOf(adapter) }));
+  const [evm, sol, sui] = await Promise.all([
+    wl.discoverEvmWallets(DISCOVERY_MS),
+    wl.discoverSolanaWallets(DISCOVERY_MS),
+    wl.discoverSuiWallets(DISCOVERY_MS),
+  ]);
+  state.wallets = [...evm, ...sol, ...sui].map((adapter) => ({ adapter, demo: demoOf(adapter) }));
   const stillThere = state.wallets.some((w) => w.adapter.provider === state.selectedProvider);
   if (!stillThere) state.selectedProvider = state.wallets[0]?.adapter.provider ?? null;
   renderWallets();
@@ -284,6 +289,19 @@ async function discoverWallets() {
 function selectedWallet() {
   return state.wallets.find((w) => w.adapter.provider === state.selectedProvider) ?? null;
 }
+
+/** The chains' names as the page shows them, by Dynamic's ChainEnum (adapters) or credential chain. */
+const CHAIN_LABELS = { EVM: 'EVM', SOL: 'Solana', SUI: 'Sui' };
+const CREDENTIAL_CHAINS = { eip155: 'EVM', solana: 'SOL', sui: 'SUI' };
+
+/** The message format for a chain: Sui wallets sign Dynamic's template only. */
+function messageFormatFor(chain, standard) {
+  if (!standard || chain === 'SUI') return 'dynamic';
+  return chain === 'SOL' ? 'siws' : 'siwe';
+}
+
+/** Snag's walletType of a chain. */
+const SNAG_WALLET_TYPES = { EVM: 'evm', SOL: 'solana', SUI: 'sui' };
 
 function walletIcon(adapter) {
   // EIP-6963 and the Wallet Standard give icons as data URIs; nothing else is loaded.
@@ -327,7 +345,7 @@ function renderWallets() {
         el(
           'span',
           { class: 'tags' },
-          el('span', { class: `tag tag-${adapter.chain.toLowerCase()}`, text: adapter.chain === 'SOL' ? 'Solana' : 'EVM' }),
+          el('span', { class: `tag tag-${adapter.chain.toLowerCase()}`, text: CHAIN_LABELS[adapter.chain] ?? adapter.chain }),
           demo ? el('span', { class: 'tag tag-warn', text: 'Test only' }) : el('span', { class: 'tag', text: sourceLabel(adapter.source) }),
         ),
         address ? el('span', { class: 'wallet-address mono', text: short(address, 6) }) : null,
@@ -483,11 +501,12 @@ function renderCredentials(credentials) {
   list.replaceChildren(
     ...credentials.map((c) => {
       const wallet = c.format === 'blockchain';
-      const chain = c.chain === 'solana' ? 'Solana' : c.chain === 'eip155' ? 'EVM' : c.chain ?? c.format;
+      const chainEnum = CREDENTIAL_CHAINS[c.chain];
+      const chain = CHAIN_LABELS[chainEnum] ?? c.chain ?? c.format;
       return el(
         'li',
-        { class: 'credential', 'data-address': c.address ?? '' },
-        el('span', { class: `tag tag-${wallet ? (c.chain === 'solana' ? 'sol' : 'evm') : 'other'}`, text: wallet ? chain : c.format }),
+        { class: 'credential', 'data-address': c.address ?? '', 'data-chain': c.chain ?? '' },
+        el('span', { class: `tag tag-${wallet ? (chainEnum ?? 'other').toLowerCase() : 'other'}`, text: wallet ? chain : c.format }),
         el('span', { class: 'credential-main mono breakable', text: c.address ?? c.email ?? c.publicIdentifier ?? c.id }),
         wallet ? el('span', { class: 'muted credential-meta', text: c.walletName ?? c.wallet_name ?? '' }) : null,
       );
@@ -547,7 +566,8 @@ async function signInOrLink(mode) {
     walletName: wallet.demo ? wallet.demo.walletKey : undefined,
     environmentId: state.settings.environmentId,
     appName: state.settings.appName || undefined,
-    messageFormat: standard ? (wallet.adapter.chain === 'SOL' ? 'siws' : 'siwe') : 'dynamic',
+    // Sign-In with Ethereum / Solana where the chain has one; Sui wallets sign Dynamic's template.
+    messageFormat: messageFormatFor(wallet.adapter.chain, standard),
     onStep: setStep,
   };
   if (withSnag) {
@@ -605,7 +625,22 @@ function snagMessage(proof, nonce) {
 async function checkSnagProof(proof, message, signature, nonce) {
   const common = { message, signature, domain: location.host, nonce };
   if (proof.chain === 'SOL') wl.verifySolanaSignIn({ ...common, publicKey: proof.address });
+  else if (proof.chain === 'SUI') checkSuiProof(proof, message, signature, nonce);
   else await wl.verifyEvmSignIn({ ...common, address: proof.address, rpc: proof.adapter.provider });
+}
+
+/** A Sui proof: Dynamic's template for this page, the nonce and address asked, signed by the address's key. */
+function checkSuiProof(proof, message, signature, nonce) {
+  const fields = wl.parseDynamicSignInMessage(message);
+  const refuse = (code, text) => {
+    throw Object.assign(new Error(text), { code, step: 'verify' });
+  };
+  if (fields.chain !== 'SUI' || fields.domain !== location.host || fields.nonce !== nonce || fields.address !== proof.address) {
+    refuse('INVALID_FIELD', 'The signed message is not the one this page asked for.');
+  }
+  if (!wl.verifySuiPersonalMessage(message, signature, proof.address)) {
+    refuse('SIGNATURE_MISMATCH', `The signature is not ${proof.address}'s signature of the message (checked as a Sui personal message).`);
+  }
 }
 
 async function connectSnag() {
@@ -622,7 +657,7 @@ async function connectSnag() {
     const signature = await proof.adapter.signMessage(message);
     await checkSnagProof(proof, message, signature, nonce);
     const response = await state.snag.connectWallet({
-      walletType: proof.chain === 'SOL' ? 'solana' : 'evm',
+      walletType: SNAG_WALLET_TYPES[proof.chain] ?? 'evm',
       walletAddress: proof.address,
       message,
       signature,

@@ -14,6 +14,14 @@
 //   (`wallet-standard:register-wallet`, and `wallet-standard:app-ready` for apps that load
 //   later), with standard:connect, standard:disconnect, standard:events, solana:signMessage and
 //   solana:signIn; ed25519 from @noble/curves.
+// - DemoSuiWallet: a Wallet Standard wallet registered the same way, on sui:mainnet and sui:testnet,
+//   with standard:connect, standard:disconnect, standard:events and sui:signPersonalMessage
+//   (`{ message, account }` -> `{ bytes, signature }`, both base64). Its Ed25519 key signs as Sui
+//   does, built by hand here (the page cannot load @mysten/sui): the personal message's intent
+//   (3, 0, 0) ‖ ULEB128 length ‖ message is hashed with blake2b-256 and the 32-byte digest is signed;
+//   the signature is Sui's serialized form, base64 of flag 0 ‖ signature ‖ public key; the address
+//   is 0x + hex(blake2b-256(0x00 ‖ public key)). tests/js/sui-demo-wallet.node.test.mjs checks it
+//   against @mysten/sui.
 //
 // Each has a `behaviour` (one of its `behaviours`): "sign" (default), "reject" (the user declines:
 // EIP-1193 error 4001), or "tamper" (signs different bytes than asked, so the signature does not
@@ -22,6 +30,7 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
+import { blake2b } from '@noble/hashes/blake2.js';
 
 export const BEHAVIOURS = ['sign', 'reject', 'tamper'];
 export const SMART_ACCOUNT_BEHAVIOURS = ['sign', 'reject', 'tamper', 'stranger'];
@@ -414,13 +423,145 @@ export class DemoSolanaWallet {
 
   /** Registers the wallet by the Wallet Standard's window-event protocol. */
   register(target = window) {
-    const callback = ({ register }) => register(this);
-    try {
-      target.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: callback }));
-    } catch (error) {
-      console.error('wallet-standard:register-wallet event could not be dispatched', error);
-    }
-    target.addEventListener('wallet-standard:app-ready', ({ detail: api }) => callback(api));
+    registerWalletStandard(this, target);
+    return this;
+  }
+}
+
+/** The Wallet Standard's window-event registration (`register-wallet` now, `app-ready` later). */
+function registerWalletStandard(wallet, target) {
+  const callback = ({ register }) => register(wallet);
+  try {
+    target.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: callback }));
+  } catch (error) {
+    console.error('wallet-standard:register-wallet event could not be dispatched', error);
+  }
+  target.addEventListener('wallet-standard:app-ready', ({ detail: api }) => callback(api));
+}
+
+function base64(bytes) {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+const concatBytes = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+};
+
+/** ULEB128 of a length (BCS's length prefix of a vector). */
+export function uleb128(n) {
+  const out = [];
+  let rest = n;
+  do {
+    let byte = rest & 0x7f;
+    rest = Math.floor(rest / 128);
+    if (rest > 0) byte |= 0x80;
+    out.push(byte);
+  } while (rest > 0);
+  return new Uint8Array(out);
+}
+
+/** Sui's intent of a personal message: scope PersonalMessage (3), version 0, app id Sui (0). */
+const SUI_PERSONAL_MESSAGE_INTENT = new Uint8Array([3, 0, 0]);
+/** The signature scheme flag of Ed25519 in Sui's serialized signatures and addresses. */
+const SUI_ED25519_FLAG = 0;
+
+/** What a Sui key signs for a personal message: blake2b-256(intent ‖ ULEB128 length ‖ message). */
+export function suiPersonalMessageDigest(message) {
+  return blake2b(concatBytes(SUI_PERSONAL_MESSAGE_INTENT, uleb128(message.length), message), { dkLen: 32 });
+}
+
+/** The Sui address of an Ed25519 public key: 0x + hex(blake2b-256(flag 0 ‖ public key)). */
+export function suiAddressOf(publicKey) {
+  return `0x${toHex(blake2b(concatBytes(new Uint8Array([SUI_ED25519_FLAG]), publicKey), { dkLen: 32 }))}`;
+}
+
+/** Sui's serialized personal-message signature by an Ed25519 key: base64(0 ‖ signature ‖ public key). */
+export function suiSignPersonalMessageWith(secretKey, message) {
+  const signature = ed25519.sign(suiPersonalMessageDigest(message), secretKey);
+  return base64(concatBytes(new Uint8Array([SUI_ED25519_FLAG]), signature, ed25519.getPublicKey(secretKey)));
+}
+
+const SUI_CHAINS = Object.freeze(['sui:mainnet', 'sui:testnet']);
+const SUI_FEATURES = Object.freeze(['sui:signPersonalMessage']);
+
+/** A Sui Wallet Standard wallet with an in-page Ed25519 key. TEST ONLY. */
+export class DemoSuiWallet {
+  #listeners = new Set();
+  #connected = false;
+
+  constructor({ secretKey, name = 'Demo Sui wallet (test only)' } = {}) {
+    this.secretKey = secretKey ?? ed25519.utils.randomSecretKey();
+    this.publicKey = ed25519.getPublicKey(this.secretKey);
+    this.address = suiAddressOf(this.publicKey);
+    this.behaviours = BEHAVIOURS;
+    this.behaviour = 'sign';
+    this.isDemoWallet = true;
+    this.walletKey = 'demosui';
+    this.calls = [];
+    this.version = '1.0.0';
+    this.name = name;
+    this.icon = icon('#2563eb', 'SUI');
+    this.chains = SUI_CHAINS;
+    this.account = Object.freeze({
+      address: this.address,
+      publicKey: this.publicKey,
+      chains: SUI_CHAINS,
+      features: SUI_FEATURES,
+      label: 'Demo account',
+    });
+    const version = '1.0.0';
+    this.features = Object.freeze({
+      'standard:connect': { version, connect: () => this.#connect() },
+      'standard:disconnect': { version, disconnect: async () => this.#setConnected(false) },
+      'standard:events': { version, on: (event, listener) => this.#on(event, listener) },
+      'sui:signPersonalMessage': { version: '1.1.0', signPersonalMessage: (input) => this.#signPersonalMessage(input) },
+    });
+  }
+
+  get accounts() {
+    return this.#connected ? [this.account] : [];
+  }
+
+  #on(event, listener) {
+    const entry = { event, listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
+  }
+
+  #setConnected(connected) {
+    this.#connected = connected;
+    for (const { event, listener } of this.#listeners) if (event === 'change') listener({ accounts: this.accounts });
+  }
+
+  async #connect() {
+    this.calls.push('connect');
+    if (this.behaviour === 'reject') throw userRejected();
+    this.#setConnected(true);
+    return { accounts: this.accounts };
+  }
+
+  async #signPersonalMessage({ message, account } = {}) {
+    this.calls.push('signPersonalMessage');
+    if (this.behaviour === 'reject') throw userRejected();
+    // Sui addresses are hex: any case names the same account.
+    if (typeof account?.address !== 'string' || account.address.toLowerCase() !== this.address) throw new Error('unknown account');
+    if (!(message instanceof Uint8Array)) throw new TypeError('sui:signPersonalMessage: message must be a Uint8Array');
+    // "tamper" signs other bytes than it reports as signed.
+    const signed = this.behaviour === 'tamper' ? concatBytes(message, new Uint8Array([0x21])) : message;
+    return { bytes: base64(message), signature: suiSignPersonalMessageWith(this.secretKey, signed) };
+  }
+
+  /** Registers the wallet by the Wallet Standard's window-event protocol. */
+  register(target = window) {
+    registerWalletStandard(this, target);
     return this;
   }
 }

@@ -3,11 +3,15 @@
 // and its window.ethereum fallback, the Wallet Standard register protocol and its legacy
 // window.phantom.solana fallback, signing through the test-only demo wallets (checked with this
 // package's verifiers and viem), user rejections, and linkWallet's SIWS path through solana:signIn.
+// Sui: discoverSuiWallets finds the test-only demo Sui wallet (and no Solana-only wallet), its
+// signatures verify with this package in the page and with @mysten/sui in Node, and linkWallet signs
+// in with it (chain SUI) against the sandbox, which checks it with @mysten/sui.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import * as wl from 'wallet-linker';
 import { verifyMessage } from 'viem';
+import { verifyPersonalMessageSignature } from '@mysten/sui/verify';
 import { launchChromium, serveStatic } from './browser-tools.mjs';
 import { createSandbox } from '../../www/sandbox/server.mjs';
 
@@ -25,9 +29,19 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>adapters</title>
   globalThis.ready = true;
 </script>`;
 
+/** @mysten/sui's verdict on a Sui personal message (text, as UTF-8): true, or false when it throws. */
+async function mystenAccepts(message, signature, address) {
+  try {
+    return (await verifyPersonalMessageSignature(new TextEncoder().encode(message), signature, { address })).toSuiAddress() === address;
+  } catch {
+    return false;
+  }
+}
+
 test('discovery in Node (no window) finds nothing and checks its timeout', async () => {
   assert.deepEqual(await wl.discoverEvmWallets(0), []);
   assert.deepEqual(await wl.discoverSolanaWallets(), []);
+  assert.deepEqual(await wl.discoverSuiWallets(0), []);
   await assert.rejects(wl.discoverEvmWallets(-1), { code: 'INVALID_ARGUMENT', field: 'timeoutMs' });
   await assert.rejects(wl.discoverSolanaWallets('soon'), { code: 'INVALID_ARGUMENT', field: 'timeoutMs' });
   assert.throws(() => wl.WalletAdapter.fromEip1193({}), { code: 'INVALID_ARGUMENT', field: 'provider' });
@@ -253,6 +267,108 @@ test('wallet adapters in headless Chromium', { timeout: 5 * 60_000 }, async (t) 
         checkedStatement: 'Sign in to the test.',
         tamperedValid: false,
       });
+      await page.close();
+    });
+
+    await t.test('Sui: discoverSuiWallets finds the demo Sui wallet (not a Solana-only one); lowercase address; signatures verify in the page and with @mysten/sui; USER_REJECTED', async () => {
+      const page = await freshPage(() => {
+        // A wallet on a Sui chain that cannot sign personal messages: not a usable Sui wallet.
+        const wallet = {
+          version: '1.0.0', name: 'Sui, no signing', icon: 'data:image/png;base64,AA==', chains: ['sui:mainnet'], accounts: [],
+          features: { 'standard:connect': { version: '1.0.0', connect: async () => ({ accounts: [] }) } },
+        };
+        const callback = ({ register }) => register(wallet);
+        window.dispatchEvent(new CustomEvent('wallet-standard:register-wallet', { detail: callback }));
+        window.addEventListener('wallet-standard:app-ready', ({ detail }) => callback(detail));
+      });
+      const result = await page.evaluate(async () => {
+        new demo.DemoSolanaWallet().register();
+        const sui = new demo.DemoSuiWallet().register();
+        const found = await wl.discoverSuiWallets(0);
+        const solana = await wl.discoverSolanaWallets(0);
+        const [wallet] = found;
+        const address = await wallet.connect();
+        // Over 127 bytes: a two-byte length prefix.
+        const message = `héllo Sui ✓\n${'x'.repeat(200)}`;
+        const signature = await wallet.signMessage(message);
+        // A wallet that reports its account in upper-case hex: the adapter's address is lower case.
+        const upperAccount = { ...sui.account, address: `0x${sui.address.slice(2).toUpperCase()}` };
+        const shouting = {
+          version: '1.0.0', name: 'Upper-case Sui', icon: sui.icon, chains: sui.chains, accounts: [],
+          features: {
+            'standard:connect': { version: '1.0.0', connect: async () => ({ accounts: [upperAccount] }) },
+            'sui:signPersonalMessage': sui.features['sui:signPersonalMessage'],
+          },
+        };
+        const upper = wl.WalletAdapter.fromWalletStandard(shouting);
+        const upperAddress = await upper.connect();
+        const upperSignature = await upper.signMessage('case');
+        sui.behaviour = 'tamper';
+        const tampered = await wallet.signMessage(message);
+        sui.behaviour = 'reject';
+        const code = (promise) => promise.then(() => 'resolved', (e) => `${e.code}:${e.received ?? ''}`);
+        const rejected = [await code(wallet.signMessage(message)), await code(wl.WalletAdapter.fromWalletStandard(sui).connect())];
+        return {
+          found: found.map((w) => `${w.name}/${w.source}/${w.chain}`),
+          solana: solana.map((w) => w.name),
+          walletName: wallet.walletName,
+          address,
+          adapterAddress: wallet.address,
+          expected: sui.address,
+          message,
+          signature,
+          inPage: wl.verifySuiPersonalMessage(message, signature, address),
+          otherMessage: wl.verifySuiPersonalMessage(`${message}!`, signature, address),
+          upperAddress,
+          upperSignature,
+          upperValid: wl.verifySuiPersonalMessage('case', upperSignature, upperAddress),
+          tampered,
+          tamperedValid: wl.verifySuiPersonalMessage(message, tampered, address),
+          rejected,
+          calls: sui.calls,
+        };
+      });
+      assert.deepEqual(result.found, ['Demo Sui wallet (test only)/wallet-standard/SUI']);
+      assert.deepEqual(result.solana, ['Demo Solana wallet (test only)'], 'the Sui wallet is not a Solana one either');
+      assert.match(result.address, /^0x[0-9a-f]{64}$/);
+      assert.equal(result.address, result.expected);
+      assert.equal(result.adapterAddress, result.expected);
+      assert.equal(result.upperAddress, result.expected, 'upper-case hex from the wallet, lower case from the adapter');
+      assert.equal(result.inPage, true, 'verifySuiPersonalMessage in the page');
+      assert.equal(result.otherMessage, false);
+      assert.equal(result.upperValid, true);
+      assert.equal(await mystenAccepts(result.message, result.signature, result.address), true, '@mysten/sui agrees, in Node');
+      assert.equal(await mystenAccepts('case', result.upperSignature, result.address), true);
+      assert.equal(result.tamperedValid, false);
+      assert.equal(await mystenAccepts(result.message, result.tampered, result.address), false, '@mysten/sui refuses the tampered one too');
+      assert.deepEqual(result.rejected, ['USER_REJECTED:User rejected the request.', 'USER_REJECTED:User rejected the request.']);
+      assert.deepEqual(result.calls, ['connect', 'signPersonalMessage', 'signPersonalMessage', 'signPersonalMessage', 'signPersonalMessage', 'connect']);
+      await page.close();
+    });
+
+    await t.test('linkWallet with chain SUI signs in the demo Sui wallet against the sandbox (checked there with @mysten/sui)', async () => {
+      const page = await freshPage();
+      const environmentId = sandbox.environmentId ?? (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()).environmentId;
+      const result = await page.evaluate(
+        async ({ baseUrl, environmentId }) => {
+          const sui = new demo.DemoSuiWallet().register();
+          const [wallet] = await wl.discoverSuiWallets(0);
+          const dynamic = new wl.DynamicClient({ environmentId, baseUrl });
+          const linked = await wl.linkWallet({ dynamic, wallet, chain: 'SUI', environmentId, walletName: 'demosui' });
+          return { mode: linked.mode, chain: linked.chain, address: linked.address, expected: sui.address, message: linked.message, signature: linked.signature };
+        },
+        { baseUrl: `${sandbox.url}/api/v0`, environmentId },
+      );
+      assert.equal(result.mode, 'signIn');
+      assert.equal(result.address, result.expected);
+      assert.match(result.message, new RegExp(`^127\\.0\\.0\\.1:\\d+ wants you to sign in with your Sui account:\\n${result.address}\\n`));
+      assert.doesNotMatch(result.message, /Chain ID/);
+      assert.equal(await mystenAccepts(result.message, result.signature, result.address), true);
+      const state = await (await fetch(`${sandbox.url}/__sandbox/state`)).json();
+      const credential = state.users.flatMap((u) => u.verifiedCredentials).find((c) => c.address === result.address);
+      assert.deepEqual([credential?.chain, credential?.wallet_name], ['sui', 'demosui']);
+      const check = state.suiSignatureChecks.at(-1);
+      assert.deepEqual([check.address, check.scheme, check.verifier, check.valid], [result.address, 'ed25519', '@mysten/sui verifyPersonalMessageSignature', true]);
       await page.close();
     });
 

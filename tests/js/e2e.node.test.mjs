@@ -13,6 +13,10 @@
 // same Anvil with viem. The page links both accounts, and a signature by a key that does not own
 // the account is stopped in the page; without a chain the page lists no smart account. A Node-only
 // test checks the sandbox's own verdicts on that chain.
+// Sui: the page lists the TEST-ONLY demo Sui wallet (discoverSuiWallets) and links it to the signed-in
+// user with Dynamic's Sui template (chain SUI) and Snag (walletType sui, through the backend); the
+// sandbox checks both signatures with @mysten/sui, and so does this file, in Node. A tampered Sui
+// signature is stopped in the page (step verify) and a declined one is USER_REJECTED.
 // Screenshots (desktop and 390 px wide) are written to test-results/screenshots/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { createDynamicSignInMessage } from 'wallet-linker';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createSiweMessage } from 'viem/siwe';
+import { verifyPersonalMessageSignature } from '@mysten/sui/verify';
 import { createSandbox } from '../../www/sandbox/server.mjs';
 import { DEMO_SMART_ACCOUNT_NAMES, startDemoChain } from '../../www/demo-chain.mjs';
 import { DEMO_SNAG_IDS, LINK_BASE_PATH, startDemoServer } from '../../www/serve.mjs';
@@ -90,7 +95,7 @@ function injectTestWallets() {
   window.addEventListener('wallet-standard:app-ready', ({ detail }) => callback(detail));
 }
 
-/** Milliseconds of the smart-account parts (printed at the end). */
+/** Milliseconds of the smart-account and Sui parts (printed at the end). */
 const timings = {};
 const since = (t0) => Math.round(performance.now() - t0);
 /** The demo chain: Anvil with the demo's smart accounts (www/demo-chain.mjs). */
@@ -105,10 +110,19 @@ before(async () => {
 
 after(async () => {
   await chain?.stop();
-  console.log(`e2e smart-account timings (ms): ${JSON.stringify(timings)}`);
+  console.log(`e2e smart-account and Sui timings (ms): ${JSON.stringify(timings)}`);
 });
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** @mysten/sui's verdict on a Sui personal message (text, as UTF-8) by `address`: true, or false when it throws. */
+async function mystenAccepts(message, signature, address) {
+  try {
+    return (await verifyPersonalMessageSignature(new TextEncoder().encode(message), signature, { address })).toSuiAddress() === address;
+  } catch {
+    return false;
+  }
+}
 
 test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async (t) => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -148,7 +162,8 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
       );
       assert.deepEqual(Object.keys(record.body.verificationData).sort(), ['message', 'signature']);
       const { message } = record.body.verificationData;
-      assert.ok(message.startsWith(`${host} wants you to sign in with your ${walletType === 'evm' ? 'Ethereum' : 'Solana'} account:\n`), message);
+      const account = { evm: 'Ethereum', solana: 'Solana', sui: 'Sui' }[walletType];
+      assert.ok(message.startsWith(`${host} wants you to sign in with your ${account} account:\n`), message);
       assert.match(nonceOf(message), /^[0-9A-Za-z]{22}$/, "a nonce of the backend's store");
       return message;
     };
@@ -167,10 +182,10 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
 
     await page.goto(`${server.url}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-    const demo = await page.evaluate(() => ({ evm: window.demoWallets.evm.address, sol: window.demoWallets.sol.address }));
+    const demo = await page.evaluate(() => ({ evm: window.demoWallets.evm.address, sol: window.demoWallets.sol.address, sui: window.demoWallets.sui.address }));
 
     await t.test('discovery lists the demo wallets and the injected extensions by name and icon', async () => {
-      for (const name of ['Demo EVM wallet \\(test only\\)', 'Demo Solana wallet \\(test only\\)', 'Injected Test EVM', 'Injected Test Solana']) {
+      for (const name of ['Demo EVM wallet \\(test only\\)', 'Demo Solana wallet \\(test only\\)', 'Demo Sui wallet \\(test only\\)', 'Injected Test EVM', 'Injected Test Solana']) {
         assert.equal(await page.getByRole('radio', { name: new RegExp(name) }).count(), 1, `${name} is listed once`);
       }
       // The demo chain's smart accounts, each its own EIP-6963 wallet, tagged as test-only.
@@ -182,6 +197,11 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
       const shown = await page.locator('label.wallet', { hasText: 'Injected Test EVM' }).locator('img').getAttribute('src');
       assert.equal(shown, evmIcon, 'the EIP-6963 icon is shown');
       assert.equal(await page.locator('label.wallet', { hasText: 'Demo EVM wallet' }).locator('.tag-warn').textContent(), 'Test only');
+      // The demo Sui wallet, found through discoverSuiWallets: tagged Sui and test-only, with its 0x address.
+      const suiLabel = page.locator('label.wallet', { hasText: 'Demo Sui wallet' });
+      assert.equal(await suiLabel.locator('input').getAttribute('data-chain'), 'SUI');
+      assert.deepEqual(await suiLabel.locator('.tag').allTextContents(), ['Sui', 'Test only']);
+      assert.match(demo.sui, /^0x[0-9a-f]{64}$/);
       // Every form control has a label (keyboard and screen-reader users can reach and name it).
       const unlabelled = await page.evaluate(() =>
         [...document.querySelectorAll('input, select')].filter((e) => e.labels.length === 0).map((e) => e.id || e.name),
@@ -549,6 +569,115 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
       assert.equal(server.sandbox.snagRequests().length, snagBefore);
       await page.selectOption('#demo-behaviour', 'sign');
       timings['stranger refused'] = since(t0);
+    });
+
+    await t.test('link the demo Sui wallet (chain SUI) with Snag: Dynamic\'s Sui template, checked in the page, by the sandbox with @mysten/sui (a "sui" credential) and by the backend before Snag (walletType sui)', async () => {
+      const t0 = performance.now();
+      await pick('Demo Sui wallet');
+      assert.deepEqual(await page.locator('#demo-behaviour option').evaluateAll((os) => os.map((o) => o.value)), ['sign', 'reject', 'tamper']);
+      const callsBefore = pageCalls.length;
+      const snagBefore = server.sandbox.snagRequests().length;
+      const checksBefore = (await sandboxState()).suiSignatureChecks.length;
+      await click('#link');
+      assert.equal(await alertOf('error'), null, 'no error after linking the Sui wallet');
+
+      // The LinkResult: Dynamic's template for Sui (no Chain ID), the wallet's serialized signature.
+      const result = await lastResult();
+      assert.equal(result.address, demo.sui);
+      assert.equal(result.walletName, 'demosui');
+      assert.ok(result.message.startsWith(`${host} wants you to sign in with your Sui account:\n${demo.sui}\n\n`), result.message);
+      assert.match(result.message, new RegExp(`\nURI: ${escapeRegExp(server.url)}/\nVersion: 1\nNonce: [0-9a-f]{32}\nIssued At: \\S+\nRequest ID: ${server.sandbox.environmentId}$`));
+      assert.doesNotMatch(result.message, /Chain ID/);
+      assert.equal(Buffer.from(result.signature, 'base64')[0], 0, 'flag 0: Ed25519');
+      assert.equal(await mystenAccepts(result.message, result.signature, demo.sui), true, '@mysten/sui accepts the signature, in Node');
+      assert.match(await page.locator('#local-check').innerText(), /Valid signature by 0x[0-9a-f]{64}, checked in this page in [\d,]+ µs before anything was sent/);
+      assert.match(await page.locator('#session').innerText(), /5 wallets linked/);
+      const shown = page.locator('#credentials li[data-chain="sui"]');
+      assert.equal(await shown.getAttribute('data-address'), demo.sui);
+      assert.equal(await shown.locator('.tag-sui').textContent(), 'Sui');
+
+      // The sandbox: a "sui" credential on the signed-in user, its signature checked with @mysten/sui.
+      const { state, credential } = await sandboxRecordOf(demo.sui);
+      assert.deepEqual(
+        [credential.chain, credential.address, credential.wallet_name, credential.wallet_provider, credential.format],
+        ['sui', demo.sui, 'demosui', 'browserExtension', 'blockchain'],
+      );
+      assert.ok(state.nonces.some((n) => n.nonce === nonceOf(result.message) && n.usedAt !== null), 'the nonce was consumed');
+      const checks = state.suiSignatureChecks.slice(checksBefore).map((c) => [c.path.replace(/^\/api\/v0\/sdk\/[^/]+/, '/sdk'), c.address, c.scheme, c.verifier, c.valid]);
+      const mysten = '@mysten/sui verifyPersonalMessageSignature';
+      assert.deepEqual(checks, [
+        ['/sdk/verify/link', demo.sui, 'ed25519', mysten, true],
+        ['/snag/api/users/connect', demo.sui, 'ed25519', mysten, true],
+      ]);
+
+      // Snag got the wallet as walletType sui, with a second signature over the backend's nonce.
+      const records = server.sandbox.snagRequests().slice(snagBefore);
+      assert.equal(records.length, 1);
+      const snagMessage = assertSnagConnect(records[0], 'sui', demo.sui);
+      assert.equal(records[0].body.walletAddress, demo.sui);
+      assert.equal(withoutNonce(snagMessage), withoutNonce(result.message), "Dynamic's Sui template again, a new nonce");
+      assert.equal(await mystenAccepts(snagMessage, records[0].body.verificationData.signature, demo.sui), true);
+      assert.deepEqual(pageCalls.slice(callsBefore), ['GET /sdk/nonce 200', 'POST /sdk/verify/link 200', `GET ${LINK_BASE_PATH}/nonce 200`, `POST ${LINK_BASE_PATH}/snag/connect 200`]);
+      assert.deepEqual(await page.evaluate(() => window.demoWallets.sui.calls), ['connect', 'signPersonalMessage', 'signPersonalMessage']);
+      timings['Sui link (with Snag)'] = since(t0);
+      await page.screenshot({ path: `${SCREENSHOTS}demo-sui.png`, fullPage: true });
+    });
+
+    await t.test('"Connect last wallet to Snag" with the Sui wallet: walletType sui through the backend, checked with @mysten/sui', async () => {
+      const t0 = performance.now();
+      const shown = await page.locator('#message').innerText();
+      const before = server.sandbox.snagRequests().length;
+      const callsBefore = pageCalls.length;
+      const signsBefore = await page.evaluate(() => window.demoWallets.sui.calls.length);
+      await click('#snag-connect');
+      assert.equal(await alertOf('more-error'), null);
+      assert.equal(JSON.parse(await page.locator('#more-result pre').textContent()).walletAddress, demo.sui);
+      assert.deepEqual(pageCalls.slice(callsBefore), [`GET ${LINK_BASE_PATH}/nonce 200`, `POST ${LINK_BASE_PATH}/snag/connect 200`]);
+      assert.deepEqual(await page.evaluate((n) => window.demoWallets.sui.calls.slice(n), signsBefore), ['signPersonalMessage']);
+      const records = server.sandbox.snagRequests().slice(before);
+      assert.equal(records.length, 1);
+      const message = assertSnagConnect(records[0], 'sui', demo.sui);
+      assert.equal(withoutNonce(message), withoutNonce(shown), 'the last proof’s format and fields');
+      assert.notEqual(nonceOf(message), nonceOf(shown));
+      assert.equal(await mystenAccepts(message, records[0].body.verificationData.signature, demo.sui), true);
+      const last = (await sandboxState()).suiSignatureChecks.at(-1);
+      assert.deepEqual([last.path, last.address, last.valid], ['/snag/api/users/connect', demo.sui, true]);
+      const connections = (await sandboxState()).snag.connections.filter((c) => c.walletType === 'sui');
+      assert.deepEqual(connections.map((c) => [c.walletAddress, c.websiteId, c.organizationId]), [[demo.sui, DEMO_SNAG_IDS.websiteId, DEMO_SNAG_IDS.organizationId]]);
+      timings['Sui Snag button'] = since(t0);
+    });
+
+    await t.test('Sui "tamper" fails at step verify with SIGNATURE_MISMATCH and nothing is sent; "reject" is USER_REJECTED at step sign', async () => {
+      const t0 = performance.now();
+      await pick('Demo Sui wallet');
+      await page.selectOption('#demo-behaviour', 'tamper');
+      const before = await sandboxState();
+      const snagBefore = server.sandbox.snagRequests().length;
+      const callsBefore = pageCalls.length;
+      await click('#link');
+      const error = await alertOf('error');
+      assert.equal(error?.code, 'SIGNATURE_MISMATCH', JSON.stringify(error));
+      assert.match(error.text, /step verify/);
+      assert.match(error.text, /stopped in this page and never sent/);
+      assert.equal(await page.locator('#steps [data-step="verify"]').getAttribute('data-state'), 'failed');
+      const after = await sandboxState();
+      const added = after.requestLog.slice(before.requestLog.length).map((r) => r.path);
+      assert.equal(added.length, 1, `only the nonce was fetched: ${added}`);
+      assert.match(added[0], /\/nonce$/);
+      assert.deepEqual(pageCalls.slice(callsBefore), ['GET /sdk/nonce 200']);
+      assert.deepEqual(after.suiSignatureChecks, before.suiSignatureChecks, 'the sandbox checked no signature');
+      assert.equal(server.sandbox.snagRequests().length, snagBefore, 'nothing reached Snag');
+      const count = (s) => s.users.reduce((n, u) => n + u.verifiedCredentials.length, 0);
+      assert.equal(count(after), count(before), 'no credential was added');
+
+      await page.selectOption('#demo-behaviour', 'reject');
+      await click('#link');
+      const declined = await alertOf('error');
+      assert.equal(declined?.code, 'USER_REJECTED', JSON.stringify(declined));
+      assert.match(declined.text, /step sign/);
+      assert.deepEqual((await sandboxState()).suiSignatureChecks, before.suiSignatureChecks);
+      await page.selectOption('#demo-behaviour', 'sign');
+      timings['Sui tamper + reject'] = since(t0);
     });
 
     await t.test('without a chain the demo page lists no smart account (as ./dev demo without --anvil)', async () => {

@@ -1,6 +1,7 @@
 // Node-only tests of the sandbox server (www/sandbox/) and the demo server (www/serve.mjs), over
 // real HTTP on free loopback ports. Messages are built with siwe, @solana/wallet-standard-util or
-// template strings, and signed with viem / tweetnacl: nothing here uses the package under test.
+// template strings, and signed with viem / tweetnacl / @mysten/sui (Sui keypairs of each scheme):
+// nothing here uses the package under test.
 // The official generated clients (@dynamic-labs/sdk-api-core, @dynamic-labs/sdk-api,
 // @snagsolutions/sdk) are pointed at the sandbox to prove it speaks their contract.
 
@@ -17,6 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { Configuration, SDKApi, VerifyResponseFromJSON } from '@dynamic-labs/sdk-api-core';
 import { Configuration as AdminConfiguration, UsersApi } from '@dynamic-labs/sdk-api';
 import { SnagSolutions } from '@snagsolutions/sdk';
+import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
+import { Secp256k1Keypair } from '@mysten/sui/keypairs/secp256k1';
+import { Secp256r1Keypair } from '@mysten/sui/keypairs/secp256r1';
 import { createSignInMessageText } from '@solana/wallet-standard-util';
 import bs58 from 'bs58';
 import { SiweMessage } from 'siwe';
@@ -148,6 +152,38 @@ function dynamicSolanaText({ domain = 'localhost', address, nonce, issuedAt, req
     'Welcome to the sandbox. Signing is the only way we can truly know that you are the owner of the wallet you are connecting.\n\n' +
     `URI: http://${domain}\nVersion: 1\nNonce: ${nonce}\nIssued At: ${issuedAt ?? new Date().toISOString()}\nRequest ID: ${requestId}`
   );
+}
+
+/** A Sui key of a scheme (@mysten/sui keypair from a fixed byte pattern): its address, and Sui personal-message signing. */
+function suiWallet(byte, Keypair = Ed25519Keypair) {
+  const keypair = Keypair.fromSecretKey(new Uint8Array(32).fill(byte));
+  return {
+    keypair,
+    address: keypair.toSuiAddress(),
+    sign: async (text) => (await keypair.signPersonalMessage(new TextEncoder().encode(text))).signature,
+  };
+}
+
+/** Dynamic's Sui template: as the Solana one, with "Sui account" (Request ID = environment id, no Chain ID). */
+function dynamicSuiText({ domain = 'localhost', address, nonce, issuedAt, requestId }) {
+  return dynamicSolanaText({ domain, address, nonce, issuedAt, requestId }).replace('with your Solana account:', 'with your Sui account:');
+}
+
+async function suiBody(wallet, message, extra = {}) {
+  return {
+    signedMessage: await wallet.sign(message),
+    messageToSign: message,
+    publicWalletAddress: wallet.address,
+    chain: 'SUI',
+    walletName: 'suiwallet',
+    walletProvider: 'browserExtension',
+    ...extra,
+  };
+}
+
+/** Fetches a nonce, writes Dynamic's Sui template for `wallet` and signs it. */
+async function suiProof(s, wallet, extra) {
+  return suiBody(wallet, dynamicSuiText({ address: wallet.address, nonce: await getNonce(s), requestId: s.env }), extra);
 }
 
 function solanaBody(wallet, message, encoding = 'base58') {
@@ -862,11 +898,15 @@ test('snag: users/connect refuses a connect without a proof (422) or with a proo
   assert.equal(solForged.status, 400);
 
   // Wallet types the sandbox cannot check are refused, not waved through.
-  for (const walletType of ['sui', 'imx', 'ton']) {
+  for (const walletType of ['imx', 'ton']) {
     const r = await call(url, { method: 'POST', headers: key, json: { ...signed, walletType } });
     assert.equal(r.status, 422);
-    assert.match(r.data.error, new RegExp(`evm and solana wallet proofs only, not ${walletType}`));
+    assert.match(r.data.error, new RegExp(`evm, solana and sui wallet proofs only, not ${walletType}`));
   }
+  // An EVM proof presented as a sui wallet is checked as Sui, and fails (see the Sui tests).
+  const asSui = await call(url, { method: 'POST', headers: key, json: { ...signed, walletType: 'sui' } });
+  assert.equal(asSui.status, 400);
+  assert.deepEqual(asSui.data, { error: 'Invalid wallet signature' });
 
   // Only the Solana wallet got connected; no EVM refusal left a trace.
   const st = await state(s);
@@ -945,9 +985,12 @@ test('snag: verificationData.dynamicAuthToken proves a wallet its token lists (R
   const mixed = await connect('evm', wallet.address, badSignature);
   assert.equal(mixed.status, 400);
   assert.deepEqual(mixed.data, { error: 'Invalid wallet signature' });
-  // Other wallet types are not checked here, with a token either.
+  // An EVM address is not a sui wallet, with a token either.
   const sui = await connect('sui', wallet.address, { dynamicAuthToken: jwt });
-  assert.equal(sui.status, 422);
+  assert.equal(sui.status, 400);
+  assert.match(sui.data.error, /not a valid sui address/);
+  // Other wallet types are not checked here, with a token either.
+  assert.equal((await connect('ton', wallet.address, { dynamicAuthToken: jwt })).status, 422);
 
   // A key rotated out of the JWKS stops proving anything.
   const oldToken = s.sandbox.issueJwt(listing(other.address));
@@ -1039,6 +1082,180 @@ test('snag: every call is recorded, accepted or refused, faulted or not, in arri
   assert.deepEqual(s.sandbox.snagRequests().slice(-2).map((r) => [r.method, r.status, r.handled]), [['OPTIONS', 204, false], ['POST', 403, false]]);
   await call(`${s.url}/__sandbox/reset`, { method: 'POST' });
   assert.deepEqual(s.sandbox.snagRequests(), []);
+});
+
+// ------------------------------------------------------------------------------------------------
+// Sui (chain SUI, walletType sui): checked with @mysten/sui's verifyPersonalMessageSignature
+
+test('message parser reads Dynamic\'s Sui template', () => {
+  const wallet = suiWallet(1);
+  const parsed = parseSignInMessage(dynamicSuiText({ address: wallet.address, nonce: 'n0nce1234', issuedAt: '2030-01-01T00:00:00Z', requestId: 'env' }));
+  assert.equal(parsed.ok, true, parsed.error);
+  assert.deepEqual(
+    { account: parsed.message.account, address: parsed.message.address, nonce: parsed.message.nonce, chainId: parsed.message.chainId, requestId: parsed.message.requestId },
+    { account: 'Sui', address: wallet.address, nonce: 'n0nce1234', chainId: undefined, requestId: 'env' },
+  );
+});
+
+test('verify: Dynamic\'s Sui template signed by @mysten/sui keys (Ed25519, secp256k1, secp256r1) signs in; the credential is chain "sui"', async (t) => {
+  const s = await startSandbox(t);
+  for (const [byte, Keypair, scheme] of [[0x31, Ed25519Keypair, 'ed25519'], [0x32, Secp256k1Keypair, 'secp256k1'], [0x33, Secp256r1Keypair, 'secp256r1']]) {
+    const wallet = suiWallet(byte, Keypair);
+    const r = await call(s.sdk('verify'), { method: 'POST', json: await suiProof(s, wallet) });
+    assert.equal(r.status, 200, `${scheme}: ${r.text}`);
+    await checkDynamicModel(DYNAMIC_SDK, 'VerifyResponse', r.data);
+    assert.equal(r.data.user.newUser, true);
+    const [credential] = r.data.user.verifiedCredentials;
+    assert.deepEqual(
+      { address: credential.address, chain: credential.chain, format: credential.format, wallet_name: credential.wallet_name, wallet_provider: credential.wallet_provider },
+      { address: wallet.address, chain: 'sui', format: 'blockchain', wallet_name: 'suiwallet', wallet_provider: 'browserExtension' },
+      scheme,
+    );
+    const listed = decodeJwtClaims(r.data.jwt).verified_credentials[0];
+    assert.deepEqual([listed.address, listed.chain], [wallet.address, 'sui']);
+    const check = (await state(s)).suiSignatureChecks.at(-1);
+    assert.deepEqual(
+      { path: check.path, address: check.address, scheme: check.scheme, verifier: check.verifier, walletProvider: check.walletProvider, valid: check.valid },
+      { path: `/api/v0/sdk/${s.env}/verify`, address: wallet.address, scheme, verifier: '@mysten/sui verifyPersonalMessageSignature', walletProvider: 'browserExtension', valid: true },
+    );
+  }
+  // The same wallet written in upper-case hex (in the request and the message) is the same user,
+  // and its credential keeps the lower-case form.
+  const wallet = suiWallet(0x31);
+  const upper = { ...wallet, address: `0x${wallet.address.slice(2).toUpperCase()}` };
+  const again = await call(s.sdk('verify'), { method: 'POST', json: await suiProof(s, upper) });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.data.user.newUser, false);
+  assert.deepEqual(again.data.user.verifiedCredentials.map((c) => c.address), [wallet.address]);
+  assert.equal((await state(s)).users.length, 3);
+});
+
+test('verify: Sui refusals: a forged signature, another address, a wrong nonce, a malformed address or signature', async (t) => {
+  const s = await startSandbox(t);
+  const wallet = suiWallet(0x41);
+  const other = suiWallet(0x42);
+  const expectRefusal = async (body, pattern, code = 'invalid_verification') => {
+    const r = await call(s.sdk('verify'), { method: 'POST', json: body });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.data.code, code);
+    assert.match(r.data.error, pattern);
+  };
+  const nonce = await getNonce(s);
+  const message = dynamicSuiText({ address: wallet.address, nonce, requestId: s.env });
+  const good = await suiBody(wallet, message);
+
+  // Forged: the message for `wallet`, signed by another key (of each scheme), or a signature of another message.
+  await expectRefusal({ ...good, signedMessage: await other.sign(message) }, /Invalid signature/);
+  await expectRefusal({ ...good, signedMessage: await suiWallet(0x42, Secp256k1Keypair).sign(message) }, /Invalid signature/);
+  await expectRefusal({ ...good, signedMessage: await wallet.sign(`${message} `) }, /Invalid signature/);
+  // Not Sui's serialized form: the raw 64-byte signature, a multisig flag, garbage.
+  const serialized = Buffer.from(good.signedMessage, 'base64');
+  await expectRefusal({ ...good, signedMessage: serialized.subarray(1, 65).toString('base64') }, /Invalid signature/);
+  await expectRefusal({ ...good, signedMessage: Buffer.concat([Buffer.from([3]), serialized.subarray(1)]).toString('base64') }, /Invalid signature/);
+  await expectRefusal({ ...good, signedMessage: 'not base64!' }, /Invalid signature/);
+  // Another address: the other wallet's own proof presented for `wallet`, or the message naming
+  // another address than the request.
+  const theirs = await suiBody(other, dynamicSuiText({ address: other.address, nonce, requestId: s.env }));
+  await expectRefusal({ ...theirs, publicWalletAddress: wallet.address }, /does not match publicWalletAddress/);
+  await expectRefusal({ ...good, publicWalletAddress: other.address }, /does not match publicWalletAddress/);
+  // Malformed addresses (a short Sui form, an EVM address), and a Solana header for chain SUI.
+  await expectRefusal({ ...good, publicWalletAddress: '0x2' }, /not a Sui address/, 'invalid_wallet_address');
+  await expectRefusal({ ...good, publicWalletAddress: evmAccount('11').address }, /not a Sui address/, 'invalid_wallet_address');
+  const solanaHeader = message.replace('with your Sui account:', 'with your Solana account:');
+  await expectRefusal(await suiBody(wallet, solanaHeader), /asks for a Solana account, chain is SUI/);
+  // Not Dynamic's Sui template: without its Request ID, or with a Chain ID.
+  await expectRefusal(await suiBody(wallet, message.replace(/\nRequest ID: .*$/, '')), /not Dynamic's Sui template: no Request ID/);
+  await expectRefusal(await suiBody(wallet, message.replace('\nVersion: 1\n', '\nVersion: 1\nChain ID: 1\n')), /not Dynamic's Sui template: it has a Chain ID/);
+  const checks = (await state(s)).suiSignatureChecks;
+  assert.deepEqual(checks.map((c) => c.valid), [false, false, false, false, false, false]);
+  assert.deepEqual(checks.map((c) => c.scheme), ['ed25519', 'secp256k1', 'ed25519', null, null, null]);
+
+  // Wrong nonces: one the sandbox never issued, and (after the real proof) a used one.
+  const unissued = await suiBody(wallet, dynamicSuiText({ address: wallet.address, nonce: 'f'.repeat(32), requestId: s.env }));
+  await expectRefusal(unissued, /not issued/);
+  // None of the refusals burned the nonce: the owner's proof still goes through, once.
+  const accepted = await call(s.sdk('verify'), { method: 'POST', json: good });
+  assert.equal(accepted.status, 200, accepted.text);
+  await expectRefusal(good, /already used/);
+  // Another environment's Request ID.
+  await expectRefusal(await suiBody(wallet, dynamicSuiText({ address: wallet.address, nonce: await getNonce(s), requestId: DEFAULT_ENVIRONMENT_ID.replace(/^5/, '6') })), /Request ID/);
+  const st = await state(s);
+  assert.equal(st.users.length, 1);
+  assert.deepEqual(st.users[0].verifiedCredentials.map((c) => [c.chain, c.address]), [['sui', wallet.address]]);
+});
+
+test('link: a Sui wallet links to the signed-in user; a replay or another user\'s Sui wallet adds nothing', async (t) => {
+  const s = await startSandbox(t);
+  const { jwt, user } = await session(s);
+  const wallet = suiWallet(0x51, Secp256r1Keypair);
+  const body = await suiProof(s, wallet, { walletName: 'slush' });
+  const linked = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: body });
+  assert.equal(linked.status, 200, linked.text);
+  const credential = linked.data.user.verifiedCredentials.find((c) => c.format === 'blockchain');
+  assert.deepEqual([credential.chain, credential.address, credential.wallet_name, credential.wallet_provider], ['sui', wallet.address, 'slush', 'browserExtension']);
+  assert.equal(linked.data.user.lastVerifiedCredentialId, credential.id);
+  const replay = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(jwt), json: body });
+  assert.equal(replay.status, 422);
+  assert.equal(replay.data.code, 'invalid_verification');
+  // The wallet is this user's now: another user linking it meets a conflict.
+  const intruder = await session(s);
+  const conflict = await call(s.sdk('verify/link'), { method: 'POST', headers: bearer(intruder.jwt), json: await suiProof(s, wallet) });
+  assert.equal(conflict.status, 422);
+  assert.equal(conflict.data.code, 'reassign_wallet_confirm');
+  const st = await state(s);
+  assert.deepEqual(userFromState(st, user.id).verifiedCredentials.map((c) => c.format).sort(), ['blockchain', 'email']);
+  assert.equal(userFromState(st, intruder.user.id).verifiedCredentials.length, 1);
+});
+
+test('snag: users/connect checks sui proofs with @mysten/sui, and sui credentials in a dynamicAuthToken', async (t) => {
+  const s = await startSandbox(t);
+  const url = `${s.url}/snag/api/users/connect`;
+  const key = { 'x-api-key': DEFAULT_SNAG_API_KEY };
+  const connect = (body) => call(url, { method: 'POST', headers: key, json: { ...SNAG_IDS, walletType: 'sui', ...body } });
+  const wallet = suiWallet(0x61);
+  const message = `Connect ${wallet.address} to Snag`;
+  const verificationData = { message, signature: await wallet.sign(message) };
+  const accepted = await connect({ walletAddress: wallet.address, verificationData });
+  assert.equal(accepted.status, 200, accepted.text);
+  assert.equal(accepted.data.walletAddress, wallet.address);
+  // Upper-case hex is the same wallet and the same Snag user.
+  const upper = await connect({ walletAddress: `0x${wallet.address.slice(2).toUpperCase()}`, verificationData });
+  assert.equal(upper.status, 200, upper.text);
+  assert.equal(upper.data.id, accepted.data.id);
+
+  const other = suiWallet(0x62, Secp256k1Keypair);
+  const forged = [
+    ['signed by another key', { walletAddress: wallet.address, verificationData: { message, signature: await other.sign(message) } }],
+    ['another message', { walletAddress: wallet.address, verificationData: { ...verificationData, message: `${message}!` } }],
+    ['another address', { walletAddress: other.address, verificationData }],
+    ['not a Sui address', { walletAddress: evmAccount('11').address, verificationData }],
+    ['a short Sui address', { walletAddress: '0x2', verificationData }],
+  ];
+  for (const [what, body] of forged) {
+    const r = await connect(body);
+    assert.equal(r.status, 400, `${what}: ${r.text}`);
+    assert.deepEqual(r.data, { error: 'Invalid wallet signature' }, what);
+  }
+
+  // A real Sui sign-in's JWT lists the wallet (chain "sui"): it proves the wallet, in any case.
+  const signedIn = suiWallet(0x63);
+  const signIn = await call(s.sdk('verify'), { method: 'POST', json: await suiProof(s, signedIn) });
+  assert.equal(signIn.status, 200, signIn.text);
+  const byToken = await connect({ walletAddress: `0x${signedIn.address.slice(2).toUpperCase()}`, verificationData: { dynamicAuthToken: signIn.data.jwt } });
+  assert.equal(byToken.status, 200, byToken.text);
+  const notListed = await connect({ walletAddress: wallet.address, verificationData: { dynamicAuthToken: signIn.data.jwt } });
+  assert.equal(notListed.status, 400);
+  assert.match(notListed.data.error, /does not list walletAddress/);
+
+  const st = await state(s);
+  assert.deepEqual(
+    st.snag.connections.map((c) => [c.walletType, c.walletAddress.toLowerCase()]).sort(),
+    [['sui', signedIn.address], ['sui', wallet.address]].sort(),
+  );
+  // Every signature Snag was given was checked with @mysten/sui (the two short-circuited on the address were not).
+  const snagChecks = st.suiSignatureChecks.filter((c) => c.path === '/snag/api/users/connect');
+  assert.deepEqual(snagChecks.map((c) => c.valid), [true, true, false, false, false]);
+  assert.ok(snagChecks.every((c) => c.verifier === '@mysten/sui verifyPersonalMessageSignature'));
 });
 
 test('snag: the key-adding proxy route is gone', async (t) => {

@@ -463,7 +463,8 @@ export const cases = [
       const nonce = await issueNonce(ctx);
       const jwt = validJwt(ctx);
       const proof = await siweProof({ nonce });
-      await refused(ctx, { jwt, body: { ...proof, walletType: 'sui' } }, 422, 'UNSUPPORTED_CHAIN', 'walletType');
+      await refused(ctx, { jwt, body: { ...proof, walletType: 'btc' } }, 422, 'UNSUPPORTED_CHAIN', 'walletType');
+      await refused(ctx, { jwt, body: { ...proof, walletType: 'sui' } }, 422, 'MESSAGE_PARSE');
       const siws = siwsProof({ nonce });
       await refused(ctx, { jwt, body: { ...siws, walletType: 'evm' } }, 422, 'MESSAGE_PARSE');
       await refused(ctx, { jwt, body: { ...proof, walletType: 'solana' } }, 422, 'MESSAGE_PARSE');

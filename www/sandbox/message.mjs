@@ -1,8 +1,9 @@
 // A small, deliberately independent parser for the sign-in messages the sandbox checks: EIP-4361
 // (Sign-In with Ethereum), Sign-In with Solana (the same shape with "Solana account"), and Dynamic's
-// template (EIP-4361-like, with "Request ID: {environmentId}" and no "Chain ID" line for Solana).
+// template (EIP-4361-like, with "Request ID: {environmentId}" and no "Chain ID" line for Solana and
+// Sui; for Sui it says "Sui account").
 //
-//   {domain} wants you to sign in with your {Ethereum|Solana} account:
+//   {domain} wants you to sign in with your {Ethereum|Solana|Sui} account:
 //   {address}
 //
 //   {statement, optional, may be absent with its blank line}
@@ -17,7 +18,7 @@
 
 const MAX_MESSAGE_LENGTH = 16 * 1024;
 
-const HEADER = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):\/\/)?(\S+) wants you to sign in with your (Ethereum|Solana) account:$/;
+const HEADER = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):\/\/)?(\S+) wants you to sign in with your (Ethereum|Solana|Sui) account:$/;
 const FIELD = /^(URI|Version|Chain ID|Nonce|Issued At|Expiration Time|Not Before|Request ID): (.*)$/;
 const FIELD_NAMES = {
   URI: 'uri',
@@ -40,7 +41,7 @@ export function parseRfc3339(text) {
 
 /**
  * Parses a sign-in message. Returns { ok: true, message } or { ok: false, error }.
- * message: { scheme?, domain, account: 'Ethereum'|'Solana', address, statement?, uri?, version?,
+ * message: { scheme?, domain, account: 'Ethereum'|'Solana'|'Sui', address, statement?, uri?, version?,
  *            chainId?, nonce?, issuedAt?, expirationTime?, notBefore?, requestId?, resources? }
  */
 export function parseSignInMessage(text) {

@@ -16,9 +16,9 @@
 //   Snag (base URL `${url}/snag`, X-API-KEY required: missing -> 401, wrong -> 403)
 //     POST /snag/api/users/connect -> 200 {walletAddress, id, createdAt, updatedAt}
 //          needs a wallet proof: verificationData {message, signature} signed by walletAddress
-//          (evm: viem, solana: tweetnacl), or verificationData.dynamicAuthToken, a JWT of this
-//          sandbox whose verified_credentials list walletAddress; without one -> 422, with a bad
-//          one -> 400 (see snagConnect)
+//          (evm: viem, solana: tweetnacl, sui: @mysten/sui), or verificationData.dynamicAuthToken,
+//          a JWT of this sandbox whose verified_credentials list walletAddress; without one -> 422,
+//          with a bad one -> 400 (see snagConnect)
 //   There is no key-adding proxy: a browser never reaches Snag; the demo's backend
 //   (`createLinkServer` of wallet-linker/server) checks the proof and calls Snag with the key.
 //
@@ -32,7 +32,12 @@
 // official UnprocessableEntityErrorCode; 429/503 (fault injection) with Retry-After.
 //
 // Signature checks (independent of the package under test, see signature.mjs): EVM (chain EVM or
-// ETH) with viem, Solana (chain SOL) with tweetnacl; the Solana signature may be base58 or base64.
+// ETH) with viem, Solana (chain SOL) with tweetnacl; the Solana signature may be base58 or base64;
+// Sui (chain SUI) with @mysten/sui's verifyPersonalMessageSignature (a personal message; Sui's
+// serialized signature in base64, Ed25519, secp256k1 or secp256r1 keys; the address 0x + 64 hex,
+// recorded in lower case). A Sui message must be Dynamic's template (Sui has no other sign-in
+// format): URI, Version, Request ID, no Chain ID. Every Sui check, accepted or not, is recorded in
+// the state's `suiSignatureChecks` (see checkSuiSignature); a Sui credential's `chain` is "sui".
 // Without `evmRpcUrl` an EVM signature must be its address's key's (viem `verifyMessage`, offline),
 // so a smart account's is refused. With `evmRpcUrl`, a message whose Chain ID is that RPC's chain
 // is checked with viem's `publicClient.verifyMessage` against it: an EOA's, an EIP-1271 account's
@@ -56,8 +61,9 @@
 //   GET    /__sandbox/state    users with credentials, nonces (issued/used), Snag users,
 //                              connections and requests (every call under /snag/, accepted or
 //                              refused, see snagRecord), global wallet connections, armed faults,
-//                              the JWKS, the EVM signature checks (evmSignatureChecks) and the
-//                              request log [{seq, method, path, status, time, fault?}]
+//                              the JWKS, the EVM and Sui signature checks (evmSignatureChecks,
+//                              suiSignatureChecks) and the request log
+//                              [{seq, method, path, status, time, fault?}]
 //   POST   /__sandbox/reset    forget all state (users, nonces, logs, faults; the JWT keys stay)
 //   POST   /__sandbox/session  {email?, userId?, ttlSeconds?} -> a signed-in user: VerifyResponse
 //                              JSON (user, jwt, minifiedJwt, expiresAt); ttlSeconds <= 0 gives an
@@ -89,8 +95,11 @@ import {
   decodeSolanaAddress,
   EvmRpcUnavailable,
   normalizeEvmAddress,
+  normalizeSuiAddress,
+  suiSignatureScheme,
   verifyEvmSignature,
   verifySolanaSignature,
+  verifySuiSignature,
 } from './signature.mjs';
 
 // For tests that build their own tokens (foreign keys, other algorithms, forged headers).
@@ -119,16 +128,20 @@ const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 const CODES = UnprocessableEntityErrorCode;
 
 // Credentials' `chain` as Dynamic reports it, per chain family.
-const CREDENTIAL_CHAIN = { evm: 'eip155', solana: 'solana' };
+const CREDENTIAL_CHAIN = { evm: 'eip155', solana: 'solana', sui: 'sui' };
 
 function chainFamily(chain) {
   if (chain === 'EVM' || chain === 'ETH') return 'evm';
   if (chain === 'SOL') return 'solana';
+  if (chain === 'SUI') return 'sui';
   return null;
 }
 
+// EVM and Sui addresses are hex (any case is the same wallet); Solana's base58 is case-sensitive.
+const caseless = (family) => family === 'evm' || family === 'sui';
+
 function walletKey(family, address) {
-  return `${family}:${family === 'evm' ? address.toLowerCase() : address}`;
+  return `${family}:${caseless(family) ? address.toLowerCase() : address}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,6 +217,7 @@ export function createSandbox(options = {}) {
     snagRequests: [], // every request under /snag/ (see snagRecord)
     globalWalletConnections: [],
     evmSignatureChecks: [], // every EVM signature check (see checkEvmSignature)
+    suiSignatureChecks: [], // every Sui signature check (see checkSuiSignature)
     requestLog: [],
     requestSeq: 0,
     faults,
@@ -218,6 +232,7 @@ export function createSandbox(options = {}) {
     state.snagRequests.length = 0;
     state.globalWalletConnections.length = 0;
     state.evmSignatureChecks.length = 0;
+    state.suiSignatureChecks.length = 0;
     state.requestLog.length = 0;
     state.requestSeq = 0;
     faults.clear();
@@ -540,14 +555,38 @@ export function createSandbox(options = {}) {
     return entry.valid;
   }
 
+  /**
+   * Checks a Sui signature of `message` by `address` with @mysten/sui (signature.mjs) and records
+   * it in `suiSignatureChecks`: { seq, path, address (as given), scheme ('ed25519', 'secp256k1',
+   * 'secp256r1', or null when the signature is not one of those), walletProvider (as the request
+   * sent it, or null), verifier ('@mysten/sui verifyPersonalMessageSignature'), valid }.
+   */
+  async function checkSuiSignature(ctx, { address, message, signature, walletProvider }) {
+    const entry = {
+      seq: ctx.seq,
+      path: ctx.pathname,
+      address,
+      scheme: suiSignatureScheme(signature),
+      walletProvider: walletProvider ?? null,
+      verifier: '@mysten/sui verifyPersonalMessageSignature',
+      valid: await verifySuiSignature({ address, message, signature }),
+    };
+    state.suiSignatureChecks.push(entry);
+    if (state.suiSignatureChecks.length > MAX_LOG_ENTRIES) state.suiSignatureChecks.splice(0, state.suiSignatureChecks.length - MAX_LOG_ENTRIES);
+    return entry.valid;
+  }
+
   /** Checks a VerifyRequest end to end; consumes the nonce. Returns the wallet it proves. */
   async function checkVerifyRequest(request, ctx) {
     const family = chainFamily(request.chain);
-    if (!family) fail(unprocessable(CODES.UnsupportedChain, `Chain ${request.chain} is not supported by the sandbox (EVM, ETH, SOL)`));
+    if (!family) fail(unprocessable(CODES.UnsupportedChain, `Chain ${request.chain} is not supported by the sandbox (EVM, ETH, SOL, SUI)`));
     let address;
     if (family === 'evm') {
       address = normalizeEvmAddress(request.publicWalletAddress);
       if (!address) fail(unprocessable(CODES.InvalidWalletAddress, 'publicWalletAddress is not an EVM address'));
+    } else if (family === 'sui') {
+      address = normalizeSuiAddress(request.publicWalletAddress);
+      if (!address) fail(unprocessable(CODES.InvalidWalletAddress, 'publicWalletAddress is not a Sui address (0x and 64 hex digits)'));
     } else {
       if (!decodeSolanaAddress(request.publicWalletAddress)) {
         fail(unprocessable(CODES.InvalidWalletAddress, 'publicWalletAddress is not a base58 Solana public key'));
@@ -559,21 +598,37 @@ export function createSandbox(options = {}) {
     const parsed = parseSignInMessage(request.messageToSign);
     if (!parsed.ok) invalid(`messageToSign is not a sign-in message: ${parsed.error}`);
     const message = parsed.message;
-    const account = family === 'evm' ? 'Ethereum' : 'Solana';
+    const account = { evm: 'Ethereum', solana: 'Solana', sui: 'Sui' }[family];
     if (message.account !== account) invalid(`messageToSign asks for a ${message.account} account, chain is ${request.chain}`);
-    const messageAddress = family === 'evm' ? normalizeEvmAddress(message.address) : message.address;
+    const messageAddress =
+      family === 'evm' ? normalizeEvmAddress(message.address) : family === 'sui' ? normalizeSuiAddress(message.address) : message.address;
     if (messageAddress !== address) invalid('The address in messageToSign does not match publicWalletAddress');
+    if (family === 'sui') {
+      // Dynamic's template is the only sign-in message of a Sui wallet.
+      const missing = [['URI', 'uri'], ['Version', 'version'], ['Request ID', 'requestId']].filter(([, k]) => message[k] === undefined);
+      if (missing.length) invalid(`messageToSign is not Dynamic's Sui template: no ${missing.map(([label]) => label).join(', ')}`);
+      if (message.chainId !== undefined) invalid("messageToSign is not Dynamic's Sui template: it has a Chain ID");
+    }
 
-    const signatureValid =
-      family === 'evm'
-        ? await checkEvmSignature(ctx, {
-            address,
-            message: request.messageToSign,
-            signature: request.signedMessage,
-            chainId: message.chainId,
-            walletProvider: request.walletProvider,
-          })
-        : verifySolanaSignature({ address, message: request.messageToSign, signature: request.signedMessage });
+    let signatureValid;
+    if (family === 'evm') {
+      signatureValid = await checkEvmSignature(ctx, {
+        address,
+        message: request.messageToSign,
+        signature: request.signedMessage,
+        chainId: message.chainId,
+        walletProvider: request.walletProvider,
+      });
+    } else if (family === 'sui') {
+      signatureValid = await checkSuiSignature(ctx, {
+        address,
+        message: request.messageToSign,
+        signature: request.signedMessage,
+        walletProvider: request.walletProvider,
+      });
+    } else {
+      signatureValid = verifySolanaSignature({ address, message: request.messageToSign, signature: request.signedMessage });
+    }
     if (!signatureValid) invalid('Invalid signature');
 
     if (!domainAllowed(message.domain, ctx)) {
@@ -734,7 +789,8 @@ export function createSandbox(options = {}) {
     const wallets = [];
     for (const w of fields.wallets ?? []) {
       const family = chainFamily(w.chain);
-      const address = family === 'evm' ? normalizeEvmAddress(w.publicWalletAddress) : w.publicWalletAddress;
+      const address =
+        family === 'evm' ? normalizeEvmAddress(w.publicWalletAddress) : family === 'sui' ? normalizeSuiAddress(w.publicWalletAddress) : w.publicWalletAddress;
       if (!address || (family === 'solana' && !decodeSolanaAddress(address))) {
         return { failed: { error: `Invalid wallet address ${w.publicWalletAddress}`, code: CODES.InvalidWalletAddress } };
       }
@@ -776,11 +832,12 @@ export function createSandbox(options = {}) {
   /**
    * `verificationData.dynamicAuthToken`: a token this sandbox signed (RS256, a key of its own
    * JWKS: a rotated-out key or any other signer is refused), unexpired (and past its `nbf`), of
-   * this environment, whose `verified_credentials` list `walletAddress` (a well-formed evm address
-   * in any case, a base58 solana key exactly). Fails with 400 otherwise.
+   * this environment, whose `verified_credentials` list `walletAddress` (a well-formed evm or sui
+   * address in any case, a base58 solana key exactly). Fails with 400 otherwise.
    */
   function snagTokenProof(token, walletType, walletAddress) {
-    const wellFormed = walletType === 'evm' ? normalizeEvmAddress(walletAddress) : decodeSolanaAddress(walletAddress);
+    const wellFormed =
+      walletType === 'evm' ? normalizeEvmAddress(walletAddress) : walletType === 'sui' ? normalizeSuiAddress(walletAddress) : decodeSolanaAddress(walletAddress);
     if (!wellFormed) fail(error(400, `walletAddress is not a valid ${walletType} address`));
     const checked = jwt.verify(token, Math.floor(now() / 1000));
     if (!checked.ok) fail(error(400, `Invalid dynamicAuthToken: ${checked.error}`));
@@ -790,7 +847,7 @@ export function createSandbox(options = {}) {
     const credentials = Array.isArray(checked.claims.verified_credentials) ? checked.claims.verified_credentials : [];
     const same = (address) =>
       typeof address === 'string' &&
-      (walletType === 'evm' ? address.toLowerCase() === walletAddress.toLowerCase() : address === walletAddress);
+      (caseless(walletType) ? address.toLowerCase() === walletAddress.toLowerCase() : address === walletAddress);
     if (!credentials.some((c) => c !== null && typeof c === 'object' && same(c.address))) {
       fail(error(400, 'The dynamicAuthToken does not list walletAddress among its verified credentials'));
     }
@@ -805,8 +862,9 @@ export function createSandbox(options = {}) {
   // Two proofs count, as in Snag's SDK model: a signed message (`message` and `signature`, both
   // non-empty), and a Dynamic JWT (`dynamicAuthToken`, see snagTokenProof). Every proof given must
   // hold; one that does not stays a 400 (`Invalid wallet signature` for a signature, as this sandbox
-  // has always answered it). Only evm and solana wallets are checked here (viem, tweetnacl, the
-  // address forms of Dynamic's credentials): other wallet types get a 422. An evm signature is
+  // has always answered it). Only evm, solana and sui wallets are checked here (viem, tweetnacl,
+  // @mysten/sui; the address forms of Dynamic's credentials): other wallet types get a 422. A sui
+  // signature is Sui's serialized one of the message as a personal message. An evm signature is
   // checked as the Dynamic routes check it (checkEvmSignature: through `evmRpcUrl` for a message on
   // its chain, so a smart account's proof holds only when the chain accepts it).
   async function snagConnect(ctx, apiKey) {
@@ -824,8 +882,8 @@ export function createSandbox(options = {}) {
         ),
       );
     }
-    if (params.walletType !== 'evm' && params.walletType !== 'solana') {
-      fail(error(422, `The sandbox verifies evm and solana wallet proofs only, not ${params.walletType}`));
+    if (params.walletType !== 'evm' && params.walletType !== 'solana' && params.walletType !== 'sui') {
+      fail(error(422, `The sandbox verifies evm, solana and sui wallet proofs only, not ${params.walletType}`));
     }
     if (signed) {
       let valid;
@@ -833,6 +891,8 @@ export function createSandbox(options = {}) {
         const address = normalizeEvmAddress(params.walletAddress);
         const parsed = parseSignInMessage(message);
         valid = Boolean(address) && (await checkEvmSignature(ctx, { address, message, signature, chainId: parsed.ok ? parsed.message.chainId : undefined }));
+      } else if (params.walletType === 'sui') {
+        valid = Boolean(normalizeSuiAddress(params.walletAddress)) && (await checkSuiSignature(ctx, { address: params.walletAddress, message, signature }));
       } else {
         valid = verifySolanaSignature({ address: params.walletAddress, message, signature });
       }
@@ -840,7 +900,7 @@ export function createSandbox(options = {}) {
     }
     if (tokened) snagTokenProof(dynamicAuthToken, params.walletType, params.walletAddress);
 
-    const addressKey = params.walletType === 'evm' ? params.walletAddress.toLowerCase() : params.walletAddress;
+    const addressKey = caseless(params.walletType) ? params.walletAddress.toLowerCase() : params.walletAddress;
     const key = `${params.walletType}:${addressKey}`;
     const t = new Date(now()).toISOString();
     const existing = state.snagConnections.get(key);
@@ -933,6 +993,7 @@ export function createSandbox(options = {}) {
       jwks: jwt.jwks(),
       globalWalletConnections: state.globalWalletConnections.map((c) => serialize.globalWalletConnection(c)),
       evmSignatureChecks: structuredClone(state.evmSignatureChecks),
+      suiSignatureChecks: structuredClone(state.suiSignatureChecks),
       faults: faults.list(),
       requestLog: state.requestLog,
       requestSeq: state.requestSeq,

@@ -7,7 +7,14 @@
 //           publicWalletAddress is the base58 public key (32 bytes). signedMessage may be base58
 //           (what Solana wallets usually hand back, and Dynamic's SDK sends) or base64 (standard
 //           alphabet, padded or not); a 64-byte decoding in either form is tried.
+//   Sui:    @mysten/sui `verifyPersonalMessageSignature` over the UTF-8 message bytes (a personal
+//           message: intent 3,0,0, BCS length, blake2b-256). The signature is Sui's serialized form,
+//           base64 of flag ‖ signature ‖ public key; the key schemes Ed25519 (flag 0), secp256k1 (1)
+//           and secp256r1 (2) are checked, offline. Other flags (multisig, zkLogin, passkey) are
+//           refused: zkLogin needs a Sui node, and the sandbox plays a wallet link, not those.
+//           The address is 0x + 64 hex digits (any case; compared in lower case).
 
+import { verifyPersonalMessageSignature } from '@mysten/sui/verify';
 import bs58 from 'bs58';
 import nacl from 'tweetnacl';
 import { createPublicClient, getAddress, http, isAddress, verifyMessage } from 'viem';
@@ -23,6 +30,12 @@ const MAX_CONTRACT_SIGNATURE_BYTES = 32 * 1024;
 export function normalizeEvmAddress(text) {
   if (typeof text !== 'string' || !isAddress(text, { strict: false })) return null;
   return getAddress(text);
+}
+
+/** The lower-case `0x` + 64 hex form of a Sui address, or null when `text` is not one. */
+export function normalizeSuiAddress(text) {
+  if (typeof text !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(text)) return null;
+  return text.toLowerCase();
 }
 
 /** The 32 key bytes of a base58 Solana address, or null. */
@@ -129,4 +142,32 @@ export function verifySolanaSignature({ address, message, signature }) {
   return solanaSignatureCandidates(signature).some((sig) =>
     nacl.sign.detached.verify(messageBytes, sig, Uint8Array.from(publicKey)),
   );
+}
+
+// Sui's serialized signature: flag ‖ 64-byte signature ‖ public key (32 bytes for Ed25519, 33 for
+// the compressed secp256k1 / secp256r1 keys).
+const SUI_SCHEMES = { 0: { name: 'ed25519', keyBytes: 32 }, 1: { name: 'secp256k1', keyBytes: 33 }, 2: { name: 'secp256r1', keyBytes: 33 } };
+
+/** The key scheme of a Sui serialized signature ('ed25519', 'secp256k1', 'secp256r1'), or null. */
+export function suiSignatureScheme(signature) {
+  if (typeof signature !== 'string' || signature.length > MAX_SIGNATURE_TEXT || !/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return null;
+  const bytes = Buffer.from(signature, 'base64');
+  const scheme = SUI_SCHEMES[bytes[0]];
+  return scheme && bytes.length === 1 + 64 + scheme.keyBytes ? scheme.name : null;
+}
+
+/**
+ * Whether `signature` (Sui's serialized form) signs `message` (text, as its UTF-8 bytes) as a Sui
+ * personal message by the key of `address`: @mysten/sui's verifyPersonalMessageSignature, which
+ * throws for "not valid". Key schemes other than Ed25519, secp256k1 and secp256r1 are false.
+ */
+export async function verifySuiSignature({ address, message, signature }) {
+  const normalized = normalizeSuiAddress(address);
+  if (!normalized || typeof message !== 'string' || !suiSignatureScheme(signature)) return false;
+  try {
+    await verifyPersonalMessageSignature(new TextEncoder().encode(message), signature, { address: normalized });
+    return true;
+  } catch {
+    return false;
+  }
 }
