@@ -15,6 +15,7 @@ import {
   createSolanaSignInMessage,
   discoverEvmWallets,
   discoverSolanaWallets,
+  discoverSuiWallets,
   errorCodes,
   generateNonce,
   isValidSolanaAddress,
@@ -215,7 +216,9 @@ export async function flowAndWallets(): Promise<void> {
     dynamic, wallet: standard,
     snag: { client: new SnagClient({ apiKey: 'key' }), websiteId: 'w', organizationId: 'o', userId: 'u', proof: 'dynamicAuthToken', confirmDisconnect: true },
   });
-  void [evmWallets, solanaWallets, address, signed, signedIn, result];
+  const suiWallets: WalletAdapter[] = await discoverSuiWallets(50);
+  await discoverSuiWallets();
+  void [evmWallets, solanaWallets, suiWallets, address, signed, signedIn, result];
 }
 
 export function helpers(error: unknown): string {
