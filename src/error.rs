@@ -70,6 +70,10 @@ error_codes! {
     UnsupportedSignatureScheme = "UNSUPPORTED_SIGNATURE_SCHEME",
     /// A signature is well-sized but invalid: `v` outside {0, 1, 27, 28}, `r`/`s` zero or out of range.
     InvalidSignature = "INVALID_SIGNATURE",
+    /// A TON state init is not a well-formed bag of cells (base64 BoC) holding a StateInit.
+    InvalidStateInit = "INVALID_STATE_INIT",
+    /// The wallet contract is not one whose key this library reads (TON: wallets v3r2, v4r2, v5r1).
+    UnsupportedWallet = "UNSUPPORTED_WALLET",
     /// A sign-in message does not follow its grammar; `field` names the offending part.
     MessageParse = "MESSAGE_PARSE",
     /// A field given to build a message is not valid; `field` names it.

@@ -18,6 +18,7 @@ pub mod server;
 pub mod signin;
 pub mod solana;
 pub mod sui;
+pub mod ton;
 pub mod wallet;
 
 pub use error::{Error, ErrorCode, Result};
