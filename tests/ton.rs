@@ -1466,9 +1466,16 @@ fn the_options_reader_reads_every_member() {
         }
     );
 
+    // TON Connect's wire format writes the timestamp as decimal text: the same proof.
+    let mut text = value.clone();
+    text["proof"]["timestamp"] = json!("1767225600");
+    assert_eq!(
+        read_js::<TonVerification>(text).unwrap().proof.timestamp,
+        1_767_225_600
+    );
     // Wrong types and missing members name the member.
     let mut wrong = value.clone();
-    wrong["proof"]["timestamp"] = json!("1767225600");
+    wrong["proof"]["timestamp"] = json!("17672256OO");
     let e = read_js::<TonVerification>(wrong).unwrap_err();
     assert_eq!(
         (e.code, e.field.as_deref()),

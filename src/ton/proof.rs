@@ -105,7 +105,9 @@ pub struct TonProofDomain {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TonProof {
-    /// Seconds since 1970 when the wallet signed.
+    /// Seconds since 1970 when the wallet signed. A number, or its decimal text (TON Connect's
+    /// wire format writes it as a string, its SDK as a number).
+    #[serde(deserialize_with = "number_or_decimal_text")]
     pub timestamp: u64,
     pub domain: TonProofDomain,
     pub payload: String,
@@ -562,4 +564,38 @@ fn read_state_init(proof: &TonProof, account: &TonAccount) -> Result<(&'static s
     })?;
     let state_init = StateInit::from_boc(&bytes).map_err(|e| e.with_field(field))?;
     Ok((field, state_init))
+}
+
+/// A `u64` given as a number or as its decimal text.
+fn number_or_decimal_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> core::result::Result<u64, D::Error> {
+    struct Seconds;
+    impl serde::de::Visitor<'_> for Seconds {
+        type Value = u64;
+        fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+            f.write_str("seconds since 1970, as a number or decimal text")
+        }
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> core::result::Result<u64, E> {
+            Ok(value)
+        }
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> core::result::Result<u64, E> {
+            u64::try_from(value).map_err(|_| E::custom("a timestamp is not negative"))
+        }
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> core::result::Result<u64, E> {
+            if value.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&value) {
+                Ok(value as u64)
+            } else {
+                Err(E::custom("a timestamp is a whole number of seconds"))
+            }
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> core::result::Result<u64, E> {
+            if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(E::custom("a timestamp's text is decimal digits"));
+            }
+            text.parse()
+                .map_err(|_| E::custom("a timestamp's text is decimal digits"))
+        }
+    }
+    deserializer.deserialize_any(Seconds)
 }

@@ -320,3 +320,56 @@ struct EvmSignInResult {
     fields: SiweMessage,
     kind: evm::SignatureKind,
 }
+
+/// What `verifyTonProof` reads besides the check: the wallet's reply and the time.
+#[derive(Deserialize)]
+struct TonReply {
+    proof: crate::ton::TonProof,
+    account: crate::ton::TonAccount,
+    #[serde(default)]
+    now: Option<signin::Now>,
+}
+
+/// `verifyTonProof`'s result.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TonProofResult {
+    /// Raw form, `0:<64 hex>`.
+    address: String,
+    /// User-friendly, non-bounceable (how wallets show their own address).
+    friendly_address: String,
+    chain: &'static str,
+    wallet: &'static str,
+    public_key: String,
+    timestamp: u64,
+}
+
+/// Verifies a TON Connect `ton_proof` with the wallet's account, as Snag's `tonVerification`
+/// carries them: the account's state init must hash to its address and hold `publicKey` (wallet
+/// contracts v3r2, v4r2, v5r1), the proof must name `domain` and carry `payload` (the nonce you
+/// issued), be at most `maxAgeSeconds` old (default 300) and be signed by that key. Resolves
+/// nothing over the network. Returns what it established; throws a coded error otherwise.
+#[wasm_bindgen(js_name = verifyTonProof, unchecked_return_type = "TonProofResult")]
+pub fn verify_ton_proof(
+    #[wasm_bindgen(unchecked_param_type = "VerifyTonProofOptions")] options: JsValue,
+) -> Result<JsValue> {
+    let copy = input::snapshot(&options, "options")?;
+    let fail = |e: FieldError| e.into_error("options", ErrorCode::InvalidArgument);
+    let reply: TonReply = super::de::read(copy.clone(), &["now"]).map_err(fail)?;
+    let mut check: crate::ton::TonProofCheck = super::de::read(copy, &[]).map_err(fail)?;
+    check.now_ms = now_ms(reply.now.as_ref())?;
+    let verified = crate::ton::verify_ton_proof(&reply.proof, &reply.account, &check)?;
+    let flags = crate::ton::FriendlyFlags {
+        bounceable: false,
+        testnet: verified.chain == crate::ton::TonChain::Testnet,
+        url_safe: true,
+    };
+    input::to_js(&TonProofResult {
+        address: verified.address.to_raw(),
+        friendly_address: verified.address.to_friendly(flags),
+        chain: verified.chain.as_str(),
+        wallet: verified.wallet.as_str(),
+        public_key: base16ct::lower::encode_string(&verified.public_key),
+        timestamp: verified.timestamp,
+    })
+}

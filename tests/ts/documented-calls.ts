@@ -33,6 +33,7 @@ import {
   verifySolanaSignIn,
   verifySolanaSignature,
   verifySuiPersonalMessage,
+  verifyTonProof,
   version,
 } from 'wallet-linker';
 import type {
@@ -44,6 +45,7 @@ import type {
   EvmSignInResult,
   EvmSignatureKind,
   EvmVerdict,
+  TonProofResult,
   GlobalWalletConnection,
   InternalUserFields,
   LinkResult,
@@ -136,6 +138,17 @@ export function signatures(): void {
     message: text, signature: text, publicKey: solanaAddress, domain: 'example.com', nonce: text, now: new Date(),
     chainId: 'mainnet', uri: 'https://example.com', clockSkewSeconds: 60, maxAgeSeconds: 300,
   });
+  const ton: TonProofResult = verifyTonProof({
+    proof: { timestamp: 1, domain: { lengthBytes: 11, value: 'example.com' }, payload: text, signature: text },
+    account: { address: text, chain: '-239', publicKey: text, walletStateInit: text },
+    domain: 'example.com', payload: text,
+  });
+  verifyTonProof({
+    proof: { timestamp: '1', domain: { lengthBytes: 11, value: 'example.com' }, payload: text, signature: text, state_init: text },
+    account: { address: text, chain: '-3', publicKey: text },
+    domain: 'example.com', payload: text, now: new Date(), maxAgeSeconds: 300, clockSkewSeconds: 60, chain: '-3',
+  });
+  void ton;
   const sui: boolean = verifySuiPersonalMessage(text, text, text) || verifySuiPersonalMessage(bytes, text, text);
   void [recovered, evm, sol, many, key, siwe, siws, sui];
 }

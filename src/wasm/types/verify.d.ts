@@ -126,3 +126,58 @@ export interface EvmSignInResult {
     fields: SiweMessageFields;
     kind: EvmSignatureKind;
 }
+
+/** A TON Connect `ton_proof` reply's `proof`, as Snag's `tonVerification.proof` carries it. */
+export interface TonProof {
+    /** Seconds since 1970 when the wallet signed (a number, or its decimal text). */
+    timestamp: number | string;
+    domain: { lengthBytes: number; value: string };
+    payload: string;
+    /** Base64 of the Ed25519 signature. */
+    signature: string;
+    /** The wallet's state init (Snag's spelling); TON Connect puts it in the account. */
+    state_init?: string;
+}
+
+/** A TON Connect wallet's `account`, as Snag's `tonVerification.account` carries it. */
+export interface TonAccount {
+    /** Raw (`0:<hex>`) or user-friendly. */
+    address: string;
+    /** `"-239"` (mainnet) or `"-3"` (testnet). */
+    chain: string;
+    /** Hex of the 32-byte Ed25519 key. */
+    publicKey: string;
+    /** Base64 bag of cells of the wallet's StateInit. */
+    walletStateInit?: string;
+}
+
+/** Options of `verifyTonProof`. */
+export interface VerifyTonProofOptions {
+    proof: TonProof;
+    account: TonAccount;
+    /** The domain the proof must name (the host of your TON Connect manifest URL). */
+    domain: string;
+    /** The payload you issued for this proof (its nonce). */
+    payload: string;
+    /** The current time: epoch milliseconds, an RFC 3339 string or a `Date`. Default: `Date.now()`. */
+    now?: number | string | Date;
+    /** Oldest accepted proof, in seconds (default 300). */
+    maxAgeSeconds?: number;
+    /** Allowed clock difference for a timestamp ahead of `now`, in seconds (default 60). */
+    clockSkewSeconds?: number;
+    /** The only network accepted, when you accept one: `"-239"` or `"-3"`. */
+    chain?: string;
+}
+
+/** What `verifyTonProof` established. */
+export interface TonProofResult {
+    /** Raw form, `0:<64 hex>`. */
+    address: string;
+    /** User-friendly, non-bounceable, base64url. */
+    friendlyAddress: string;
+    chain: "-239" | "-3";
+    wallet: "v3r2" | "v4r2" | "v5r1";
+    /** Hex of the wallet's Ed25519 key. */
+    publicKey: string;
+    timestamp: number;
+}
