@@ -17,7 +17,7 @@ const env = await startAnvil();
 const [, owner, stranger] = env.accounts;
 const accounts = await deployTestAccounts(env, { owner: owner.address });
 const undeployed = await accounts.counterfactual(owner.address, `0x${'00'.repeat(31)}77`);
-const sandbox = await startSandbox();
+const sandbox = await startSandbox({ evmRpcUrl: env.url });
 after(async () => {
   await env.stop();
   await sandbox.close();
