@@ -846,14 +846,24 @@ fn every_bad_proof_is_refused_before_the_nonce_is_consumed() {
             ErrorCode::InvalidSignatureLength,
         ),
         (
-            "walletType ton",
+            "walletType btc",
+            |m, w, _| {
+                let mut body = w.proof(&w.siwe(&m.issue(), NOW));
+                body["walletType"] = json!("btc");
+                body
+            },
+            422,
+            ErrorCode::UnsupportedChain,
+        ),
+        (
+            "walletType ton with a message instead of tonVerification",
             |m, w, _| {
                 let mut body = w.proof(&w.siwe(&m.issue(), NOW));
                 body["walletType"] = json!("ton");
                 body
             },
-            422,
-            ErrorCode::UnsupportedChain,
+            400,
+            ErrorCode::MissingField,
         ),
         (
             "no message",
@@ -1647,4 +1657,129 @@ fn sui_proofs_break_no_rule() {
         s.refused(&response, 422, code);
     }
     assert!(s.mock.consumed.borrow().is_empty(), "no nonce was spent");
+}
+
+// ---------------------------------------------------------------------------------------------
+// TON: a TON Connect proof whose payload is this server's nonce (tests/vectors/ton_proof.json's
+// wallets, made by @ton/ton; the proof signed here with the wallet's seed).
+
+struct TonWallet {
+    key: EdSigningKey,
+    raw: String,
+    public_key: String,
+    state_init: String,
+}
+
+fn ton_wallet() -> TonWallet {
+    let path = format!(
+        "{}/tests/vectors/ton_proof.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let vectors: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let wallet = vectors["wallets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["version"] == "v4r2" && w["codeIsLibrary"] == false)
+        .unwrap();
+    let seed: [u8; 32] = base16ct::mixed::decode_vec(wallet["seed"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    TonWallet {
+        key: EdSigningKey::from_bytes(&seed),
+        raw: wallet["raw"].as_str().unwrap().to_owned(),
+        public_key: wallet["publicKey"].as_str().unwrap().to_owned(),
+        state_init: wallet["stateInit"].as_str().unwrap().to_owned(),
+    }
+}
+
+impl TonWallet {
+    fn proof(&self, domain: &str, payload: &str, timestamp_ms: i64) -> Value {
+        use base64ct::{Base64, Encoding};
+        use wallet_linker::ton::{TonAddress, ton_proof_digest, ton_proof_message};
+        let address = TonAddress::parse(&self.raw).unwrap();
+        let seconds = (timestamp_ms / 1000) as u64;
+        let digest = ton_proof_digest(&ton_proof_message(&address, domain, seconds, payload));
+        json!({
+            "walletType": "ton",
+            "walletAddress": self.raw,
+            "tonVerification": {
+                "proof": {
+                    "timestamp": seconds,
+                    "domain": { "lengthBytes": domain.len(), "value": domain },
+                    "payload": payload,
+                    "signature": Base64::encode_string(&self.key.sign(&digest).to_bytes()),
+                },
+                "account": {
+                    "address": self.raw,
+                    "chain": "-239",
+                    "publicKey": self.public_key,
+                    "walletStateInit": self.state_init,
+                },
+            },
+        })
+    }
+}
+
+#[test]
+fn a_ton_proof_with_the_servers_nonce_reaches_snag_once() {
+    let s = Server::new();
+    let wallet = ton_wallet();
+    let nonce = s.mock.issue();
+    let body = wallet.proof(DOMAIN, &nonce, NOW - 5_000);
+    let response = s.connect(&token(), &body);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let call = s.mock.snag_calls.borrow_mut().remove(0);
+    assert_eq!(call["walletType"], "ton");
+    assert_eq!(call["walletAddress"], wallet.raw);
+    // Snag gets the proof and the account exactly as the wallet gave them.
+    assert_eq!(
+        call["verificationData"]["tonVerification"],
+        body["tonVerification"]
+    );
+    assert_eq!(s.mock.consumed.borrow().as_slice(), [nonce]);
+    let again = s.connect(&token(), &body);
+    s.refused(&again, 409, ErrorCode::NonceUnknown);
+}
+
+#[test]
+fn ton_proofs_break_no_rule() {
+    let s = Server::new();
+    let wallet = ton_wallet();
+    let mut forged = wallet.proof(DOMAIN, &s.mock.issue(), NOW);
+    forged["tonVerification"]["proof"]["signature"] =
+        wallet.proof(DOMAIN, "other-payload", NOW)["tonVerification"]["proof"]["signature"].clone();
+    let mut other_address = wallet.proof(DOMAIN, &s.mock.issue(), NOW);
+    other_address["walletAddress"] = json!(format!("0:{}", "11".repeat(32)));
+    for (body, status, code) in [
+        (forged, 422, ErrorCode::SignatureMismatch),
+        (
+            wallet.proof("evil.example", &s.mock.issue(), NOW),
+            422,
+            ErrorCode::DomainMismatch,
+        ),
+        (
+            wallet.proof(DOMAIN, &s.mock.issue(), NOW - 301_000),
+            422,
+            ErrorCode::Expired,
+        ),
+        (other_address, 422, ErrorCode::AddressMismatch),
+        (
+            json!({ "walletType": "ton", "walletAddress": wallet.raw }),
+            400,
+            ErrorCode::MissingField,
+        ),
+    ] {
+        let response = s.connect(&token(), &body);
+        s.refused(&response, status, code);
+    }
+    assert!(s.mock.consumed.borrow().is_empty(), "no nonce was spent");
+    // A payload this server never issued: refused when the nonce is consumed.
+    let unissued = wallet.proof(DOMAIN, "neverIssued12345678901", NOW);
+    s.refused(
+        &s.connect(&token(), &unissued),
+        409,
+        ErrorCode::NonceUnknown,
+    );
 }

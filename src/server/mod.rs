@@ -30,6 +30,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::evm::EvmRpc;
 use crate::message::grammar;
 use crate::signin::{self, SiweCheck, SolanaSignInCheck};
+use crate::ton::{TonAccount, TonProof, TonProofCheck, TonProofDomain, TonVerification};
 use crate::{evm, solana};
 
 pub use jwt::{DynamicJwtOptions, DynamicJwtUser, JwtPlatform, JwtVerifier};
@@ -456,13 +457,15 @@ fn store_error(error: Error) -> Error {
     }
 }
 
-/// The proof fields of a connect body.
+/// The proof fields of a connect body: a message and its signature, or for TON the wallet's
+/// `tonVerification` (its TON Connect proof and account; `message` and `signature` are empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectBody {
     pub wallet_type: WalletType,
     pub wallet_address: String,
     pub message: String,
     pub signature: String,
+    pub ton: Option<TonVerification>,
 }
 
 /// The wallet types whose proofs this server can check.
@@ -474,6 +477,8 @@ pub enum WalletType {
     Solana,
     /// Dynamic's template for `SUI`, signed with `sui:signPersonalMessage`.
     Sui,
+    /// A TON Connect `ton_proof` whose payload is this server's nonce.
+    Ton,
 }
 
 /// Immutable zkEVM's chain ids (mainnet, testnet): the only chains of an `imx` proof.
@@ -486,6 +491,7 @@ impl WalletType {
             WalletType::Imx => "imx",
             WalletType::Solana => "solana",
             WalletType::Sui => "sui",
+            WalletType::Ton => "ton",
         }
     }
 }
@@ -536,16 +542,36 @@ pub fn read_connect_body<C: JsonCodec>(codec: &C, body: &RequestBody) -> Result<
         "imx" => WalletType::Imx,
         "solana" => WalletType::Solana,
         "sui" => WalletType::Sui,
+        "ton" => WalletType::Ton,
         other => {
             return Err(Error::new(
                 ErrorCode::UnsupportedChain,
-                "this server checks proofs of walletType evm, imx, solana or sui",
+                "this server checks proofs of walletType evm, imx, solana, sui or ton",
             )
             .with_field("walletType")
-            .with_expected("evm | imx | solana | sui")
+            .with_expected("evm | imx | solana | sui | ton")
             .with_received(other));
         }
     };
+    if wallet_type == WalletType::Ton {
+        let ton = codec
+            .member(&value, "tonVerification")
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingField,
+                    "a ton proof needs tonVerification { proof, account }",
+                )
+                .with_field("tonVerification")
+            })
+            .and_then(|ton| read_ton_verification(codec, &ton))?;
+        return Ok(ConnectBody {
+            wallet_type,
+            wallet_address: string("walletAddress")?,
+            message: String::new(),
+            signature: String::new(),
+            ton: Some(ton),
+        });
+    }
     let message = string("message")?;
     if message.len() > MAX_MESSAGE_CHARS {
         return Err(Error::new(
@@ -559,6 +585,79 @@ pub fn read_connect_body<C: JsonCodec>(codec: &C, body: &RequestBody) -> Result<
         wallet_address: string("walletAddress")?,
         message,
         signature: string("signature")?,
+        ton: None,
+    })
+}
+
+/// `tonVerification` of a connect body, member by member (the body is the platform's JSON).
+fn read_ton_verification<C: JsonCodec>(codec: &C, ton: &C::Raw) -> Result<TonVerification> {
+    let member = |object: &C::Raw, path: &'static str, key: &str| {
+        codec.member(object, key).ok_or_else(|| {
+            Error::new(
+                ErrorCode::MissingField,
+                format!("tonVerification.{path} is missing"),
+            )
+            .with_field(format!("tonVerification.{path}"))
+        })
+    };
+    let text = |object: &C::Raw, path: &'static str, key: &str| {
+        member(object, path, key).and_then(|v| {
+            codec.as_string(&v).ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("tonVerification.{path} is not a string"),
+                )
+                .with_field(format!("tonVerification.{path}"))
+            })
+        })
+    };
+    let optional_text =
+        |object: &C::Raw, key: &str| codec.member(object, key).and_then(|v| codec.as_string(&v));
+    let proof = member(ton, "proof", "proof")?;
+    let account = member(ton, "account", "account")?;
+    let domain = member(&proof, "proof.domain", "domain")?;
+    let whole = |value: f64| (value.fract() == 0.0 && value >= 0.0).then_some(value as u64);
+    let timestamp = member(&proof, "proof.timestamp", "timestamp")?;
+    let timestamp = codec
+        .as_number(&timestamp)
+        .and_then(whole)
+        .or_else(|| codec.as_string(&timestamp).and_then(|t| t.parse().ok()))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                "tonVerification.proof.timestamp is not a whole number of seconds",
+            )
+            .with_field("tonVerification.proof.timestamp")
+        })?;
+    let length_bytes = member(&domain, "proof.domain.lengthBytes", "lengthBytes")?;
+    let length_bytes = codec
+        .as_number(&length_bytes)
+        .and_then(whole)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                "tonVerification.proof.domain.lengthBytes is not a whole number",
+            )
+            .with_field("tonVerification.proof.domain.lengthBytes")
+        })?;
+    Ok(TonVerification {
+        proof: TonProof {
+            timestamp,
+            domain: TonProofDomain {
+                length_bytes,
+                value: text(&domain, "proof.domain.value", "value")?,
+            },
+            payload: text(&proof, "proof.payload", "payload")?,
+            signature: text(&proof, "proof.signature", "signature")?,
+            state_init: optional_text(&proof, "state_init"),
+        },
+        account: TonAccount {
+            address: text(&account, "account.address", "address")?,
+            chain: text(&account, "account.chain", "chain")?,
+            public_key: text(&account, "account.publicKey", "publicKey")?,
+            wallet_state_init: optional_text(&account, "walletStateInit"),
+        },
     })
 }
 
@@ -575,6 +674,31 @@ pub async fn check_proof<P: LinkPlatform>(
 ) -> Result<String> {
     let nonce = message_nonce(body)?;
     match body.wallet_type {
+        WalletType::Ton => {
+            let ton = body.ton.as_ref().ok_or_else(|| {
+                Error::new(ErrorCode::MissingField, "a ton proof needs tonVerification")
+                    .with_field("tonVerification")
+            })?;
+            let check = TonProofCheck {
+                domain: config.domain.clone(),
+                payload: nonce.clone(),
+                now_ms,
+                max_age_seconds: Some(config.max_age_seconds),
+                clock_skew_seconds: Some(config.clock_skew_seconds),
+                chain: None,
+            };
+            let verified = ton.verify(&check)?;
+            let claimed = crate::ton::TonAddress::parse(&body.wallet_address)
+                .map_err(|e| e.with_field("walletAddress"))?;
+            if claimed != verified.address {
+                return Err(Error::mismatch(
+                    ErrorCode::AddressMismatch,
+                    "walletAddress",
+                    verified.address.to_raw(),
+                    claimed.to_raw(),
+                ));
+            }
+        }
         WalletType::Evm | WalletType::Imx => {
             // SIWE and Dynamic's EVM template are both EIP-4361 text.
             let signature = evm::contract::decode_any_signature(&body.signature)?;
@@ -651,6 +775,12 @@ fn message_nonce(body: &ConnectBody) -> Result<String> {
         WalletType::Sui => {
             Some(crate::message::parse_dynamic_sign_in_message(&body.message)?.nonce)
         }
+        // The proof's payload is the nonce this server issued.
+        WalletType::Ton => body
+            .ton
+            .as_ref()
+            .map(|ton| ton.proof.payload.clone())
+            .filter(|payload| !payload.is_empty()),
         WalletType::Solana => {
             crate::message::parse_solana_sign_in_message(signin::sign_in_text(
                 body.message.as_bytes(),
@@ -718,10 +848,41 @@ pub fn snag_connect_body(
         json.raw("confirmDisconnect", "true");
     }
     let mut proof = JsonWriter::new();
-    proof.string("message", &body.message);
-    proof.string("signature", &body.signature);
+    match &body.ton {
+        Some(ton) => proof.raw("tonVerification", &ton_verification_json(ton)),
+        None => {
+            proof.string("message", &body.message);
+            proof.string("signature", &body.signature);
+        }
+    }
     json.raw("verificationData", &proof.finish());
     json.finish()
+}
+
+/// Snag's `tonVerification` object, as the wallet sent it.
+fn ton_verification_json(ton: &TonVerification) -> String {
+    let mut domain = JsonWriter::new();
+    domain.raw("lengthBytes", &ton.proof.domain.length_bytes.to_string());
+    domain.string("value", &ton.proof.domain.value);
+    let mut proof = JsonWriter::new();
+    proof.raw("timestamp", &ton.proof.timestamp.to_string());
+    proof.raw("domain", &domain.finish());
+    proof.string("payload", &ton.proof.payload);
+    proof.string("signature", &ton.proof.signature);
+    if let Some(state_init) = &ton.proof.state_init {
+        proof.string("state_init", state_init);
+    }
+    let mut account = JsonWriter::new();
+    account.string("address", &ton.account.address);
+    account.string("chain", &ton.account.chain);
+    account.string("publicKey", &ton.account.public_key);
+    if let Some(state_init) = &ton.account.wallet_state_init {
+        account.string("walletStateInit", state_init);
+    }
+    let mut out = JsonWriter::new();
+    out.raw("proof", &proof.finish());
+    out.raw("account", &account.finish());
+    out.finish()
 }
 
 /// `{ code, message, field? }`.
