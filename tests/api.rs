@@ -620,6 +620,14 @@ fn link_server_client_gets_nonces_and_posts_proofs_with_the_jwt() {
         body_json(&requests[1]),
         json!({"walletType": "evm", "walletAddress": "0xabc", "message": "line 1\n\"quoted\"", "signature": "0xsig"})
     );
+    // A TON proof goes as tonVerification, whole.
+    let ton = r#"{"proof":{"timestamp":1,"payload":"n"},"account":{"address":"0:ab"}}"#;
+    let call = client.prepare_connect_ton("0:ab", ton).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(call.request.body.as_deref().unwrap()).unwrap(),
+        json!({"walletType": "ton", "walletAddress": "0:ab", "tonVerification": serde_json::from_str::<serde_json::Value>(ton).unwrap()})
+    );
+    assert_eq!(call.request.header("authorization"), Some("Bearer jwt-1"));
     assert_eq!(
         LinkServerClient::new(ClientOptions::new("/x"), Some("a\nb"), &mock)
             .err()

@@ -57,6 +57,29 @@ impl<T> LinkServerClient<T> {
         message: &str,
         signature: &str,
     ) -> Result<Call> {
+        let mut body = JsonWriter::new();
+        body.string("walletType", wallet_type);
+        body.string("walletAddress", wallet_address);
+        body.string("message", message);
+        body.string("signature", signature);
+        self.prepare_connect_body(body.finish())
+    }
+
+    /// `POST {base}/snag/connect` with a TON wallet's `tonVerification` (the JSON text of its
+    /// TON Connect proof and account; the server checks every member).
+    pub fn prepare_connect_ton(
+        &self,
+        wallet_address: &str,
+        ton_verification: &str,
+    ) -> Result<Call> {
+        let mut body = JsonWriter::new();
+        body.string("walletType", "ton");
+        body.string("walletAddress", wallet_address);
+        body.raw("tonVerification", ton_verification);
+        self.prepare_connect_body(body.finish())
+    }
+
+    fn prepare_connect_body(&self, body: String) -> Result<Call> {
         let token = self.auth_token.get().ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidArgument,
@@ -64,18 +87,13 @@ impl<T> LinkServerClient<T> {
             )
             .with_field("authToken")
         })?;
-        let mut body = JsonWriter::new();
-        body.string("walletType", wallet_type);
-        body.string("walletAddress", wallet_address);
-        body.string("message", message);
-        body.string("signature", signature);
         Ok(Call::new(
             ("LinkServer", "connectWallet"),
             &self.options,
             Method::Post,
             format!("{}/snag/connect", self.options.base_url),
             Some(("Authorization", format!("Bearer {token}"))),
-            Some(body.finish()),
+            Some(body),
             SNAG_CONNECT_RESPONSE_REQUIRED,
         ))
     }

@@ -24,7 +24,7 @@ use super::fetch::{FetchTransport, JsJson};
 use super::input;
 use crate::api::types::{
     Field, FieldType, INTERNAL_USER_FIELDS_FIELDS, SNAG_CONNECT_PARAMS_FIELDS,
-    VERIFY_REQUEST_FIELDS, VERIFY_UNLINK_REQUEST_FIELDS,
+    SNAG_TON_VERIFICATION_FIELDS, VERIFY_REQUEST_FIELDS, VERIFY_UNLINK_REQUEST_FIELDS,
 };
 use crate::api::{
     Call, ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
@@ -588,8 +588,9 @@ impl JsLinkServerClient {
     }
 
     /// `POST {baseUrl}/snag/connect` with `walletType`, `walletAddress` and the proof (`message`
-    /// and `signature`, flat or in `verificationData` as in `SnagConnectParams`). Other members
-    /// are not sent: the server takes the Snag ids from its own configuration.
+    /// and `signature`, or for `walletType: "ton"` the `tonVerification`; flat or in
+    /// `verificationData` as in `SnagConnectParams`). Other members are not sent: the server takes
+    /// the Snag ids from its own configuration.
     #[wasm_bindgen(js_name = connectWallet, unchecked_return_type = "Promise<SnagConnectResponse>")]
     pub fn connect_wallet(
         &self,
@@ -602,6 +603,17 @@ impl JsLinkServerClient {
             }
             let params = Options::read(&params, "connectWallet")?;
             let proof = params.get("verificationData")?;
+            let wallet_type = params.string("walletType")?;
+            if wallet_type == "ton" {
+                let mut ton = params.get("tonVerification")?;
+                if ton.is_undefined() {
+                    ton = super::wallets::get(&proof, "tonVerification");
+                }
+                let ton = request_json(&ton, "tonVerification", SNAG_TON_VERIFICATION_FIELDS)?;
+                return self
+                    .inner
+                    .prepare_connect_ton(&params.string("walletAddress")?, &ton);
+            }
             let proof_field = |key: &str| -> Result<String> {
                 match params.optional_string(key)? {
                     Some(value) => Ok(value),
@@ -609,7 +621,7 @@ impl JsLinkServerClient {
                 }
             };
             self.inner.prepare_connect(
-                &params.string("walletType")?,
+                &wallet_type,
                 &params.string("walletAddress")?,
                 &proof_field("message")?,
                 &proof_field("signature")?,

@@ -82,14 +82,21 @@ export interface LinkServerClientOptions {
 }
 
 /** What `LinkServerClient.connectWallet` sends (it also takes a `SnagConnectParams`). */
-export interface LinkServerConnectParams {
-  walletType: "evm" | "solana";
-  walletAddress: string;
-  /** The signed message, with a nonce from `getNonce()`. */
-  message: string;
-  /** 0x-hex (EVM) or base58 (Solana). */
-  signature: string;
-}
+export type LinkServerConnectParams =
+  | {
+      walletType: "evm" | "imx" | "solana" | "sui";
+      walletAddress: string;
+      /** The signed message, with a nonce from `getNonce()`. */
+      message: string;
+      /** 0x-hex (EVM), base58 (Solana) or Sui's serialized signature (base64). */
+      signature: string;
+    }
+  | {
+      walletType: "ton";
+      walletAddress: string;
+      /** The wallet's TON Connect proof (its payload: a nonce from `getNonce()`) and account. */
+      tonVerification: SnagTonVerification;
+    };
 
 /** `createGlobalWalletConnection`'s argument: `expiresAt` as an ISO 8601 string or a `Date`. */
 export interface GlobalWalletConnectionInput {
