@@ -1,6 +1,7 @@
 // Node-only tests of the sandbox server (www/sandbox/) and the demo server (www/serve.mjs), over
 // real HTTP on free loopback ports. Messages are built with siwe, @solana/wallet-standard-util or
-// template strings, and signed with viem / tweetnacl / @mysten/sui (Sui keypairs of each scheme):
+// template strings, and signed with viem / tweetnacl / @mysten/sui (Sui keypairs of each scheme);
+// TON Connect proofs come from @ton/ton wallets signed with @ton/crypto (ton-fixtures.mjs):
 // nothing here uses the package under test.
 // The official generated clients (@dynamic-labs/sdk-api-core, @dynamic-labs/sdk-api,
 // @snagsolutions/sdk) are pointed at the sandbox to prove it speaks their contract.
@@ -18,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { Configuration, SDKApi, VerifyResponseFromJSON } from '@dynamic-labs/sdk-api-core';
 import { Configuration as AdminConfiguration, UsersApi } from '@dynamic-labs/sdk-api';
 import { SnagSolutions } from '@snagsolutions/sdk';
+import { Address, beginCell, Cell, contractAddress } from '@ton/core';
+import { sign as tonSign } from '@ton/crypto';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
 import { Secp256k1Keypair } from '@mysten/sui/keypairs/secp256k1';
 import { Secp256r1Keypair } from '@mysten/sui/keypairs/secp256r1';
@@ -37,6 +40,7 @@ import {
   DEFAULT_SNAG_API_KEY,
 } from '../../www/sandbox/server.mjs';
 import { startDemoServer } from '../../www/serve.mjs';
+import { makeProof as makeTonProof, proofDigest as tonProofDigest, stateInitBase64, tonWallet } from './ton-fixtures.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -897,12 +901,14 @@ test('snag: users/connect refuses a connect without a proof (422) or with a proo
   const solForged = await call(url, { method: 'POST', headers: key, json: { ...solParams, verificationData: byOther.verificationData } });
   assert.equal(solForged.status, 400);
 
-  // Wallet types the sandbox cannot check are refused, not waved through.
-  for (const walletType of ['imx', 'ton']) {
-    const r = await call(url, { method: 'POST', headers: key, json: { ...signed, walletType } });
-    assert.equal(r.status, 422);
-    assert.match(r.data.error, new RegExp(`evm, solana and sui wallet proofs only, not ${walletType}`));
-  }
+  // Wallet types the sandbox cannot check are refused, not waved through; a ton wallet is
+  // proven by tonVerification, never by a message and signature (see the TON tests).
+  const imx = await call(url, { method: 'POST', headers: key, json: { ...signed, walletType: 'imx' } });
+  assert.equal(imx.status, 422);
+  assert.match(imx.data.error, /evm, solana, sui and ton wallet proofs only, not imx/);
+  const tonSigned = await call(url, { method: 'POST', headers: key, json: { ...signed, walletType: 'ton' } });
+  assert.equal(tonSigned.status, 422);
+  assert.match(tonSigned.data.error, /proven by verificationData\.tonVerification/);
   // An EVM proof presented as a sui wallet is checked as Sui, and fails (see the Sui tests).
   const asSui = await call(url, { method: 'POST', headers: key, json: { ...signed, walletType: 'sui' } });
   assert.equal(asSui.status, 400);
@@ -989,8 +995,11 @@ test('snag: verificationData.dynamicAuthToken proves a wallet its token lists (R
   const sui = await connect('sui', wallet.address, { dynamicAuthToken: jwt });
   assert.equal(sui.status, 400);
   assert.match(sui.data.error, /not a valid sui address/);
-  // Other wallet types are not checked here, with a token either.
-  assert.equal((await connect('ton', wallet.address, { dynamicAuthToken: jwt })).status, 422);
+  // An EVM address is not a ton wallet either; imx is not checked here, with a token either.
+  const asTon = await connect('ton', wallet.address, { dynamicAuthToken: jwt });
+  assert.equal(asTon.status, 400);
+  assert.match(asTon.data.error, /not a valid ton address/);
+  assert.equal((await connect('imx', wallet.address, { dynamicAuthToken: jwt })).status, 422);
 
   // A key rotated out of the JWKS stops proving anything.
   const oldToken = s.sandbox.issueJwt(listing(other.address));
@@ -1256,6 +1265,187 @@ test('snag: users/connect checks sui proofs with @mysten/sui, and sui credential
   const snagChecks = st.suiSignatureChecks.filter((c) => c.path === '/snag/api/users/connect');
   assert.deepEqual(snagChecks.map((c) => c.valid), [true, true, false, false, false]);
   assert.ok(snagChecks.every((c) => c.verifier === '@mysten/sui verifyPersonalMessageSignature'));
+});
+
+// ------------------------------------------------------------------------------------------------
+// TON (walletType ton, Snag only): verificationData.tonVerification checked with @ton/core + @ton/crypto
+
+const TON_DOMAIN = 'app.example.com';
+
+/** Snag users/connect params for a TON proof (ton-fixtures.mjs's `{ proof, account }`). */
+const tonParams = ({ proof, account }, walletAddress = account.address, extra = {}) => ({
+  ...SNAG_IDS,
+  walletType: 'ton',
+  walletAddress,
+  verificationData: { tonVerification: { proof, account } },
+  ...extra,
+});
+
+/** A TON proof signed by another key over the same message (the wallet's own state init kept). */
+function tonForgedSignature(reply) {
+  const forger = tonWallet('v4r2');
+  const original = Address.parse(reply.account.address);
+  const { proof } = reply;
+  const signature = tonSign(tonProofDigest(original, proof.domain.value, proof.timestamp, proof.payload), forger.keys.secretKey).toString('base64');
+  return { ...reply, proof: { ...proof, signature } };
+}
+
+test('snag: users/connect accepts TON proofs of wallets v3r2, v4r2 and v5r1 (@ton/core + @ton/crypto), in any address form', async (t) => {
+  const s = await startSandbox(t);
+  const url = `${s.url}/snag/api/users/connect`;
+  const key = { 'x-api-key': DEFAULT_SNAG_API_KEY };
+  const connect = (body) => call(url, { method: 'POST', headers: key, json: body });
+  const accepted = [];
+  for (const version of ['v3r2', 'v4r2', 'v5r1']) {
+    const reply = makeTonProof(version, `payload-${version}`, { domain: TON_DOMAIN });
+    const friendly = reply.wallet.address.toString({ bounceable: false, urlSafe: true });
+    const r = await connect(tonParams(reply, friendly));
+    assert.equal(r.status, 200, `${version}: ${r.text}`);
+    assert.equal(r.data.walletAddress, friendly);
+    // The raw form, the bounceable form: the same wallet, the same Snag user.
+    for (const form of [reply.account.address, reply.wallet.address.toString()]) {
+      const again = await connect(tonParams(reply, form));
+      assert.equal(again.status, 200, again.text);
+      assert.equal(again.data.id, r.data.id, `${version} as ${form}`);
+    }
+    accepted.push({ version, reply });
+  }
+  // The state init in proof.state_init (Snag's other place for it), or in both places.
+  const { reply } = accepted[1];
+  const { walletStateInit, ...account } = reply.account;
+  const inProof = await connect(tonParams({ proof: { ...reply.proof, state_init: walletStateInit }, account }));
+  assert.equal(inProof.status, 200, inProof.text);
+  const inBoth = await connect(tonParams({ proof: { ...reply.proof, state_init: walletStateInit }, account: reply.account }));
+  assert.equal(inBoth.status, 200, inBoth.text);
+  // A v5r1 wallet whose code is a library cell naming the v5r1 code (how some wallets deploy it).
+  const v5 = tonWallet('v5r1');
+  const code = v5.contract.init.code;
+  const library = new Cell({ exotic: true, bits: beginCell().storeUint(2, 8).storeBuffer(code.hash()).endCell().bits });
+  const libraryInit = { code: library, data: v5.contract.init.data };
+  const libraryWallet = { ...v5, address: contractAddress(0, libraryInit), stateInit: stateInitBase64(libraryInit) };
+  const libraryReply = makeTonProof('v5r1', 'payload-library', { domain: TON_DOMAIN, wallet: libraryWallet });
+  const libraryCoded = await connect(tonParams(libraryReply));
+  assert.equal(libraryCoded.status, 200, libraryCoded.text);
+  // The official Snag SDK sends it as its model names it.
+  const sdk = new SnagSolutions({ apiKey: DEFAULT_SNAG_API_KEY, baseURL: `${s.url}/snag`, maxRetries: 0 });
+  const viaSdk = await sdk.users.connect(tonParams(accepted[2].reply));
+  assert.equal(viaSdk.walletAddress, accepted[2].reply.account.address);
+
+  const st = await state(s);
+  assert.deepEqual(
+    st.snag.connections.map((c) => [c.walletType, Address.parse(c.walletAddress).toRawString()]).sort(),
+    [...accepted.map(({ reply: r }) => r.account.address), libraryReply.account.address].map((a) => ['ton', a]).sort(),
+  );
+  assert.equal(st.tonProofChecks.length, 3 * 3 + 2 + 1 + 1);
+  assert.ok(st.tonProofChecks.every((c) => c.valid && c.verifier === '@ton/core + @ton/crypto' && c.path === '/snag/api/users/connect'));
+  assert.deepEqual(st.tonProofChecks.slice(0, 9).map((c) => c.wallet), ['v3r2', 'v3r2', 'v3r2', 'v4r2', 'v4r2', 'v4r2', 'v5r1', 'v5r1', 'v5r1']);
+  const first = st.tonProofChecks[0];
+  assert.deepEqual(
+    { address: first.address, publicKey: first.publicKey, domain: first.domain, payload: first.payload, timestamp: first.timestamp },
+    { address: accepted[0].reply.account.address, publicKey: accepted[0].reply.account.publicKey, domain: TON_DOMAIN, payload: 'payload-v3r2', timestamp: accepted[0].reply.proof.timestamp },
+  );
+  assert.equal(st.tonProofChecks.at(-2).wallet, 'v5r1', 'the library-coded wallet is a v5r1');
+});
+
+test('snag: TON refusals: a forged signature, another address, a stale timestamp, a malformed or foreign state init, an unsupported wallet', async (t) => {
+  let clock = Date.now();
+  const s = await startSandbox(t, { now: () => clock });
+  const url = `${s.url}/snag/api/users/connect`;
+  const key = { 'x-api-key': DEFAULT_SNAG_API_KEY };
+  const connect = (body) => call(url, { method: 'POST', headers: key, json: body });
+  const nowSeconds = () => Math.floor(clock / 1000);
+  const wallet = tonWallet('v4r2');
+  const reply = makeTonProof('v4r2', 'p-refusals', { domain: TON_DOMAIN, wallet, timestamp: nowSeconds() });
+  const other = makeTonProof('v4r2', 'p-refusals', { domain: TON_DOMAIN, timestamp: nowSeconds() });
+  const sameKeyV3 = tonWallet('v3r2', wallet.keys);
+  const v3r1 = makeTonProof('v3r1', 'p-refusals', { domain: TON_DOMAIN, timestamp: nowSeconds() });
+  const flipped = Buffer.from(reply.proof.signature, 'base64');
+  flipped[10] ^= 1;
+  const withAccount = (fields) => ({ ...reply, account: { ...reply.account, ...fields } });
+  const withProof = (fields) => ({ ...reply, proof: { ...reply.proof, ...fields } });
+  const cases = [
+    ['signed by another key', tonParams(tonForgedSignature(reply)), /signature is not the wallet key's/],
+    ['a flipped signature bit', tonParams(withProof({ signature: flipped.toString('base64') })), /signature is not the wallet key's/],
+    ['a signature of 63 bytes', tonParams(withProof({ signature: flipped.subarray(1).toString('base64') })), /not 64 bytes/],
+    ['another payload than signed', tonParams(withProof({ payload: 'p-other' })), /signature is not the wallet key's/],
+    ['another domain than signed', tonParams(withProof({ domain: { lengthBytes: 15, value: 'app.example.org' } })), /signature is not the wallet key's/],
+    ['domain.lengthBytes not its length', tonParams(withProof({ domain: { lengthBytes: 14, value: TON_DOMAIN } })), /lengthBytes/],
+    ['walletAddress of another wallet', tonParams(reply, other.account.address), /walletAddress is not the address of the proof's account/],
+    ['walletAddress not a TON address', tonParams(reply, '0x1234'), /walletAddress is not a TON address/],
+    ['account.address of another wallet', tonParams(reply, other.account.address, { verificationData: { tonVerification: { proof: reply.proof, account: withAccount({ address: other.account.address }).account } } }),
+      /not the state init of account.address/],
+    ['the state init of another wallet', tonParams(withAccount({ walletStateInit: other.account.walletStateInit })), /not the state init of account.address/],
+    ['the same key in a v3r2 wallet', tonParams(withAccount({ walletStateInit: sameKeyV3.stateInit })), /not the state init of account.address/],
+    ['account.publicKey not the wallet key', tonParams(withAccount({ publicKey: other.account.publicKey })), /account.publicKey is not the key of the v4r2 wallet/],
+    ['a state init that is not base64', tonParams(withAccount({ walletStateInit: 'te6cc!!' })), /walletStateInit is not base64/],
+    ['a state init that is no bag of cells', tonParams(withAccount({ walletStateInit: Buffer.from('not a bag of cells').toString('base64') })), /walletStateInit is not a state init/],
+    ['a truncated state init', tonParams(withAccount({ walletStateInit: reply.account.walletStateInit.slice(0, 40) })), /walletStateInit is not (base64|a state init)/],
+    ['no state init', tonParams(withAccount({ walletStateInit: undefined })), /walletStateInit \(or proof.state_init\) is required/],
+    ['two different state inits', tonParams(withProof({ state_init: other.account.walletStateInit })), /different state inits/],
+    ['account.address not a TON address', tonParams(withAccount({ address: 'EQnot-an-address' }), reply.account.address), /account.address is not a TON address/],
+    ['a wallet v3r1', tonParams(v3r1), /not a wallet v3r2, v4r2 or v5r1/],
+    ['a timestamp 16 minutes old, signed', tonParams(makeTonProof('v4r2', 'p', { domain: TON_DOMAIN, wallet, timestamp: nowSeconds() - 16 * 60 })), /older than 900 seconds/],
+    ['a timestamp 5 minutes ahead, signed', tonParams(makeTonProof('v4r2', 'p', { domain: TON_DOMAIN, wallet, timestamp: nowSeconds() + 5 * 60 })), /dated in the future/],
+  ];
+  for (const [what, body, pattern] of cases) {
+    const r = await connect(body);
+    assert.equal(r.status, 400, `${what}: ${r.text}`);
+    assert.deepEqual(Object.keys(r.data), ['error'], what);
+    assert.match(r.data.error, /^Invalid wallet signature: /, what);
+    assert.match(r.data.error, pattern, what);
+  }
+  let st = await state(s);
+  assert.equal(st.snag.connections.length, 0, 'no refusal connected anything');
+  assert.equal(st.tonProofChecks.length, cases.length, 'every refusal was a recorded @ton check');
+  assert.ok(st.tonProofChecks.every((c) => c.valid === false && typeof c.error === 'string'));
+  assert.equal(st.tonProofChecks.find((c) => /v3r2, v4r2 or v5r1/.test(c.error)).wallet, null);
+
+  // Refused before any TON check: a model break (400), a message and signature, no proof, a
+  // tonVerification for another wallet type (422).
+  const before = [
+    ['the timestamp as text (Snag\'s model has a number)', tonParams(withProof({ timestamp: String(reply.proof.timestamp) })), 400, /tonVerification\.proof\.timestamp must be a number/],
+    ['a message and signature', { ...SNAG_IDS, walletType: 'ton', walletAddress: reply.account.address, verificationData: { message: 'm', signature: 's' } }, 422, /proven by verificationData\.tonVerification/],
+    ['no proof', { ...SNAG_IDS, walletType: 'ton', walletAddress: reply.account.address, verificationData: {} }, 422, /tonVerification is required/],
+    ['tonVerification of an evm wallet', { ...tonParams(reply), walletType: 'evm', walletAddress: evmAccount('12').address }, 422, /proves ton wallets only, not evm/],
+  ];
+  for (const [what, body, status, pattern] of before) {
+    const r = await connect(body);
+    assert.equal(r.status, status, `${what}: ${r.text}`);
+    assert.match(r.data.error, pattern, what);
+  }
+  assert.equal((await state(s)).tonProofChecks.length, cases.length, 'none of those reached a TON check');
+
+  // The age is the sandbox's clock's: the proof accepted now is refused 15 minutes and a second later.
+  const fresh = await connect(tonParams(reply));
+  assert.equal(fresh.status, 200, fresh.text);
+  clock += (15 * 60 + 1) * 1000;
+  const stale = await connect(tonParams(reply));
+  assert.equal(stale.status, 400);
+  assert.match(stale.data.error, /older than 900 seconds/);
+  st = await state(s);
+  assert.deepEqual(st.tonProofChecks.slice(-2).map((c) => c.valid), [true, false]);
+});
+
+test('snag: TON with dynamicAuthToken: a token listing the ton wallet (any address form) proves it', async (t) => {
+  const s = await startSandbox(t);
+  const url = `${s.url}/snag/api/users/connect`;
+  const key = { 'x-api-key': DEFAULT_SNAG_API_KEY };
+  const connect = (walletAddress, verificationData) => call(url, { method: 'POST', headers: key, json: { ...SNAG_IDS, walletType: 'ton', walletAddress, verificationData } });
+  const wallet = tonWallet('v5r1');
+  const token = s.sandbox.issueJwt({ verified_credentials: [{ id: 'c1', format: 'blockchain', address: wallet.address.toRawString(), chain: 'ton' }] });
+  const friendly = wallet.address.toString({ bounceable: false });
+  const accepted = await connect(friendly, { dynamicAuthToken: token });
+  assert.equal(accepted.status, 200, accepted.text);
+  // A proof and a token: both must hold.
+  const reply = makeTonProof('v5r1', 'p-token', { domain: TON_DOMAIN, wallet });
+  assert.equal((await connect(friendly, { tonVerification: reply, dynamicAuthToken: token })).status, 200);
+  const notListed = await connect(tonWallet('v5r1').address.toString(), { dynamicAuthToken: token });
+  assert.equal(notListed.status, 400);
+  assert.match(notListed.data.error, /does not list walletAddress/);
+  const forgedWithToken = await connect(friendly, { tonVerification: tonForgedSignature(reply), dynamicAuthToken: token });
+  assert.equal(forgedWithToken.status, 400);
+  assert.match(forgedWithToken.data.error, /^Invalid wallet signature: /);
+  assert.equal((await state(s)).snag.connections.length, 1);
 });
 
 test('snag: the key-adding proxy route is gone', async (t) => {

@@ -5,48 +5,21 @@
 // made and with flipped bytes (signature, state init, domain, payload, timestamp), our verdict
 // equals theirs; unsupported wallets and wrong options are coded errors.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 
 import { beginCell, Cell, contractAddress, loadStateInit, storeStateInit } from '@ton/core';
-import { keyPairFromSeed, sign, signVerify } from '@ton/crypto';
-import { WalletContractV3R1, WalletContractV3R2, WalletContractV4, WalletContractV5R1 } from '@ton/ton';
+import { keyPairFromSeed, signVerify } from '@ton/crypto';
+import { WalletContractV3R1 } from '@ton/ton';
 import { verifyTonProof } from 'wallet-linker';
 
-const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
+import { makeProof as makeTonProof, proofDigest, VERSIONS } from './ton-fixtures.mjs';
+
 const DOMAIN = 'app.example.com';
 const NOW = 1_767_225_600;
-const VERSIONS = {
-  v3r2: (publicKey) => WalletContractV3R2.create({ workchain: 0, publicKey }),
-  v4r2: (publicKey) => WalletContractV4.create({ workchain: 0, publicKey }),
-  v5r1: (publicKey) => WalletContractV5R1.create({ publicKey }),
-};
 
-/** The signed message of the TON Connect specification, and its digest. */
-function proofDigest(address, domain, timestamp, payload) {
-  const workchain = Buffer.alloc(4);
-  workchain.writeInt32BE(address.workChain);
-  const domainBytes = Buffer.from(domain, 'utf8');
-  const domainLength = Buffer.alloc(4);
-  domainLength.writeUInt32LE(domainBytes.length);
-  const time = Buffer.alloc(8);
-  time.writeBigUInt64LE(BigInt(timestamp));
-  const message = Buffer.concat([Buffer.from('ton-proof-item-v2/'), workchain, address.hash, domainLength, domainBytes, time, Buffer.from(payload, 'utf8')]);
-  return sha256(Buffer.concat([Buffer.from([0xff, 0xff]), Buffer.from('ton-connect'), sha256(message)]));
-}
-
-/** A wallet of `version` with a random key, and a proof for `payload`. */
-function makeProof(version, payload = randomBytes(16).toString('hex')) {
-  const keys = keyPairFromSeed(randomBytes(32));
-  const wallet = VERSIONS[version](keys.publicKey);
-  const stateInit = beginCell().store(storeStateInit(wallet.init)).endCell().toBoc().toString('base64');
-  const signature = sign(proofDigest(wallet.address, DOMAIN, NOW, payload), keys.secretKey).toString('base64');
-  return {
-    proof: { timestamp: NOW, domain: { lengthBytes: Buffer.byteLength(DOMAIN), value: DOMAIN }, payload, signature },
-    account: { address: wallet.address.toRawString(), chain: '-239', publicKey: keys.publicKey.toString('hex'), walletStateInit: stateInit },
-    wallet,
-  };
-}
+/** A wallet of `version` with a random key, and a proof for `payload` (ton-fixtures.mjs), at NOW. */
+const makeProof = (version, payload) => makeTonProof(version, payload, { domain: DOMAIN, timestamp: NOW });
 
 /** The same verification with @ton/core and @ton/crypto: the state init's address and data key, then the signature. */
 function theirs({ proof, account }, payload) {

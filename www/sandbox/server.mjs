@@ -16,9 +16,10 @@
 //   Snag (base URL `${url}/snag`, X-API-KEY required: missing -> 401, wrong -> 403)
 //     POST /snag/api/users/connect -> 200 {walletAddress, id, createdAt, updatedAt}
 //          needs a wallet proof: verificationData {message, signature} signed by walletAddress
-//          (evm: viem, solana: tweetnacl, sui: @mysten/sui), or verificationData.dynamicAuthToken,
-//          a JWT of this sandbox whose verified_credentials list walletAddress; without one -> 422,
-//          with a bad one -> 400 (see snagConnect)
+//          (evm: viem, solana: tweetnacl, sui: @mysten/sui), for ton verificationData.tonVerification
+//          (a TON Connect ton_proof, checked with @ton/core + @ton/crypto, see ton.mjs), or
+//          verificationData.dynamicAuthToken, a JWT of this sandbox whose verified_credentials list
+//          walletAddress; without one -> 422, with a bad one -> 400 (see snagConnect)
 //   There is no key-adding proxy: a browser never reaches Snag; the demo's backend
 //   (`createLinkServer` of wallet-linker/server) checks the proof and calls Snag with the key.
 //
@@ -45,6 +46,12 @@
 // only if the chain says so; a message on another chain, or without a Chain ID, gets the offline
 // check. An RPC that cannot answer gives 503 (nothing consumed). Every EVM check, accepted or not,
 // is recorded in the state's `evmSignatureChecks` (see checkEvmSignature).
+// TON (Snag only: Dynamic's routes take no TON chain): Snag's verificationData.tonVerification, a
+// TON Connect ton_proof, is checked with @ton/core and @ton/crypto (ton.mjs): the state init hashes
+// to the account's address, which is walletAddress; its code is a wallet v3r2, v4r2 or v5r1 whose
+// key (read from its data) is account.publicKey and signed the proof's message; the timestamp is at
+// most `tonProofMaxAgeSeconds` old (default 15 minutes). Every TON check is recorded in the state's
+// `tonProofChecks` (see checkTonVerification).
 // The message (message.mjs) must name the same account and address, its domain must equal the
 // request's Origin host (or, without an Origin header, be one of `allowedDomains`, by default any
 // loopback host), its Request ID (when present) the environment id, its Issued At must not be in
@@ -62,7 +69,8 @@
 //                              connections and requests (every call under /snag/, accepted or
 //                              refused, see snagRecord), global wallet connections, armed faults,
 //                              the JWKS, the EVM and Sui signature checks (evmSignatureChecks,
-//                              suiSignatureChecks) and the request log
+//                              suiSignatureChecks), the TON proof checks (tonProofChecks) and
+//                              the request log
 //                              [{seq, method, path, status, time, fault?}]
 //   POST   /__sandbox/reset    forget all state (users, nonces, logs, faults; the JWT keys stay)
 //   POST   /__sandbox/session  {email?, userId?, ttlSeconds?} -> a signed-in user: VerifyResponse
@@ -114,6 +122,7 @@ export const JWT_COOKIE_NAME = 'DYNAMIC_JWT_TOKEN';
 
 const DEFAULT_NONCE_TTL_MS = 10 * 60 * 1000;
 const DEFAULT_JWT_TTL_SECONDS = 2 * 60 * 60;
+const DEFAULT_TON_PROOF_MAX_AGE_SECONDS = 15 * 60;
 const CLOCK_SKEW_MS = 60 * 1000;
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_LOG_ENTRIES = 2000;
@@ -139,6 +148,10 @@ function chainFamily(chain) {
 
 // EVM and Sui addresses are hex (any case is the same wallet); Solana's base58 is case-sensitive.
 const caseless = (family) => family === 'evm' || family === 'sui';
+
+// The TON checks (ton.mjs and its @ton libraries), imported on the first TON request.
+let tonModule;
+const loadTon = () => (tonModule ??= import('./ton.mjs'));
 
 function walletKey(family, address) {
   return `${family}:${caseless(family) ? address.toLowerCase() : address}`;
@@ -181,6 +194,7 @@ function contentTypeOf(result) {
  * jwtTtlSeconds, allowedOrigins (array of origins/RegExps, or a predicate; default any loopback
  * origin), allowedDomains (message domains accepted without an Origin header; default any
  * loopback host), authMode ('header' | 'cookie'), now (clock in epoch ms), logErrors (default true),
+ * tonProofMaxAgeSeconds (the oldest TON proof Snag's stand-in accepts, by `now`; default 900),
  * evmRpcUrl (an EVM JSON-RPC URL: smart-account signatures of messages on its chain are checked
  * there with viem, see the file's header; default none, EOA signatures only) and evmRpcTimeoutMs
  * (default 5000).
@@ -195,6 +209,7 @@ export function createSandbox(options = {}) {
   const snagApiKey = options.snagApiKey ?? DEFAULT_SNAG_API_KEY;
   const dynamicApiToken = options.dynamicApiToken ?? DEFAULT_DYNAMIC_API_TOKEN;
   const nonceTtlMs = options.nonceTtlMs ?? DEFAULT_NONCE_TTL_MS;
+  const tonProofMaxAgeSeconds = options.tonProofMaxAgeSeconds ?? DEFAULT_TON_PROOF_MAX_AGE_SECONDS;
   const jwtTtlSeconds = options.jwtTtlSeconds ?? DEFAULT_JWT_TTL_SECONDS;
   const authMode = options.authMode ?? 'header';
   const now = options.now ?? Date.now;
@@ -218,6 +233,7 @@ export function createSandbox(options = {}) {
     globalWalletConnections: [],
     evmSignatureChecks: [], // every EVM signature check (see checkEvmSignature)
     suiSignatureChecks: [], // every Sui signature check (see checkSuiSignature)
+    tonProofChecks: [], // every TON proof check (see checkTonVerification)
     requestLog: [],
     requestSeq: 0,
     faults,
@@ -233,6 +249,7 @@ export function createSandbox(options = {}) {
     state.globalWalletConnections.length = 0;
     state.evmSignatureChecks.length = 0;
     state.suiSignatureChecks.length = 0;
+    state.tonProofChecks.length = 0;
     state.requestLog.length = 0;
     state.requestSeq = 0;
     faults.clear();
@@ -576,6 +593,43 @@ export function createSandbox(options = {}) {
     return entry.valid;
   }
 
+  /**
+   * Checks Snag's `verificationData.tonVerification` for `walletAddress` with @ton/core and
+   * @ton/crypto (ton.mjs: state init, address, wallet code and key, signature; the timestamp at
+   * most `tonProofMaxAgeSeconds` old by the sandbox's clock, at most 60 s ahead) and records it in
+   * `tonProofChecks`: { seq, path, walletAddress (as given), address (the account's raw form, or
+   * null), wallet ('v3r2' | 'v4r2' | 'v5r1', or null), publicKey (the state init's key, hex, or
+   * null), domain, timestamp, payload (as the proof names them), verifier ('@ton/core +
+   * @ton/crypto'), valid, error? (why it was refused) }. Resolves to the entry.
+   */
+  async function checkTonVerification(ctx, ton, { walletAddress, tonVerification }) {
+    const checked = await ton.checkTonProof({
+      walletAddress,
+      tonVerification,
+      nowMs: now(),
+      maxAgeSeconds: tonProofMaxAgeSeconds,
+      skewSeconds: CLOCK_SKEW_MS / 1000,
+    });
+    const { proof } = tonVerification;
+    const entry = {
+      seq: ctx.seq,
+      path: ctx.pathname,
+      walletAddress,
+      address: checked.address,
+      wallet: checked.wallet,
+      publicKey: checked.publicKey,
+      domain: proof.domain.value,
+      timestamp: proof.timestamp,
+      payload: proof.payload,
+      verifier: ton.TON_VERIFIER,
+      valid: checked.valid,
+    };
+    if (!checked.valid) entry.error = checked.error;
+    state.tonProofChecks.push(entry);
+    if (state.tonProofChecks.length > MAX_LOG_ENTRIES) state.tonProofChecks.splice(0, state.tonProofChecks.length - MAX_LOG_ENTRIES);
+    return entry;
+  }
+
   /** Checks a VerifyRequest end to end; consumes the nonce. Returns the wallet it proves. */
   async function checkVerifyRequest(request, ctx) {
     const family = chainFamily(request.chain);
@@ -833,11 +887,18 @@ export function createSandbox(options = {}) {
    * `verificationData.dynamicAuthToken`: a token this sandbox signed (RS256, a key of its own
    * JWKS: a rotated-out key or any other signer is refused), unexpired (and past its `nbf`), of
    * this environment, whose `verified_credentials` list `walletAddress` (a well-formed evm or sui
-   * address in any case, a base58 solana key exactly). Fails with 400 otherwise.
+   * address in any case, a base58 solana key exactly, a ton address in any of its forms, compared
+   * parsed with `ton`, the loaded ton.mjs). Fails with 400 otherwise.
    */
-  function snagTokenProof(token, walletType, walletAddress) {
+  function snagTokenProof(token, walletType, walletAddress, ton) {
     const wellFormed =
-      walletType === 'evm' ? normalizeEvmAddress(walletAddress) : walletType === 'sui' ? normalizeSuiAddress(walletAddress) : decodeSolanaAddress(walletAddress);
+      walletType === 'evm'
+        ? normalizeEvmAddress(walletAddress)
+        : walletType === 'sui'
+          ? normalizeSuiAddress(walletAddress)
+          : walletType === 'ton'
+            ? ton.parseTonAddress(walletAddress)
+            : decodeSolanaAddress(walletAddress);
     if (!wellFormed) fail(error(400, `walletAddress is not a valid ${walletType} address`));
     const checked = jwt.verify(token, Math.floor(now() / 1000));
     if (!checked.ok) fail(error(400, `Invalid dynamicAuthToken: ${checked.error}`));
@@ -847,7 +908,11 @@ export function createSandbox(options = {}) {
     const credentials = Array.isArray(checked.claims.verified_credentials) ? checked.claims.verified_credentials : [];
     const same = (address) =>
       typeof address === 'string' &&
-      (caseless(walletType) ? address.toLowerCase() === walletAddress.toLowerCase() : address === walletAddress);
+      (walletType === 'ton'
+        ? Boolean(ton.parseTonAddress(address)?.equals(wellFormed))
+        : caseless(walletType)
+          ? address.toLowerCase() === walletAddress.toLowerCase()
+          : address === walletAddress);
     if (!credentials.some((c) => c !== null && typeof c === 'object' && same(c.address))) {
       fail(error(400, 'The dynamicAuthToken does not list walletAddress among its verified credentials'));
     }
@@ -862,28 +927,48 @@ export function createSandbox(options = {}) {
   // Two proofs count, as in Snag's SDK model: a signed message (`message` and `signature`, both
   // non-empty), and a Dynamic JWT (`dynamicAuthToken`, see snagTokenProof). Every proof given must
   // hold; one that does not stays a 400 (`Invalid wallet signature` for a signature, as this sandbox
-  // has always answered it). Only evm, solana and sui wallets are checked here (viem, tweetnacl,
-  // @mysten/sui; the address forms of Dynamic's credentials): other wallet types get a 422. A sui
-  // signature is Sui's serialized one of the message as a personal message. An evm signature is
-  // checked as the Dynamic routes check it (checkEvmSignature: through `evmRpcUrl` for a message on
-  // its chain, so a smart account's proof holds only when the chain accepts it).
+  // has always answered it). Only evm, solana, sui and ton wallets are checked here (viem,
+  // tweetnacl, @mysten/sui, @ton/core + @ton/crypto; the address forms of Dynamic's credentials):
+  // other wallet types get a 422. A sui signature is Sui's serialized one of the message as a
+  // personal message. An evm signature is checked as the Dynamic routes check it
+  // (checkEvmSignature: through `evmRpcUrl` for a message on its chain, so a smart account's proof
+  // holds only when the chain accepts it). A ton wallet is proven by Snag's
+  // `verificationData.tonVerification` (a TON Connect ton_proof with the wallet's state init, see
+  // checkTonVerification; refused with 400 `Invalid wallet signature: <why>`), not by a message
+  // and signature (422); `tonVerification` proves nothing but a ton wallet (422 for other types).
   async function snagConnect(ctx, apiKey) {
     if (apiKey === undefined) fail(error(401, 'Missing X-API-KEY header'));
     if (apiKey !== snagApiKey) fail(error(403, 'Invalid API key'));
     const params = parse.snagUserConnectParams(ctx.body());
-    const { message, signature, dynamicAuthToken } = params.verificationData ?? {};
+    const { message, signature, dynamicAuthToken, tonVerification } = params.verificationData ?? {};
     const signed = typeof message === 'string' && message !== '' && typeof signature === 'string' && signature !== '';
     const tokened = typeof dynamicAuthToken === 'string' && dynamicAuthToken !== '';
-    if (!signed && !tokened) {
-      fail(
-        error(
-          422,
-          'verificationData.message and verificationData.signature are required (or verificationData.dynamicAuthToken): a proof of walletAddress',
-        ),
-      );
+    const tonProved = tonVerification !== undefined && tonVerification !== null;
+    const ton = params.walletType === 'ton' ? await loadTon() : null;
+    if (ton) {
+      if (signed) {
+        fail(error(422, 'A ton wallet is proven by verificationData.tonVerification (a TON Connect ton_proof), not by a message and signature'));
+      }
+      if (!tonProved && !tokened) {
+        fail(error(422, 'verificationData.tonVerification is required (or verificationData.dynamicAuthToken): a proof of walletAddress'));
+      }
+    } else {
+      if (tonProved) fail(error(422, `verificationData.tonVerification proves ton wallets only, not ${params.walletType}`));
+      if (!signed && !tokened) {
+        fail(
+          error(
+            422,
+            'verificationData.message and verificationData.signature are required (or verificationData.dynamicAuthToken): a proof of walletAddress',
+          ),
+        );
+      }
+      if (params.walletType !== 'evm' && params.walletType !== 'solana' && params.walletType !== 'sui') {
+        fail(error(422, `The sandbox verifies evm, solana, sui and ton wallet proofs only, not ${params.walletType}`));
+      }
     }
-    if (params.walletType !== 'evm' && params.walletType !== 'solana' && params.walletType !== 'sui') {
-      fail(error(422, `The sandbox verifies evm, solana and sui wallet proofs only, not ${params.walletType}`));
+    if (tonProved) {
+      const checked = await checkTonVerification(ctx, ton, { walletAddress: params.walletAddress, tonVerification });
+      if (!checked.valid) fail(error(400, `Invalid wallet signature: ${checked.error}`));
     }
     if (signed) {
       let valid;
@@ -898,9 +983,14 @@ export function createSandbox(options = {}) {
       }
       if (!valid) fail(error(400, 'Invalid wallet signature'));
     }
-    if (tokened) snagTokenProof(dynamicAuthToken, params.walletType, params.walletAddress);
+    if (tokened) snagTokenProof(dynamicAuthToken, params.walletType, params.walletAddress, ton);
 
-    const addressKey = caseless(params.walletType) ? params.walletAddress.toLowerCase() : params.walletAddress;
+    // A ton address has several forms (raw, user-friendly): one wallet, one connection.
+    const addressKey = ton
+      ? ton.normalizeTonAddress(params.walletAddress)
+      : caseless(params.walletType)
+        ? params.walletAddress.toLowerCase()
+        : params.walletAddress;
     const key = `${params.walletType}:${addressKey}`;
     const t = new Date(now()).toISOString();
     const existing = state.snagConnections.get(key);
@@ -994,6 +1084,7 @@ export function createSandbox(options = {}) {
       globalWalletConnections: state.globalWalletConnections.map((c) => serialize.globalWalletConnection(c)),
       evmSignatureChecks: structuredClone(state.evmSignatureChecks),
       suiSignatureChecks: structuredClone(state.suiSignatureChecks),
+      tonProofChecks: structuredClone(state.tonProofChecks),
       faults: faults.list(),
       requestLog: state.requestLog,
       requestSeq: state.requestSeq,
