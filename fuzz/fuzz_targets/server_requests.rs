@@ -73,6 +73,13 @@ impl LinkPlatform for Mock {
         self.snag.borrow_mut().push(body);
         Ok("{}".to_owned())
     }
+    /// An RPC that cannot answer: no fuzzed request may be accepted through it.
+    async fn evm_call(&self, _url: &str, _method: &'static str, _params: &str) -> Result<String> {
+        Err(wallet_linker::Error::new(
+            wallet_linker::ErrorCode::Network,
+            "no RPC in the fuzz target",
+        ))
+    }
 }
 
 const STATUSES: &[u16] = &[200, 400, 401, 404, 405, 409, 413, 422, 502, 503];
