@@ -8,6 +8,8 @@ import bs58 from 'bs58';
 import { SiweMessage } from 'siwe';
 import { createSignInMessageText } from '@solana/wallet-standard-util';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
+import { keyPairFromSeed } from '@ton/crypto';
+import { makeProof, tonWallet } from '../tests/js/ton-fixtures.mjs';
 
 // Arbitrary fixed test keys (never used elsewhere).
 const EVM_PRIVATE_KEY = '0x8da4ef21b864d2cc526dbdb2a120bd2874c36c9d0a1fb7f8c63d7f7a8b41de8f';
@@ -63,7 +65,15 @@ export async function makeFixtures() {
   const suiMessage = `Link wallet to account 42 at ${issuedAt}`;
   const { signature: suiSignature } = await suiKeypair.signPersonalMessage(new TextEncoder().encode(suiMessage));
 
+  // TON: a v4r2 wallet's TON Connect proof (the most common wallet), as Snag's tonVerification.
+  const tonTimestamp = Math.floor(nowMs / 1000);
+  const ton = makeProof('v4r2', 'Xk3pQ9rT2mW8vB4n', {
+    timestamp: tonTimestamp,
+    wallet: tonWallet('v4r2', keyPairFromSeed(Buffer.from(ED25519_SEED))),
+  });
+
   return {
+    ton: { proof: ton.proof, account: ton.account, domain: ton.proof.domain.value, payload: 'Xk3pQ9rT2mW8vB4n', nowMs },
     sui: { address: suiKeypair.getPublicKey().toSuiAddress(), message: suiMessage, signature: suiSignature },
     evm: { address: account.address, message: evmMessage, signature: evmSignature },
     siwe: { fields: siweFields, message: siweMessage, signature: siweSignature, domain: siweFields.domain, nonce: siweFields.nonce, nowMs },

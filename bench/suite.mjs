@@ -25,6 +25,7 @@ export const OPERATIONS = [
   { id: 'evm', title: 'EVM EIP-191 recover + address compare' },
   { id: 'solana', title: 'Solana ed25519 verify' },
   { id: 'sui', title: 'Sui personal message verify (Ed25519)' },
+  { id: 'ton', title: 'TON Connect proof verify (wallet v4r2: state init, key, signature)' },
   { id: 'siwe-build', title: 'SIWE message build' },
   { id: 'siwe-parse', title: 'SIWE message parse' },
   { id: 'siws-build', title: 'Sign-In With Solana message build' },
@@ -77,7 +78,7 @@ const sameSiwsFields = (parsed, input) =>
  * right, `refuse()` the same call over a wrong input, which must give false, null, or throw.
  */
 export async function makeContenders(wl, fixtures) {
-  const { evm, siwe, solana, siws, sui } = fixtures;
+  const { evm, siwe, solana, siws, sui, ton } = fixtures;
   const contenders = [];
   const add = (c) => contenders.push({ ours: false, ...c });
 
@@ -183,6 +184,25 @@ export async function makeContenders(wl, fixtures) {
     run: async () => (await verifyPersonalMessageSignature(suiBytes, sui.signature, { address: sui.address })).toSuiAddress() === sui.address,
     check: (r) => r === true,
     refuse: async () => (await verifyPersonalMessageSignature(suiOther, sui.signature, { address: sui.address })) && true,
+  });
+
+  // TON: ours against the same checks written with @ton/core + @ton/crypto, as a backend would
+  // (the TON Connect demo backend's approach): state init → address and key, then the signature.
+  const tonOptions = { proof: ton.proof, account: ton.account, domain: ton.domain, payload: ton.payload, now: ton.nowMs };
+  const tonOther = { ...tonOptions, payload: `${ton.payload}0`, proof: { ...ton.proof, payload: `${ton.payload}0` } };
+  add({
+    op: 'ton', name: 'wallet-linker verifyTonProof', ours: true,
+    run: () => wl.verifyTonProof(tonOptions),
+    check: (r) => r.address === ton.account.address,
+    refuse: () => wl.verifyTonProof(tonOther),
+  });
+  const tonPeer = await import('./ton-peer.mjs').catch((e) => ({ unavailable: String(e?.message ?? e) }));
+  add({
+    op: 'ton', name: '@ton/core + @ton/crypto (state init, key, signVerify)',
+    unavailable: tonPeer.unavailable,
+    run: () => tonPeer.verify(tonOptions),
+    check: (r) => r === true,
+    refuse: () => tonPeer.verify(tonOther),
   });
 
   // SIWE build and parse. siwe's constructor also validates (it re-parses the text it builds),
