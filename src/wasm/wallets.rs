@@ -5,6 +5,9 @@
 //!   `personal_sign` with the message hex-encoded as UTF-8.
 //! - Sui: Wallet Standard wallets with a `sui:` chain, `standard:connect` and
 //!   `sui:signPersonalMessage` (the signature is Sui's serialized form, base64).
+//! - TON: TON Connect's injected JS bridge (`window.<wallet>.tonconnect`), connected with the
+//!   `ton_addr` and `ton_proof` items: the proof, as Snag's `tonVerification`, is what a TON
+//!   wallet gives (it signs no messages).
 //! - Solana: the Wallet Standard's register protocol (`wallet-standard:register-wallet` /
 //!   `wallet-standard:app-ready`), features `standard:connect`, `solana:signMessage` and
 //!   `solana:signIn`, with a fallback to the legacy injected `window.phantom.solana` /
@@ -140,6 +143,14 @@ extern "C" {
     fn feature(wallet: &JsValue, name: &str) -> JsValue;
     #[wasm_bindgen(js_name = isSolanaStandardWallet)]
     fn is_solana_standard_wallet(wallet: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = discoverTonConnect)]
+    fn discover_ton_connect() -> Array;
+    #[wasm_bindgen(catch, js_name = tonConnect)]
+    async fn ton_connect(
+        bridge: &JsValue,
+        manifest_url: &str,
+        payload: &str,
+    ) -> core::result::Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = isSuiStandardWallet)]
     fn is_sui_standard_wallet(wallet: &JsValue) -> bool;
     #[wasm_bindgen(catch, js_name = suiSignPersonalMessage)]
@@ -228,6 +239,24 @@ pub fn discover_sui_wallets(
     })
 }
 
+/// Finds the TON wallets in this page: TON Connect's injected bridges (`window.<key>.tonconnect`,
+/// as Tonkeeper, MyTonWallet and others inject them). Resolves to an empty array where there is
+/// no window.
+#[wasm_bindgen(js_name = discoverTonWallets, unchecked_return_type = "Promise<WalletAdapter[]>")]
+pub fn discover_ton_wallets() -> Promise {
+    discover(None, async |_| {
+        discover_ton_connect()
+            .iter()
+            .map(|found| {
+                Inner::ton(
+                    get_string(&found, "key").unwrap_or_default(),
+                    get(&found, "bridge"),
+                )
+            })
+            .collect()
+    })
+}
+
 /// Waits `timeoutMs` for wallets with `find`, then makes an adapter of each.
 fn discover(
     timeout_ms: Option<JsValue>,
@@ -283,6 +312,8 @@ enum Backend {
     Standard(JsValue),
     /// A Wallet Standard wallet on Sui.
     SuiStandard(JsValue),
+    /// TON Connect's injected bridge.
+    TonConnect(JsValue),
     /// A legacy injected Solana provider (`connect()`, `signMessage(bytes, "utf8")`).
     LegacySolana(JsValue),
 }
@@ -341,6 +372,13 @@ impl Inner {
         Inner::new(Backend::SuiStandard(wallet), name, icon, "wallet-standard")
     }
 
+    fn ton(key: String, bridge: JsValue) -> Self {
+        let info = get(&bridge, "walletInfo");
+        let name = get_string(&info, "name").unwrap_or(key);
+        let icon = get_string(&info, "image");
+        Inner::new(Backend::TonConnect(bridge), name, icon, "injected")
+    }
+
     fn legacy_solana(provider: JsValue) -> Self {
         let name = wallet::legacy_solana_name(|flag| get(&provider, flag).as_bool() == Some(true));
         Inner::new(
@@ -356,6 +394,7 @@ impl Inner {
             Backend::Eip1193(_) => "EVM",
             Backend::Standard(_) | Backend::LegacySolana(_) => "SOL",
             Backend::SuiStandard(_) => "SUI",
+            Backend::TonConnect(_) => "TON",
         }
     }
 
@@ -373,6 +412,7 @@ impl Inner {
             Backend::Eip1193(provider) => self.connect_evm(provider).await?,
             Backend::Standard(wallet) => self.connect_standard(wallet, "solana:").await?,
             Backend::SuiStandard(wallet) => self.connect_standard(wallet, "sui:").await?,
+            Backend::TonConnect(_) => return Err(ton_needs_proof()),
             Backend::LegacySolana(provider) => connect_legacy_solana(provider).await?,
         };
         *self.address.borrow_mut() = Some(address.clone());
@@ -505,6 +545,7 @@ impl Inner {
                     .map_err(failed)?;
                 signature_base58(&signature)
             }
+            Backend::TonConnect(_) => Err(ton_needs_proof()),
             Backend::SuiStandard(wallet) => {
                 let account = self.account.borrow().clone();
                 let output = sui_sign_personal_message(wallet, &account, message.as_bytes())
@@ -565,12 +606,88 @@ impl Inner {
         })
     }
 
+    /// TON Connect's `connect` with `ton_addr` and `ton_proof`: the proof and the account as
+    /// Snag's `tonVerification` (not verified here: `verifyTonProof`, or the backend, does that).
+    async fn ton_proof(&self, payload: &str, manifest_url: &str) -> Result<JsValue> {
+        let Backend::TonConnect(bridge) = &self.backend else {
+            return Err(not_found(format!(
+                "{} is not a TON Connect wallet",
+                self.name
+            )));
+        };
+        let replies =
+            ton_connect(bridge, manifest_url, payload)
+                .await
+                .map_err(|thrown| match get(&thrown, "code").as_f64() {
+                    // TON Connect's USER_REJECTS_ERROR.
+                    Some(300.0) => Error::new(
+                        ErrorCode::UserRejected,
+                        "the user rejected the request in the wallet (connect)",
+                    ),
+                    _ => wallet_error(&thrown, "connect"),
+                })?;
+        let proof_item = get(&replies, "proof");
+        let no_proof = |why: &str| {
+            Error::new(
+                ErrorCode::WalletError,
+                format!("the wallet gave no ton_proof: {why}"),
+            )
+        };
+        if proof_item.is_undefined() {
+            return Err(no_proof("no ton_proof item in its reply"));
+        }
+        let failed = get(&proof_item, "error");
+        if !failed.is_undefined() {
+            return Err(no_proof(
+                &get_string(&failed, "message").unwrap_or_default(),
+            ));
+        }
+        let read = |value: JsValue, what: &str| {
+            let copy = input::snapshot(&value, what)?;
+            super::de::read(copy, &[]).map_err(|e| e.into_error(what, ErrorCode::WalletError))
+        };
+        let proof: crate::ton::TonProof = read(get(&proof_item, "proof"), "proof")?;
+        let item = get(&replies, "address");
+        let account = crate::ton::TonAccount {
+            address: get_string(&item, "address").unwrap_or_default(),
+            chain: get_string(&item, "network").unwrap_or_default(),
+            public_key: get_string(&item, "publicKey").unwrap_or_default(),
+            wallet_state_init: get_string(&item, "walletStateInit"),
+        };
+        if crate::ton::TonAddress::parse(&account.address).is_err() {
+            return Err(Error::new(
+                ErrorCode::WalletError,
+                "the wallet's ton_addr reply has no valid address",
+            ));
+        }
+        *self.address.borrow_mut() = Some(account.address.clone());
+        input::to_js(&TonProofOutput {
+            address: account.address.clone(),
+            ton_verification: crate::ton::build_ton_verification(proof, account),
+        })
+    }
+
     fn no_sign_in(&self) -> Error {
         not_found(format!(
             "{} does not support Sign-In With Solana (solana:signIn)",
             self.name
         ))
     }
+}
+
+/// `WalletAdapter.tonProof`'s result.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TonProofOutput {
+    address: String,
+    ton_verification: crate::ton::TonVerification,
+}
+
+fn ton_needs_proof() -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        "a TON Connect wallet connects with a proof and signs no messages: call tonProof({ payload, manifestUrl })",
+    )
 }
 
 /// `WalletAdapter.signIn`'s result.
@@ -684,6 +801,21 @@ impl WalletAdapter {
         Ok(WalletAdapter::new(Inner::standard(wallet)))
     }
 
+    /// An adapter for a TON Connect injected bridge you found yourself (`window.<key>.tonconnect`).
+    #[wasm_bindgen(js_name = fromTonConnect)]
+    pub fn from_ton_connect(
+        #[wasm_bindgen(unchecked_param_type = "unknown")] bridge: JsValue,
+    ) -> Result<WalletAdapter> {
+        if get_function(&bridge, "connect").is_none() {
+            return Err(Error::new(
+                ErrorCode::WalletNotFound,
+                "bridge must be a TON Connect injected bridge (an object with connect())",
+            )
+            .with_field("bridge"));
+        }
+        Ok(WalletAdapter::new(Inner::ton("TON wallet".to_owned(), bridge)))
+    }
+
     /// The wallet's display name, e.g. "MetaMask".
     #[wasm_bindgen(getter)]
     pub fn name(&self) -> String {
@@ -708,8 +840,11 @@ impl WalletAdapter {
         self.inner.uuid.clone()
     }
 
-    /// `"EVM"`, `"SOL"` or `"SUI"` (Dynamic's `ChainEnum`).
-    #[wasm_bindgen(getter, unchecked_return_type = "\"EVM\" | \"SOL\" | \"SUI\"")]
+    /// `"EVM"`, `"SOL"`, `"SUI"` or `"TON"` (Dynamic's `ChainEnum`).
+    #[wasm_bindgen(
+        getter,
+        unchecked_return_type = "\"EVM\" | \"SOL\" | \"SUI\" | \"TON\""
+    )]
     pub fn chain(&self) -> String {
         self.inner.chain().to_owned()
     }
@@ -752,6 +887,7 @@ impl WalletAdapter {
             Backend::Eip1193(p)
             | Backend::Standard(p)
             | Backend::SuiStandard(p)
+            | Backend::TonConnect(p)
             | Backend::LegacySolana(p) => p.clone(),
         }
     }
@@ -780,6 +916,24 @@ impl WalletAdapter {
         let inner = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
             Ok(JsValue::from_str(&inner.sign_message(&message).await?))
+        })
+    }
+
+    /// TON Connect: connects with the `ton_addr` and `ton_proof` items (`payload`: the nonce your
+    /// backend issued; `manifestUrl`: your TON Connect manifest) and resolves to the address and
+    /// Snag's `tonVerification` (check it with `verifyTonProof`, or send it to your backend).
+    /// Rejects with `USER_REJECTED` when the user declines.
+    #[wasm_bindgen(js_name = tonProof, unchecked_return_type = "Promise<TonProofOutput>")]
+    pub fn ton_proof(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ payload: string; manifestUrl: string }")]
+        options: JsValue,
+    ) -> Promise {
+        let payload = input::string(&get(&options, "payload"), "payload");
+        let manifest_url = input::string(&get(&options, "manifestUrl"), "manifestUrl");
+        let inner = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(inner.ton_proof(&payload?, &manifest_url?).await?)
         })
     }
 

@@ -384,3 +384,36 @@ export function providerRequest(provider, method, params, ms, timedOut) {
   const answer = new Promise((resolve) => resolve(eip1193Request(provider, method, JSON.parse(params))));
   return withTimeout(answer, ms, timedOut);
 }
+
+// ---------------------------------------------------------------------------------------------
+// TON Connect's injected JS bridge (`window.<wallet>.tonconnect`)
+
+// The injected bridges in this page: every own property of `window` whose `tonconnect` has
+// `connect()`. A throwing getter is skipped.
+export function discoverTonConnect() {
+  const target = eventTarget();
+  if (!target) return [];
+  const found = [];
+  for (const key of Object.keys(target)) {
+    try {
+      const bridge = target[key]?.tonconnect;
+      if (typeof bridge?.connect === 'function') found.push({ key, bridge });
+    } catch {}
+  }
+  return found;
+}
+
+// `connect(2, { manifestUrl, items })`: the wallet's ConnectEvent, or its `connect_error` thrown
+// with the wallet's code (300: the user declined).
+export async function tonConnect(bridge, manifestUrl, payload) {
+  const items = [{ name: 'ton_addr' }, { name: 'ton_proof', payload }];
+  const event = await need(bridge, 'connect', 'the TON Connect bridge')(2, { manifestUrl, items });
+  if (event?.event === 'connect_error') {
+    throw Object.assign(new Error(event.payload?.message ?? 'connect_error'), { code: event.payload?.code });
+  }
+  const replies = Array.isArray(event?.payload?.items) ? event.payload.items : [];
+  return {
+    address: replies.find((item) => item?.name === 'ton_addr'),
+    proof: replies.find((item) => item?.name === 'ton_proof'),
+  };
+}

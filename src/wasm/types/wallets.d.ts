@@ -34,3 +34,12 @@ export interface WalletSignInOutput {
   /** The ed25519 signature, base58. */
   signature: string;
 }
+
+/** What `WalletAdapter.tonProof` resolves to. */
+export interface TonProofOutput {
+  /** The wallet's address as it gave it (raw, `0:<hex>`). */
+  address: string;
+  /** The proof and the account, as Snag's `verificationData.tonVerification` and
+   * `LinkServerClient.connectWallet({ walletType: "ton", ... })` take them. */
+  tonVerification: SnagTonVerification;
+}
