@@ -16,6 +16,7 @@ import {
   discoverEvmWallets,
   discoverSolanaWallets,
   discoverSuiWallets,
+  discoverTonWallets,
   errorCodes,
   generateNonce,
   isValidSolanaAddress,
@@ -229,6 +230,9 @@ export async function flowAndWallets(): Promise<void> {
     dynamic, wallet: standard,
     snag: { client: new SnagClient({ apiKey: 'key' }), websiteId: 'w', organizationId: 'o', userId: 'u', proof: 'dynamicAuthToken', confirmDisconnect: true },
   });
+  const [ton] = await discoverTonWallets();
+  const tonReply = await WalletAdapter.fromTonConnect(ton.provider).tonProof({ payload: 'nonce', manifestUrl: 'https://example.com/tonconnect-manifest.json' });
+  await new LinkServerClient({ baseUrl: '/api/link', authToken: jwt }).connectWallet({ walletType: 'ton', walletAddress: tonReply.address, tonVerification: tonReply.tonVerification });
   const suiWallets: WalletAdapter[] = await discoverSuiWallets(50);
   await discoverSuiWallets();
   void [evmWallets, solanaWallets, suiWallets, address, signed, signedIn, result];
