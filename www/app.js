@@ -3,8 +3,10 @@
 // Snag is reached through this site's backend only (`/api/link`, the package's createLinkServer,
 // mounted by www/serve.mjs): it issues a nonce, checks the signed proof and the user's Dynamic JWT,
 // and calls Snag with the API key and the Snag ids it alone holds. The page never sees them.
+// TON wallets (TON Connect injected bridges) are linked to Snag only, through the same backend,
+// with a TON Connect ton_proof of the backend's nonce; Dynamic is not involved for TON.
 import * as wl from 'wallet-linker';
-import { DemoEvmWallet, DemoSmartAccountWallet, DemoSolanaWallet, DemoSuiWallet } from './demo-wallets.js';
+import { DemoEvmWallet, DemoSmartAccountWallet, DemoSolanaWallet, DemoSuiWallet, DemoTonWallet } from './demo-wallets.js';
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS_KEY = 'wallet-linker-demo:settings';
@@ -23,9 +25,18 @@ const STEPS = [
   ['snag', 'Sign again for Snag; this site’s backend checks it and connects the wallet'],
 ];
 
+/** Linking a TON wallet: Snag only, through this site's backend (Dynamic takes no TON proof). */
+const TON_STEPS = [
+  ['nonce', 'Get a nonce from this site’s backend'],
+  ['sign', 'Connect the TON wallet with a ton_proof of the nonce'],
+  ['verify', 'Verify the proof in this page'],
+  ['snag', 'Send it to this site’s backend, which connects the wallet on Snag'],
+];
+
 /**
- * The demo server's TEST-ONLY chain, if it runs one (`node www/serve.mjs --anvil`, or the
- * end-to-end test): `{ evm: { rpcUrl, chainId, smartAccounts } }`, else `{}`.
+ * The demo server's TEST-ONLY config: `evm` (`{ rpcUrl, chainId, smartAccounts }`) when it runs a
+ * chain (`node www/serve.mjs --anvil`, or the end-to-end test), and `ton` (the demo TON wallet:
+ * address, publicKey, walletStateInit, secretSeed), built by the server with @ton/ton.
  */
 async function loadDemoConfig() {
   try {
@@ -49,8 +60,10 @@ const demoWallets = {
   smartAccounts: (demoChain?.smartAccounts ?? []).map((a) =>
     new DemoSmartAccountWallet({ ...a, rpcUrl: demoChain.rpcUrl, chainId: demoChain.chainId }).announce(),
   ),
+  // A TON Connect injected bridge at window.demoTonWallet, as TON wallet extensions inject theirs.
+  ton: demoConfig?.ton ? new DemoTonWallet(demoConfig.ton).install() : null,
 };
-const allDemoWallets = () => [demoWallets.evm, demoWallets.sol, demoWallets.sui, ...demoWallets.smartAccounts];
+const allDemoWallets = () => [demoWallets.evm, demoWallets.sol, demoWallets.sui, demoWallets.ton, ...demoWallets.smartAccounts].filter(Boolean);
 // Handy for tests and curious visitors; these keys are worthless by design.
 window.demoWallets = demoWallets;
 
@@ -271,16 +284,18 @@ function updateLogEntry(item, entry) {
 
 function demoOf(adapter) {
   const provider = adapter.provider;
-  return allDemoWallets().find((w) => w === provider) ?? null;
+  // A TON adapter's provider is the bridge (`window.<key>.tonconnect`).
+  return allDemoWallets().find((w) => w === provider || (w.tonconnect && w.tonconnect === provider)) ?? null;
 }
 
 async function discoverWallets() {
-  const [evm, sol, sui] = await Promise.all([
+  const [evm, sol, sui, ton] = await Promise.all([
     wl.discoverEvmWallets(DISCOVERY_MS),
     wl.discoverSolanaWallets(DISCOVERY_MS),
     wl.discoverSuiWallets(DISCOVERY_MS),
+    wl.discoverTonWallets(),
   ]);
-  state.wallets = [...evm, ...sol, ...sui].map((adapter) => ({ adapter, demo: demoOf(adapter) }));
+  state.wallets = [...evm, ...sol, ...sui, ...ton].map((adapter) => ({ adapter, demo: demoOf(adapter) }));
   const stillThere = state.wallets.some((w) => w.adapter.provider === state.selectedProvider);
   if (!stillThere) state.selectedProvider = state.wallets[0]?.adapter.provider ?? null;
   renderWallets();
@@ -291,7 +306,7 @@ function selectedWallet() {
 }
 
 /** The chains' names as the page shows them, by Dynamic's ChainEnum (adapters) or credential chain. */
-const CHAIN_LABELS = { EVM: 'EVM', SOL: 'Solana', SUI: 'Sui' };
+const CHAIN_LABELS = { EVM: 'EVM', SOL: 'Solana', SUI: 'Sui', TON: 'TON' };
 const CREDENTIAL_CHAINS = { eip155: 'EVM', solana: 'SOL', sui: 'SUI' };
 
 /** The message format for a chain: Sui wallets sign Dynamic's template only. */
@@ -332,6 +347,8 @@ function renderWallets() {
     input.addEventListener('change', () => {
       state.selectedProvider = adapter.provider;
       updateDemoControls();
+      // Sign-in depends on the wallet (a TON wallet only links).
+      updateButtons();
     });
     const label = el(
       'label',
@@ -346,7 +363,7 @@ function renderWallets() {
           'span',
           { class: 'tags' },
           el('span', { class: `tag tag-${adapter.chain.toLowerCase()}`, text: CHAIN_LABELS[adapter.chain] ?? adapter.chain }),
-          demo ? el('span', { class: 'tag tag-warn', text: 'Test only' }) : el('span', { class: 'tag', text: sourceLabel(adapter.source) }),
+          demo ? el('span', { class: 'tag tag-warn', text: 'Test only' }) : el('span', { class: 'tag', text: sourceLabel(adapter) }),
         ),
         address ? el('span', { class: 'wallet-address mono', text: short(address, 6) }) : null,
       ),
@@ -356,7 +373,8 @@ function renderWallets() {
   updateDemoControls();
 }
 
-function sourceLabel(source) {
+function sourceLabel({ source, chain }) {
+  if (chain === 'TON') return 'TON Connect';
   return { eip6963: 'EIP-6963', injected: 'window.ethereum', 'wallet-standard': 'Wallet Standard', 'legacy-injected': 'window.solana' }[source] ?? source;
 }
 
@@ -369,16 +387,18 @@ function updateDemoControls() {
   if ([...select.options].map((o) => o.value).join() !== behaviours.join()) {
     select.replaceChildren(...behaviours.map((b) => el('option', { value: b, text: BEHAVIOUR_LABELS[b] ?? b })));
   }
+  // The TON wallet declines with TON Connect's error 300, not EIP-1193's 4001.
+  for (const option of select.options) option.textContent = wallet.demo.behaviourLabels?.[option.value] ?? BEHAVIOUR_LABELS[option.value] ?? option.value;
   select.value = wallet.demo.behaviour;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Progress, results and errors
 
-function resetSteps(withSnag) {
+function resetSteps(withSnag, steps = STEPS) {
   const list = $('steps');
   list.replaceChildren(
-    ...STEPS.filter(([id]) => id !== 'snag' || withSnag).map(([id, text]) =>
+    ...steps.filter(([id]) => id !== 'snag' || withSnag).map(([id, text]) =>
       el('li', { class: 'step', 'data-step': id, 'data-state': 'pending' }, el('span', { class: 'step-dot', 'aria-hidden': 'true' }), el('span', { text })),
     ),
   );
@@ -528,7 +548,8 @@ function renderSession() {
 function updateButtons() {
   const signedIn = Boolean(state.user);
   const busy = state.busy;
-  $('sign-in').disabled = busy || !selectedWallet();
+  // A TON wallet cannot sign in to Dynamic: it is linked (to Snag) once a user is signed in.
+  $('sign-in').disabled = busy || !selectedWallet() || selectedWallet().adapter.chain === 'TON';
   $('link').disabled = busy || !signedIn || !selectedWallet();
   $('sign-out').disabled = busy || !signedIn;
   $('snag-connect').disabled = busy || !state.lastProof || !state.snag;
@@ -552,6 +573,10 @@ function showMore(title, value) {
 async function signInOrLink(mode) {
   const wallet = selectedWallet();
   if (!wallet) return;
+  if (wallet.adapter.chain === 'TON') {
+    await linkTon(wallet);
+    return;
+  }
   const withSnag = $('with-snag').checked && Boolean(state.snag);
   clearError();
   resetSteps(withSnag);
@@ -597,6 +622,97 @@ async function signInOrLink(mode) {
     setBusy(false);
     renderSession();
   }
+}
+
+/** Marks a coded error with the step it happened at (errors of the package may already say). */
+const atStep = (step) => (error) => {
+  if (error && typeof error === 'object' && !error.step) {
+    try {
+      error.step = step;
+    } catch {
+      // A frozen error keeps its own fields.
+    }
+  }
+  throw error;
+};
+
+/**
+ * Links a TON wallet to Snag through this site's backend: a nonce from the backend, a TON Connect
+ * ton_proof of it from the wallet (`adapter.tonProof`), checked in this page with verifyTonProof
+ * (this page's host, the nonce), then posted with the user's Dynamic session to the backend, which
+ * checks it again and calls Snag (`walletType: "ton"`). Dynamic takes no TON proof here: its verify
+ * format for TON wallets is not documented. Resolves to Snag's answer; throws a coded error.
+ */
+async function tonProofToSnag(adapter, onStep = () => {}) {
+  // The backend only takes a proof over a nonce it issued, from a signed-in user.
+  state.snag.authToken = state.rawDynamic.authToken;
+  onStep('nonce');
+  const nonce = await state.snag.getNonce().catch(atStep('nonce'));
+  onStep('sign');
+  const { address, tonVerification } = await adapter
+    .tonProof({ payload: nonce, manifestUrl: `${location.origin}/tonconnect-manifest.json` })
+    .catch(atStep('sign'));
+  onStep('verify');
+  const started = performance.now();
+  let checked;
+  try {
+    checked = wl.verifyTonProof({ proof: tonVerification.proof, account: tonVerification.account, domain: location.host, payload: nonce });
+  } catch (error) {
+    atStep('verify')(error);
+  }
+  const micros = (performance.now() - started) * 1000;
+  state.lastProof = { chain: 'TON', address, adapter, tonVerification, checked, micros };
+  renderTonResult(state.lastProof);
+  onStep('snag');
+  const response = await state.snag.connectWallet({ walletType: 'ton', walletAddress: address, tonVerification }).catch(atStep('snag'));
+  return { address, tonVerification, checked, snag: response };
+}
+
+async function linkTon(wallet) {
+  clearError();
+  resetSteps(true, TON_STEPS);
+  setBusy(true);
+  setStatus(`Linking ${wallet.adapter.name} to Snag: approve the connection in the wallet…`);
+  try {
+    const result = await tonProofToSnag(wallet.adapter, setStep);
+    window.lastTonResult = result;
+    finishSteps();
+    renderWallets();
+    showMore('Snag connection', result.snag);
+    setStatus(`Linked ${short(result.address, 6)} (TON) to Snag user ${short(result.snag.id, 4)}.`);
+  } catch (error) {
+    finishSteps(error?.step ?? 'sign');
+    showError(error);
+    setStatus('');
+  } finally {
+    setBusy(false);
+    renderSession();
+  }
+}
+
+/** The last TON proof, in the result card: what the wallet signed, and the page's verdict. */
+function renderTonResult(proof) {
+  $('result-empty').hidden = true;
+  $('result-body').hidden = false;
+  const check = $('local-check');
+  check.dataset.kind = 'ton-proof';
+  check.replaceChildren(
+    el('span', { class: 'ok-mark', 'aria-hidden': 'true', text: '✓' }),
+    ` Valid TON Connect proof (wallet ${proof.checked.wallet}) by `,
+    el('code', { class: 'breakable', text: proof.address }),
+    ', checked in this page in ',
+    el('strong', { id: 'local-micros', text: micros(proof.micros) }),
+    ' before anything was sent.',
+  );
+  const { domain, timestamp, payload, signature } = proof.tonVerification.proof;
+  $('message').textContent = [
+    'ton-proof-item-v2/ (TON Connect ton_proof)',
+    `address:   ${proof.address}`,
+    `domain:    ${domain.value}`,
+    `timestamp: ${timestamp} (${new Date(Number(timestamp) * 1000).toISOString()})`,
+    `payload:   ${payload}`,
+  ].join('\n');
+  $('signature').textContent = signature;
 }
 
 /**
@@ -650,6 +766,13 @@ async function connectSnag() {
   setBusy(true);
   setStatus(`Connecting ${short(proof.address, 6)} to Snag: sign the message in the wallet…`);
   try {
+    if (proof.chain === 'TON') {
+      // A TON wallet proves itself with a new ton_proof of a new nonce.
+      const { snag } = await tonProofToSnag(proof.adapter);
+      showMore('Snag connection', snag);
+      setStatus(`Connected ${short(proof.address, 6)} to Snag user ${short(snag.id, 4)}.`);
+      return;
+    }
     // The backend only takes a proof over a nonce it issued, from a signed-in user.
     state.snag.authToken = state.rawDynamic.authToken;
     const nonce = await state.snag.getNonce();

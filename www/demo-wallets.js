@@ -22,15 +22,24 @@
 //   the signature is Sui's serialized form, base64 of flag 0 ‖ signature ‖ public key; the address
 //   is 0x + hex(blake2b-256(0x00 ‖ public key)). tests/js/sui-demo-wallet.node.test.mjs checks it
 //   against @mysten/sui.
+// - DemoTonWallet: a TON Connect injected bridge (`window.demoTonWallet.tonconnect`, protocol 2):
+//   `connect(2, { manifestUrl, items })` fetches the manifest as wallets do and answers a
+//   ConnectEvent with `ton_addr` (raw address, network -239, public key, walletStateInit) and, when
+//   asked, `ton_proof`. The wallet (a v4r2, its StateInit built by www/serve.mjs with @ton/ton and
+//   served in /demo-config.json) signs "ton-proof-item-v2/" ‖ workchain (int32 BE) ‖ address hash ‖
+//   domain length (u32 LE) ‖ domain ‖ timestamp (u64 LE) ‖ payload as TON Connect does: Ed25519 over
+//   sha256(0xffff ‖ "ton-connect" ‖ sha256(message)), the domain being this page's host.
+//   tests/js/ton-demo-wallet.node.test.mjs checks it against @ton/core + @ton/crypto.
 //
 // Each has a `behaviour` (one of its `behaviours`): "sign" (default), "reject" (the user declines:
-// EIP-1193 error 4001), or "tamper" (signs different bytes than asked, so the signature does not
+// EIP-1193 error 4001; TON Connect's connect_error 300), or "tamper" (signs different bytes than asked, so the signature does not
 // match the message); the smart account also has "stranger" (signs with a key that does not own
 // the account, so its contract refuses the signature).
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { blake2b } from '@noble/hashes/blake2.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 
 export const BEHAVIOURS = ['sign', 'reject', 'tamper'];
 export const SMART_ACCOUNT_BEHAVIOURS = ['sign', 'reject', 'tamper', 'stranger'];
@@ -562,6 +571,170 @@ export class DemoSuiWallet {
   /** Registers the wallet by the Wallet Standard's window-event protocol. */
   register(target = window) {
     registerWalletStandard(this, target);
+    return this;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// TON Connect
+
+/** The raw form of a TON address, `workchain:64 hex`, as { workchain, hash }. */
+export function parseRawTonAddress(address) {
+  const match = /^(-?\d+):([0-9a-fA-F]{64})$/.exec(String(address));
+  if (!match) throw new TypeError(`not a raw TON address: ${address}`);
+  return { workchain: Number(match[1]), hash: fromHex(match[2]) };
+}
+
+/**
+ * The message of a TON Connect ton_proof: "ton-proof-item-v2/" ‖ workchain (int32 BE) ‖ address
+ * hash (32) ‖ domain length (uint32 LE) ‖ domain (UTF-8) ‖ timestamp (uint64 LE, seconds) ‖ payload.
+ */
+export function tonProofMessage(address, domain, timestamp, payload) {
+  const { workchain, hash } = parseRawTonAddress(address);
+  const domainBytes = utf8.encode(domain);
+  const head = new DataView(new ArrayBuffer(4));
+  head.setInt32(0, workchain, false);
+  const length = new DataView(new ArrayBuffer(4));
+  length.setUint32(0, domainBytes.length, true);
+  const time = new DataView(new ArrayBuffer(8));
+  time.setBigUint64(0, BigInt(timestamp), true);
+  return concatBytes(
+    utf8.encode('ton-proof-item-v2/'),
+    new Uint8Array(head.buffer),
+    hash,
+    new Uint8Array(length.buffer),
+    domainBytes,
+    new Uint8Array(time.buffer),
+    utf8.encode(payload),
+  );
+}
+
+/** What a TON wallet's key signs for a proof message: sha256(0xffff ‖ "ton-connect" ‖ sha256(message)). */
+export function tonProofDigest(message) {
+  return sha256(concatBytes(new Uint8Array([0xff, 0xff]), utf8.encode('ton-connect'), sha256(message)));
+}
+
+/** TON Connect's ConnectEventError. */
+const tonConnectError = (id, code, message) => ({ event: 'connect_error', id, payload: { code, message } });
+
+/**
+ * A TON Connect injected bridge for a wallet v4r2 whose key is in this page. TEST ONLY.
+ * Options: address (raw), publicKey (hex), walletStateInit (base64 BoC), secretSeed (hex): the
+ * `ton` member of /demo-config.json; name; domain (default: this page's host, `location.host`);
+ * network (default "-239", mainnet). `install()` puts it at `window.demoTonWallet`, where
+ * discoverTonWallets looks (`window.<key>.tonconnect`).
+ */
+export class DemoTonWallet {
+  #listeners = new Set();
+  #connected = false;
+  #eventId = 0;
+
+  constructor({ address, publicKey, walletStateInit, secretSeed, name = 'Demo TON wallet (test only)', domain, network = '-239' } = {}) {
+    parseRawTonAddress(address);
+    if (typeof walletStateInit !== 'string' || !walletStateInit) throw new TypeError('DemoTonWallet: walletStateInit is required');
+    this.secretKey = fromHex(secretSeed);
+    this.publicKeyHex = toHex(ed25519.getPublicKey(this.secretKey));
+    if (publicKey !== undefined && String(publicKey).toLowerCase() !== this.publicKeyHex) {
+      throw new TypeError('DemoTonWallet: publicKey is not the key of secretSeed');
+    }
+    this.address = address.toLowerCase();
+    this.walletStateInit = walletStateInit;
+    this.network = network;
+    this.domain = domain;
+    this.behaviours = BEHAVIOURS;
+    this.behaviourLabels = { reject: 'Decline (TON Connect error 300)' };
+    this.behaviour = 'sign';
+    this.isDemoWallet = true;
+    this.walletKey = 'demoton';
+    /** Every bridge method asked, in order; `lastRequest` is the last connect request. */
+    this.calls = [];
+    this.lastRequest = null;
+    const deviceInfo = Object.freeze({
+      platform: 'browser',
+      appName: 'demoton',
+      appVersion: '1.0.0',
+      maxProtocolVersion: 2,
+      features: Object.freeze(['SendTransaction', Object.freeze({ name: 'SendTransaction', maxMessages: 4 })]),
+    });
+    this.deviceInfo = deviceInfo;
+    this.tonconnect = Object.freeze({
+      deviceInfo,
+      walletInfo: Object.freeze({ name, image: icon('#0098ea', 'TON') }),
+      protocolVersion: 2,
+      isWalletBrowser: false,
+      connect: (protocolVersion, request) => this.#connect(protocolVersion, request),
+      restoreConnection: () => this.#restoreConnection(),
+      send: async (message) => {
+        this.calls.push('send');
+        return { error: { code: 400, message: `The demo TON wallet does not support ${message?.method}.` }, id: String(message?.id ?? '') };
+      },
+      listen: (callback) => {
+        this.#listeners.add(callback);
+        return () => this.#listeners.delete(callback);
+      },
+      disconnect: async () => {
+        this.calls.push('disconnect');
+        this.#connected = false;
+        for (const listener of this.#listeners) listener({ event: 'disconnect', id: ++this.#eventId, payload: {} });
+      },
+    });
+  }
+
+  #addressItem() {
+    return { name: 'ton_addr', address: this.address, network: this.network, publicKey: this.publicKeyHex, walletStateInit: this.walletStateInit };
+  }
+
+  /** The ton_proof reply for `payload`, signed now for `domain`. */
+  proofItem(payload, domain, timestamp = Math.floor(Date.now() / 1000)) {
+    // "tamper" signs another payload than the one it reports as signed.
+    const signed = this.behaviour === 'tamper' ? `${payload}!` : payload;
+    const signature = ed25519.sign(tonProofDigest(tonProofMessage(this.address, domain, timestamp, signed)), this.secretKey);
+    return {
+      name: 'ton_proof',
+      proof: { timestamp, domain: { lengthBytes: utf8.encode(domain).length, value: domain }, payload, signature: base64(signature) },
+    };
+  }
+
+  async #connect(protocolVersion, request) {
+    this.calls.push('connect');
+    this.lastRequest = request;
+    const id = ++this.#eventId;
+    if (protocolVersion !== 2) return tonConnectError(id, 1, `Bad request: protocol version ${protocolVersion} is not supported.`);
+    const items = Array.isArray(request?.items) ? request.items : null;
+    if (!items || typeof request.manifestUrl !== 'string') return tonConnectError(id, 1, 'Bad request: a manifestUrl and items are required.');
+    // As wallets do: the app's manifest must load and name the app.
+    let manifest;
+    try {
+      const response = await fetch(request.manifestUrl, { cache: 'no-store' });
+      if (!response.ok) return tonConnectError(id, 2, `App manifest not found (HTTP ${response.status}).`);
+      manifest = await response.json();
+    } catch {
+      return tonConnectError(id, 2, 'App manifest not found.');
+    }
+    if (typeof manifest?.url !== 'string' || typeof manifest?.name !== 'string') return tonConnectError(id, 3, 'App manifest content error.');
+    if (this.behaviour === 'reject') return tonConnectError(id, 300, 'User declined the connection.');
+    const domain = this.domain ?? location.host;
+    const replies = [];
+    for (const item of items) {
+      if (item?.name === 'ton_addr') replies.push(this.#addressItem());
+      else if (item?.name === 'ton_proof') {
+        replies.push(typeof item.payload === 'string' ? this.proofItem(item.payload, domain) : { name: 'ton_proof', error: { code: 1, message: 'No payload.' } });
+      } else replies.push({ name: String(item?.name), error: { code: 400, message: 'Method not supported.' } });
+    }
+    this.#connected = true;
+    return { event: 'connect', id, payload: { items: replies, device: this.deviceInfo } };
+  }
+
+  async #restoreConnection() {
+    this.calls.push('restoreConnection');
+    const id = ++this.#eventId;
+    if (!this.#connected) return tonConnectError(id, 0, 'Not connected.');
+    return { event: 'connect', id, payload: { items: [this.#addressItem()], device: this.deviceInfo } };
+  }
+
+  /** Injects the bridge as a TON Connect wallet extension does: `target[key] = { tonconnect }`. */
+  install(target = window, key = 'demoTonWallet') {
+    target[key] = this;
     return this;
   }
 }

@@ -9,7 +9,13 @@
 // deploys the test accounts, see demo-chain.mjs) the page also lists TEST-ONLY smart-account
 // wallets, the demo EVM wallet lives on that chain, and the sandbox and the backend check
 // smart-account signatures there. The page learns this from `GET /demo-config.json`
-// (`{ evm: { rpcUrl, chainId, smartAccounts } }`, or `{}` without a chain).
+// (`{ evm: { rpcUrl, chainId, smartAccounts } }`, without `evm` when there is no chain).
+//
+// TON: `/demo-config.json` always has `ton: { address, publicKey, walletStateInit, secretSeed }`,
+// the TEST-ONLY demo TON wallet (a wallet v4r2 of a fixed, public seed: demoTonConfig). The page
+// cannot build a wallet's StateInit, so it is computed here with @ton/ton; the page's wallet signs
+// its TON Connect proofs with that seed. `GET /tonconnect-manifest.json` is the demo's TON Connect
+// manifest (`{ url, name, iconUrl }` of this server).
 //
 // Static files: GET/HEAD only, no directory listings (a directory serves its index.html), no
 // path traversal (decoded paths are resolved and must stay inside the served root, symlinks
@@ -150,6 +156,47 @@ export function createStaticHandler(mounts) {
   };
 }
 
+/**
+ * The TEST-ONLY demo TON wallet's seed: public, fixed, worthless. Never send funds to its address.
+ * (sha256 of "wallet-linker demo TON wallet (test only)".)
+ */
+export const DEMO_TON_SEED_HEX = '106630fc140aacb682ca0c99d6453e86eeecff98ef68c62a88636592aff8f70b';
+
+let demoTonConfigPromise;
+
+/**
+ * The demo TON wallet for `/demo-config.json`: a wallet v4r2 (workchain 0) of the Ed25519 key of
+ * `DEMO_TON_SEED_HEX`, built with @ton/crypto, @ton/ton and @ton/core (loaded on first use):
+ * `{ address (raw, 0:<hex>), publicKey (hex), walletStateInit (base64 bag of cells),
+ * secretSeed (hex, TEST ONLY) }`. Computed once.
+ */
+export function demoTonConfig() {
+  demoTonConfigPromise ??= (async () => {
+    const [{ keyPairFromSeed }, { WalletContractV4 }, { beginCell, storeStateInit }] = await Promise.all([
+      import('@ton/crypto'),
+      import('@ton/ton'),
+      import('@ton/core'),
+    ]);
+    const keys = keyPairFromSeed(Buffer.from(DEMO_TON_SEED_HEX, 'hex'));
+    const wallet = WalletContractV4.create({ workchain: 0, publicKey: keys.publicKey });
+    return Object.freeze({
+      address: wallet.address.toRawString(),
+      publicKey: keys.publicKey.toString('hex'),
+      walletStateInit: beginCell().store(storeStateInit(wallet.init)).endCell().toBoc().toString('base64'),
+      secretSeed: DEMO_TON_SEED_HEX,
+    });
+  })();
+  return demoTonConfigPromise;
+}
+
+/** The demo's TON Connect manifest for the server at `url` (its origin); its icon is TONCONNECT_ICON_SVG. */
+export function tonConnectManifest(url) {
+  return { url, name: 'wallet-linker demo', iconUrl: `${url}/tonconnect-icon.svg` };
+}
+
+const TONCONNECT_ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#4f46e5"/><path d="M10 16h12M16 10v12" stroke="white" stroke-width="3" stroke-linecap="round"/></svg>';
+
 /** Checks the `evm` option: { rpcUrl, chainId, smartAccounts: [{ name, rdns?, account, ownerKey, factory?, factoryCalldata? }] }. */
 function checkEvmOption(evm) {
   if (evm === undefined || evm === null) return null;
@@ -170,7 +217,7 @@ function checkEvmOption(evm) {
  * the createLinkServer config), evm (a TEST-ONLY chain for the page's demo wallets:
  * { rpcUrl, chainId, smartAccounts }, see demo-chain.mjs; the sandbox gets it as `evmRpcUrl` and
  * the backend as `rpc: { [chainId]: rpcUrl }`). Resolves to { url, port, server, sandbox,
- * linkServer, evm, close() }.
+ * linkServer, evm, ton (demoTonConfig's), close() }.
  */
 export async function startDemoServer(options = {}) {
   const evm = checkEvmOption(options.evm);
@@ -181,13 +228,24 @@ export async function startDemoServer(options = {}) {
     { prefix: '/node_modules/@noble/hashes/', root: join(NOBLE_ROOT, 'hashes') },
     { prefix: '/', root: options.wwwRoot ?? WWW_ROOT, hidden: ['sandbox/', 'serve.mjs', 'demo-chain.mjs'] },
   ]);
-  const demoConfig = JSON.stringify(evm ? { evm } : {});
+  const ton = await demoTonConfig();
+  const demoConfig = JSON.stringify(evm ? { evm, ton } : { ton });
+  let manifest = '{}';
   let linkHandler = null;
+  const send = (req, res, body, type = 'application/json; charset=utf-8') => {
+    res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+  const generated = {
+    '/demo-config.json': () => [demoConfig],
+    '/tonconnect-manifest.json': () => [manifest],
+    '/tonconnect-icon.svg': () => [TONCONNECT_ICON_SVG, 'image/svg+xml'],
+  };
   const server = createServer((req, res) => {
     if (linkHandler && (req.url ?? '').startsWith(`${LINK_BASE_PATH}/`)) return linkHandler(req, res);
-    if ((req.url ?? '').split('?')[0] === '/demo-config.json' && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(demoConfig) });
-      res.end(req.method === 'HEAD' ? undefined : demoConfig);
+    const pathname = (req.url ?? '').split('?')[0];
+    if (Object.hasOwn(generated, pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
+      send(req, res, ...generated[pathname]());
       return;
     }
     if (sandbox.handle(req, res)) return;
@@ -205,6 +263,7 @@ export async function startDemoServer(options = {}) {
   const address = server.address();
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${hostPart}:${address.port}`;
+  manifest = JSON.stringify(tonConnectManifest(url));
   // The backend half: proofs must name this server's host, and the Snag key stays here.
   const linkServer = createLinkServer({
     domain: `${hostPart}:${address.port}`,
@@ -222,6 +281,7 @@ export async function startDemoServer(options = {}) {
     sandbox,
     linkServer,
     evm,
+    ton,
     close: () =>
       new Promise((resolvePromise) => {
         sandbox.dispose();

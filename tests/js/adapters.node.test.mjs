@@ -6,6 +6,10 @@
 // Sui: discoverSuiWallets finds the test-only demo Sui wallet (and no Solana-only wallet), its
 // signatures verify with this package in the page and with @mysten/sui in Node, and linkWallet signs
 // in with it (chain SUI) against the sandbox, which checks it with @mysten/sui.
+// TON: discoverTonWallets finds the test-only demo TON wallet (a TON Connect injected bridge; not
+// window properties without a usable bridge), tonProof gives its address and a tonVerification that
+// verifyTonProof accepts in the page (and @ton/crypto in Node), reject is USER_REJECTED, and
+// connect()/signMessage() are INVALID_ARGUMENT (TON Connect wallets connect with a proof).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +18,10 @@ import { verifyMessage } from 'viem';
 import { verifyPersonalMessageSignature } from '@mysten/sui/verify';
 import { launchChromium, serveStatic } from './browser-tools.mjs';
 import { createSandbox } from '../../www/sandbox/server.mjs';
+import { demoTonConfig, tonConnectManifest } from '../../www/serve.mjs';
+import { Address } from '@ton/core';
+import { signVerify } from '@ton/crypto';
+import { proofDigest } from './ton-fixtures.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -42,6 +50,7 @@ test('discovery in Node (no window) finds nothing and checks its timeout', async
   assert.deepEqual(await wl.discoverEvmWallets(0), []);
   assert.deepEqual(await wl.discoverSolanaWallets(), []);
   assert.deepEqual(await wl.discoverSuiWallets(0), []);
+  assert.deepEqual(await wl.discoverTonWallets(), []);
   await assert.rejects(wl.discoverEvmWallets(-1), { code: 'INVALID_ARGUMENT', field: 'timeoutMs' });
   await assert.rejects(wl.discoverSolanaWallets('soon'), { code: 'INVALID_ARGUMENT', field: 'timeoutMs' });
   assert.throws(() => wl.WalletAdapter.fromEip1193({}), { code: 'INVALID_ARGUMENT', field: 'provider' });
@@ -49,7 +58,10 @@ test('discovery in Node (no window) finds nothing and checks its timeout', async
 });
 
 test('wallet adapters in headless Chromium', { timeout: 5 * 60_000 }, async (t) => {
-  const server = await serveStatic(root, { '/__adapters.html': ['text/html', PAGE] });
+  const server = await serveStatic(root, {
+    '/__adapters.html': ['text/html', PAGE],
+    '/tonconnect-manifest.json': ['application/json', JSON.stringify(tonConnectManifest('http://127.0.0.1'))],
+  });
   const sandbox = await createSandbox({ logErrors: false }).listen(0);
   const browser = await launchChromium();
   const problems = [];
@@ -369,6 +381,82 @@ test('wallet adapters in headless Chromium', { timeout: 5 * 60_000 }, async (t) 
       assert.deepEqual([credential?.chain, credential?.wallet_name], ['sui', 'demosui']);
       const check = state.suiSignatureChecks.at(-1);
       assert.deepEqual([check.address, check.scheme, check.verifier, check.valid], [result.address, 'ed25519', '@mysten/sui verifyPersonalMessageSignature', true]);
+      await page.close();
+    });
+
+    await t.test('TON: discoverTonWallets finds the demo TON bridge only; tonProof verifies in the page and with @ton/crypto; reject is USER_REJECTED; connect/signMessage INVALID_ARGUMENT', async () => {
+      const ton = await demoTonConfig();
+      const page = await freshPage(() => {
+        // Window properties that are not usable TON Connect bridges.
+        window.notABridge = { tonconnect: { walletInfo: { name: 'No connect' }, connect: 'nope' } };
+        window.nullBridge = { tonconnect: null };
+        Object.defineProperty(window, 'throwingGetter', { enumerable: true, get() { throw new Error('no'); } });
+      });
+      const result = await page.evaluate(async (config) => {
+        const wallet = new demo.DemoTonWallet(config).install();
+        const found = await wl.discoverTonWallets();
+        const [adapter] = found;
+        const payload = 'Q7bYk2VmL0pXr4TnW8cZsA';
+        const manifestUrl = `${location.origin}/tonconnect-manifest.json`;
+        const { address, tonVerification } = await adapter.tonProof({ payload, manifestUrl });
+        const checked = wl.verifyTonProof({ ...tonVerification, domain: location.host, payload });
+        const code = (promise) => promise.then(() => 'resolved', (e) => e.code);
+        const refused = (options) => {
+          try {
+            wl.verifyTonProof({ ...tonVerification, domain: location.host, payload, ...options });
+            return 'accepted';
+          } catch (e) {
+            return e.code;
+          }
+        };
+        const misuse = [await code(adapter.connect()), await code(adapter.signMessage('hi'))];
+        wallet.behaviour = 'tamper';
+        const tampered = await adapter.tonProof({ payload, manifestUrl });
+        let tamperedCode = 'accepted';
+        try {
+          wl.verifyTonProof({ ...tampered.tonVerification, domain: location.host, payload });
+        } catch (e) {
+          tamperedCode = e.code;
+        }
+        wallet.behaviour = 'reject';
+        const rejected = await adapter.tonProof({ payload, manifestUrl }).then(() => 'resolved', (e) => `${e.code}`);
+        return {
+          found: found.map((w) => `${w.name}/${w.chain}/${w.source}`),
+          provider: adapter.provider === wallet.tonconnect,
+          icon: adapter.icon === wallet.tonconnect.walletInfo.image,
+          address,
+          adapterAddress: adapter.address,
+          host: location.host,
+          tonVerification,
+          checked: { address: checked.address, wallet: checked.wallet, publicKey: checked.publicKey, chain: checked.chain },
+          otherPayload: refused({ payload: `${payload}x` }),
+          otherDomain: refused({ domain: 'evil.example' }),
+          misuse,
+          tamperedCode,
+          rejected,
+          request: wallet.lastRequest,
+          calls: wallet.calls,
+        };
+      }, ton);
+      assert.deepEqual(result.found, ['Demo TON wallet (test only)/TON/injected']);
+      assert.equal(result.provider, true, "the adapter's provider is the bridge");
+      assert.equal(result.icon, true, 'the icon is walletInfo.image');
+      assert.equal(result.address, ton.address);
+      assert.equal(result.adapterAddress, ton.address);
+      assert.deepEqual(result.checked, { address: ton.address, wallet: 'v4r2', publicKey: ton.publicKey, chain: '-239' });
+      const { proof, account } = result.tonVerification;
+      assert.deepEqual(account, { address: ton.address, chain: '-239', publicKey: ton.publicKey, walletStateInit: ton.walletStateInit });
+      assert.equal(proof.state_init, ton.walletStateInit);
+      assert.deepEqual([proof.domain.value, proof.payload], [result.host, 'Q7bYk2VmL0pXr4TnW8cZsA']);
+      const digest = proofDigest(Address.parse(account.address), proof.domain.value, proof.timestamp, proof.payload);
+      assert.equal(signVerify(digest, Buffer.from(proof.signature, 'base64'), Buffer.from(ton.publicKey, 'hex')), true, '@ton/crypto agrees, in Node');
+      assert.notEqual(result.otherPayload, 'accepted');
+      assert.notEqual(result.otherDomain, 'accepted');
+      assert.deepEqual(result.misuse, ['INVALID_ARGUMENT', 'INVALID_ARGUMENT']);
+      assert.equal(result.tamperedCode, 'SIGNATURE_MISMATCH');
+      assert.equal(result.rejected, 'USER_REJECTED');
+      assert.deepEqual(result.request.items, [{ name: 'ton_addr' }, { name: 'ton_proof', payload: 'Q7bYk2VmL0pXr4TnW8cZsA' }]);
+      assert.deepEqual(result.calls, ['connect', 'connect', 'connect'], 'connect()/signMessage() never reached the wallet');
       await page.close();
     });
 

@@ -17,6 +17,12 @@
 // user with Dynamic's Sui template (chain SUI) and Snag (walletType sui, through the backend); the
 // sandbox checks both signatures with @mysten/sui, and so does this file, in Node. A tampered Sui
 // signature is stopped in the page (step verify) and a declined one is USER_REJECTED.
+// TON: the page lists the TEST-ONLY demo TON wallet (a TON Connect injected bridge, found by
+// discoverTonWallets; its wallet v4r2 built by www/serve.mjs with @ton/ton) and links it to Snag
+// only (Dynamic is not involved for TON): a ton_proof of the backend's nonce, checked in the page
+// with verifyTonProof, then by the backend and by Snag's stand-in with @ton/core + @ton/crypto
+// (walletType ton), and by this file with @ton/crypto. A tampered proof is stopped in the page
+// before anything is posted (no Snag call, no TON check); a declined one is USER_REJECTED.
 // Screenshots (desktop and 390 px wide) are written to test-results/screenshots/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +36,9 @@ import { createSandbox } from '../../www/sandbox/server.mjs';
 import { DEMO_SMART_ACCOUNT_NAMES, startDemoChain } from '../../www/demo-chain.mjs';
 import { DEMO_SNAG_IDS, LINK_BASE_PATH, startDemoServer } from '../../www/serve.mjs';
 import { freePort, wrap6492 } from './anvil-harness.mjs';
+import { Address } from '@ton/core';
+import { signVerify } from '@ton/crypto';
+import { proofDigest } from './ton-fixtures.mjs';
 import { launchChromium } from './browser-tools.mjs';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -680,17 +689,133 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
       timings['Sui tamper + reject'] = since(t0);
     });
 
+    /** The demo TON wallet's record in the page: its address, the bridge calls, the last connect request. */
+    const tonWallet = () => page.evaluate(() => {
+      const w = window.demoWallets.ton;
+      return { address: w.address, calls: [...w.calls], lastRequest: w.lastRequest, behaviour: w.behaviour };
+    });
+    const stepStates = () => page.locator('#steps li').evaluateAll((items) => items.map((i) => `${i.dataset.step}:${i.dataset.state}`));
+    /** Asserts one accepted TON connect reached Snag: the body, Snag's @ton check, @ton/crypto in Node. Returns the proof. */
+    const assertTonSnag = (record, check, address) => {
+      assert.deepEqual([record.method, record.path, record.status, record.apiKey], ['POST', '/snag/api/users/connect', 200, 'valid']);
+      assert.deepEqual(
+        [record.body.walletType, record.body.walletAddress, record.body.websiteId, record.body.organizationId],
+        ['ton', address, DEMO_SNAG_IDS.websiteId, DEMO_SNAG_IDS.organizationId],
+      );
+      assert.deepEqual(Object.keys(record.body.verificationData), ['tonVerification']);
+      const { proof, account } = record.body.verificationData.tonVerification;
+      assert.deepEqual(account, { address, chain: '-239', publicKey: server.ton.publicKey, walletStateInit: server.ton.walletStateInit });
+      assert.deepEqual([proof.domain.value, proof.domain.lengthBytes], [host, Buffer.byteLength(host)]);
+      assert.match(proof.payload, /^[0-9A-Za-z]{22}$/, "a nonce of the backend's store");
+      const digest = proofDigest(Address.parse(address), proof.domain.value, proof.timestamp, proof.payload);
+      assert.equal(signVerify(digest, Buffer.from(proof.signature, 'base64'), Buffer.from(server.ton.publicKey, 'hex')), true, '@ton/crypto accepts it, in Node');
+      assert.deepEqual(
+        [check.seq, check.path, check.walletAddress, check.address, check.wallet, check.publicKey, check.domain, check.payload, check.verifier, check.valid],
+        [record.seq, '/snag/api/users/connect', address, address, 'v4r2', server.ton.publicKey, host, proof.payload, '@ton/core + @ton/crypto', true],
+      );
+      return proof;
+    };
+
+    await t.test('TON: the demo TON wallet is listed (TON Connect); linking it sends a ton_proof of the backend\'s nonce, checked in the page, by the backend and by Snag\'s @ton check (walletType ton)', async () => {
+      const t0 = performance.now();
+      const label = page.locator('label.wallet', { hasText: 'Demo TON wallet' });
+      assert.equal(await page.getByRole('radio', { name: /Demo TON wallet \(test only\)/ }).count(), 1, 'listed once');
+      assert.equal(await label.locator('input').getAttribute('data-chain'), 'TON');
+      assert.deepEqual(await label.locator('.tag').allTextContents(), ['TON', 'Test only']);
+      assert.match(await label.locator('img').getAttribute('src'), /^data:image\/svg\+xml;base64,/);
+      assert.match(await page.locator('#ton-hint').innerText(), /Dynamic is not involved for TON: its verify format for TON wallets is not documented/);
+      const { address } = await tonWallet();
+      assert.equal(address, server.ton.address);
+      assert.match(address, /^0:[0-9a-f]{64}$/);
+
+      await pick('Demo TON wallet');
+      assert.equal(await page.locator('#sign-in').isDisabled(), true, 'a TON wallet does not sign in to Dynamic');
+      assert.equal(await page.locator('#link').isDisabled(), false);
+      assert.equal(await page.locator('#demo-behaviour option[value="reject"]').textContent(), 'Decline (TON Connect error 300)');
+      const before = await sandboxState();
+      const snagBefore = server.sandbox.snagRequests().length;
+      const callsBefore = pageCalls.length;
+      await click('#link');
+      assert.equal(await alertOf('error'), null, 'no error after linking the TON wallet');
+      assert.deepEqual(await stepStates(), ['nonce:done', 'sign:done', 'verify:done', 'snag:done']);
+      assert.match(await page.locator('#local-check').innerText(), /^✓ Valid TON Connect proof \(wallet v4r2\) by 0:[0-9a-f]{64}, checked in this page in [\d,]+ µs before anything was sent\.$/);
+      assert.match(await page.locator('#status').innerText(), /Linked .* \(TON\) to Snag user/);
+      // The page talked to its backend only: no Dynamic call for TON.
+      assert.deepEqual(pageCalls.slice(callsBefore), [`GET ${LINK_BASE_PATH}/nonce 200`, `POST ${LINK_BASE_PATH}/snag/connect 200`]);
+      const wallet = await tonWallet();
+      assert.deepEqual(wallet.calls, ['connect']);
+      assert.equal(wallet.lastRequest.manifestUrl, `${server.url}/tonconnect-manifest.json`);
+
+      const records = server.sandbox.snagRequests().slice(snagBefore);
+      assert.equal(records.length, 1, 'one Snag call');
+      const after = await sandboxState();
+      const checks = after.tonProofChecks.slice(before.tonProofChecks.length);
+      assert.equal(checks.length, 1);
+      const proof = assertTonSnag(records[0], checks[0], address);
+      assert.deepEqual(wallet.lastRequest.items, [{ name: 'ton_addr' }, { name: 'ton_proof', payload: proof.payload }], 'the wallet was asked for a proof of that nonce');
+      assert.equal(await page.locator('#signature').innerText(), proof.signature, 'the page shows the proof it sent');
+      assert.match(await page.locator('#message').innerText(), new RegExp(`payload:\\s+${proof.payload}`));
+      const connections = after.snag.connections.filter((c) => c.walletType === 'ton');
+      assert.deepEqual(connections.map((c) => [c.walletAddress, c.websiteId, c.organizationId]), [[address, DEMO_SNAG_IDS.websiteId, DEMO_SNAG_IDS.organizationId]]);
+      const count = (st) => st.users.reduce((n, u) => n + u.verifiedCredentials.length, 0);
+      assert.equal(count(after), count(before), 'Dynamic got no TON credential');
+      assert.deepEqual(after.requestLog.slice(before.requestLog.length).map((r) => `${r.method} ${r.path} ${r.status}`), ['POST /snag/api/users/connect 200']);
+
+      // "Connect last wallet to Snag": a new proof of a new nonce.
+      await click('#snag-connect');
+      assert.equal(await alertOf('more-error'), null);
+      const again = server.sandbox.snagRequests().slice(snagBefore + 1);
+      assert.equal(again.length, 1);
+      const second = assertTonSnag(again[0], (await sandboxState()).tonProofChecks.at(-1), address);
+      assert.notEqual(second.payload, proof.payload, 'a new nonce');
+      assert.deepEqual(pageCalls.slice(callsBefore + 2), [`GET ${LINK_BASE_PATH}/nonce 200`, `POST ${LINK_BASE_PATH}/snag/connect 200`]);
+      timings['TON link + Snag button'] = since(t0);
+      await page.screenshot({ path: `${SCREENSHOTS}demo-ton.png`, fullPage: true });
+    });
+
+    await t.test('TON "tamper" is refused in the page (step verify, SIGNATURE_MISMATCH) before anything is posted; "reject" is USER_REJECTED at step sign', async () => {
+      const t0 = performance.now();
+      await pick('Demo TON wallet');
+      await page.selectOption('#demo-behaviour', 'tamper');
+      const before = await sandboxState();
+      const snagBefore = server.sandbox.snagRequests().length;
+      const callsBefore = pageCalls.length;
+      await click('#link');
+      const error = await alertOf('error');
+      assert.equal(error?.code, 'SIGNATURE_MISMATCH', JSON.stringify(error));
+      assert.match(error.text, /step verify/);
+      assert.match(error.text, /stopped in this page and never sent/);
+      assert.deepEqual(await stepStates(), ['nonce:done', 'sign:done', 'verify:failed', 'snag:pending']);
+      assert.deepEqual(pageCalls.slice(callsBefore), [`GET ${LINK_BASE_PATH}/nonce 200`], 'only the nonce was fetched: nothing was posted');
+      assert.equal(server.sandbox.snagRequests().length, snagBefore, 'no Snag call');
+      const after = await sandboxState();
+      assert.deepEqual(after.tonProofChecks, before.tonProofChecks, 'the sandbox checked no TON proof');
+      assert.deepEqual(after.requestLog.slice(before.requestLog.length), [], 'the sandbox got no request at all');
+
+      await page.selectOption('#demo-behaviour', 'reject');
+      await click('#link');
+      const declined = await alertOf('error');
+      assert.equal(declined?.code, 'USER_REJECTED', JSON.stringify(declined));
+      assert.match(declined.text, /step sign/);
+      assert.equal(server.sandbox.snagRequests().length, snagBefore);
+      assert.deepEqual((await sandboxState()).tonProofChecks, before.tonProofChecks);
+      await page.selectOption('#demo-behaviour', 'sign');
+      timings['TON tamper + reject'] = since(t0);
+    });
+
     await t.test('without a chain the demo page lists no smart account (as ./dev demo without --anvil)', async () => {
       const t0 = performance.now();
       const plain = await startDemoServer({ port: 0, sandbox: { logErrors: false } });
       const other = await browser.newPage();
       try {
         other.on('pageerror', (e) => problems.push(`page error (no chain): ${e.message}`));
-        assert.deepEqual(await (await fetch(`${plain.url}/demo-config.json`)).json(), {});
+        // No `evm`; the demo TON wallet is always there (it needs no chain).
+        assert.deepEqual(await (await fetch(`${plain.url}/demo-config.json`)).json(), { ton: plain.ton });
         await other.goto(`${plain.url}/`);
         await other.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
         assert.equal(await other.getByRole('radio', { name: /Demo Smart Account/ }).count(), 0);
         assert.equal(await other.getByRole('radio', { name: /Demo EVM wallet \(test only\)/ }).count(), 1);
+        assert.equal(await other.getByRole('radio', { name: /Demo TON wallet \(test only\)/ }).count(), 1);
         assert.deepEqual(await other.evaluate(() => ({ smart: window.demoWallets.smartAccounts.length, chainId: window.demoWallets.evm.chainId })), { smart: 0, chainId: 1 });
       } finally {
         await other.close();

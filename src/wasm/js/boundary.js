@@ -394,10 +394,17 @@ export function discoverTonConnect() {
   const target = eventTarget();
   if (!target) return [];
   const found = [];
+  const seen = new Set();
   for (const key of Object.keys(target)) {
     try {
-      const bridge = target[key]?.tonconnect;
-      if (typeof bridge?.connect === 'function') found.push({ key, bridge });
+      const holder = target[key];
+      // `window`, `self`, `top`, `parent` and `frames` are the window again: skip them, and list
+      // a bridge held under two names once.
+      if (holder === target) continue;
+      const bridge = holder?.tonconnect;
+      if (typeof bridge?.connect !== 'function' || seen.has(bridge)) continue;
+      seen.add(bridge);
+      found.push({ key, bridge });
     } catch {}
   }
   return found;
