@@ -394,6 +394,9 @@ test('wallet adapters in headless Chromium', { timeout: 5 * 60_000 }, async (t) 
       });
       const result = await page.evaluate(async (config) => {
         const wallet = new demo.DemoTonWallet(config).install();
+        // The same bridge under a second name is one wallet; `window`'s own aliases (self, top,
+        // frames, parent) are not wallets.
+        window.sameBridgeAgain = window.demoTonWallet;
         const found = await wl.discoverTonWallets();
         const [adapter] = found;
         const payload = 'Q7bYk2VmL0pXr4TnW8cZsA';
