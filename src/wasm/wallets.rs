@@ -813,7 +813,10 @@ impl WalletAdapter {
             )
             .with_field("bridge"));
         }
-        Ok(WalletAdapter::new(Inner::ton("TON wallet".to_owned(), bridge)))
+        Ok(WalletAdapter::new(Inner::ton(
+            "TON wallet".to_owned(),
+            bridge,
+        )))
     }
 
     /// The wallet's display name, e.g. "MetaMask".
