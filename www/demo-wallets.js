@@ -348,12 +348,56 @@ export function solanaSignInText(input) {
 const SOLANA_CHAINS = Object.freeze(['solana:mainnet', 'solana:devnet', 'solana:testnet']);
 const SOLANA_FEATURES = Object.freeze(['solana:signMessage', 'solana:signIn']);
 
-/** A Wallet Standard wallet with an in-page ed25519 key. TEST ONLY. */
-export class DemoSolanaWallet {
+/**
+ * What the demo Wallet Standard wallets share: the connected state, `standard:connect`,
+ * `standard:disconnect`, `standard:events` and the window-event registration. TEST ONLY.
+ */
+class DemoStandardWallet {
   #listeners = new Set();
   #connected = false;
 
+  /** The three `standard:` features, for a subclass's `features`. */
+  standardFeatures(version) {
+    return {
+      'standard:connect': { version, connect: () => this.connectStandard() },
+      'standard:disconnect': { version, disconnect: async () => this.setConnected(false) },
+      'standard:events': { version, on: (event, listener) => this.#on(event, listener) },
+    };
+  }
+
+  get accounts() {
+    return this.#connected ? [this.account] : [];
+  }
+
+  #on(event, listener) {
+    const entry = { event, listener };
+    this.#listeners.add(entry);
+    return () => this.#listeners.delete(entry);
+  }
+
+  setConnected(connected) {
+    this.#connected = connected;
+    for (const { event, listener } of this.#listeners) if (event === 'change') listener({ accounts: this.accounts });
+  }
+
+  async connectStandard() {
+    this.calls.push('connect');
+    if (this.behaviour === 'reject') throw userRejected();
+    this.setConnected(true);
+    return { accounts: this.accounts };
+  }
+
+  /** Registers the wallet by the Wallet Standard's window-event protocol. */
+  register(target = window) {
+    registerWalletStandard(this, target);
+    return this;
+  }
+}
+
+/** A Wallet Standard wallet with an in-page ed25519 key. TEST ONLY. */
+export class DemoSolanaWallet extends DemoStandardWallet {
   constructor({ secretKey, name = 'Demo Solana wallet (test only)' } = {}) {
+    super();
     this.secretKey = secretKey ?? ed25519.utils.randomSecretKey();
     this.publicKey = ed25519.getPublicKey(this.secretKey);
     this.address = base58(this.publicKey);
@@ -375,34 +419,10 @@ export class DemoSolanaWallet {
     });
     const version = '1.0.0';
     this.features = Object.freeze({
-      'standard:connect': { version, connect: () => this.#connect() },
-      'standard:disconnect': { version, disconnect: async () => this.#setConnected(false) },
-      'standard:events': { version, on: (event, listener) => this.#on(event, listener) },
+      ...this.standardFeatures(version),
       'solana:signMessage': { version, signMessage: (...inputs) => this.#signMessage(inputs) },
       'solana:signIn': { version, signIn: (...inputs) => this.#signIn(inputs) },
     });
-  }
-
-  get accounts() {
-    return this.#connected ? [this.account] : [];
-  }
-
-  #on(event, listener) {
-    const entry = { event, listener };
-    this.#listeners.add(entry);
-    return () => this.#listeners.delete(entry);
-  }
-
-  #setConnected(connected) {
-    this.#connected = connected;
-    for (const { event, listener } of this.#listeners) if (event === 'change') listener({ accounts: this.accounts });
-  }
-
-  async #connect() {
-    this.calls.push('connect');
-    if (this.behaviour === 'reject') throw userRejected();
-    this.#setConnected(true);
-    return { accounts: this.accounts };
   }
 
   #sign(message) {
@@ -422,7 +442,7 @@ export class DemoSolanaWallet {
   async #signIn(inputs) {
     this.calls.push('signIn');
     if (this.behaviour === 'reject') throw userRejected();
-    this.#setConnected(true);
+    this.setConnected(true);
     return inputs.map((input = {}) => {
       const text = solanaSignInText({ ...input, address: this.address, domain: input.domain ?? location.host });
       const signedMessage = utf8.encode(text);
@@ -430,11 +450,6 @@ export class DemoSolanaWallet {
     });
   }
 
-  /** Registers the wallet by the Wallet Standard's window-event protocol. */
-  register(target = window) {
-    registerWalletStandard(this, target);
-    return this;
-  }
 }
 
 /** The Wallet Standard's window-event registration (`register-wallet` now, `app-ready` later). */
@@ -502,11 +517,9 @@ const SUI_CHAINS = Object.freeze(['sui:mainnet', 'sui:testnet']);
 const SUI_FEATURES = Object.freeze(['sui:signPersonalMessage']);
 
 /** A Sui Wallet Standard wallet with an in-page Ed25519 key. TEST ONLY. */
-export class DemoSuiWallet {
-  #listeners = new Set();
-  #connected = false;
-
+export class DemoSuiWallet extends DemoStandardWallet {
   constructor({ secretKey, name = 'Demo Sui wallet (test only)' } = {}) {
+    super();
     this.secretKey = secretKey ?? ed25519.utils.randomSecretKey();
     this.publicKey = ed25519.getPublicKey(this.secretKey);
     this.address = suiAddressOf(this.publicKey);
@@ -528,33 +541,9 @@ export class DemoSuiWallet {
     });
     const version = '1.0.0';
     this.features = Object.freeze({
-      'standard:connect': { version, connect: () => this.#connect() },
-      'standard:disconnect': { version, disconnect: async () => this.#setConnected(false) },
-      'standard:events': { version, on: (event, listener) => this.#on(event, listener) },
+      ...this.standardFeatures(version),
       'sui:signPersonalMessage': { version: '1.1.0', signPersonalMessage: (input) => this.#signPersonalMessage(input) },
     });
-  }
-
-  get accounts() {
-    return this.#connected ? [this.account] : [];
-  }
-
-  #on(event, listener) {
-    const entry = { event, listener };
-    this.#listeners.add(entry);
-    return () => this.#listeners.delete(entry);
-  }
-
-  #setConnected(connected) {
-    this.#connected = connected;
-    for (const { event, listener } of this.#listeners) if (event === 'change') listener({ accounts: this.accounts });
-  }
-
-  async #connect() {
-    this.calls.push('connect');
-    if (this.behaviour === 'reject') throw userRejected();
-    this.#setConnected(true);
-    return { accounts: this.accounts };
   }
 
   async #signPersonalMessage({ message, account } = {}) {
@@ -568,11 +557,6 @@ export class DemoSuiWallet {
     return { bytes: base64(message), signature: suiSignPersonalMessageWith(this.secretKey, signed) };
   }
 
-  /** Registers the wallet by the Wallet Standard's window-event protocol. */
-  register(target = window) {
-    registerWalletStandard(this, target);
-    return this;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
