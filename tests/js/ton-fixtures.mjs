@@ -28,8 +28,8 @@ export const UNSUPPORTED_VERSIONS = {
 /** A state init (`{ code, data }`) as TON Connect sends it: base64 of its bag of cells. */
 export const stateInitBase64 = (init) => beginCell().store(storeStateInit(init)).endCell().toBoc().toString('base64');
 
-/** The signed message of the TON Connect specification, and its digest. */
-export function proofDigest(address, domain, timestamp, payload) {
+/** The signed message of the TON Connect specification (`address`: a @ton/core Address). */
+export function tonProofMessage(address, domain, timestamp, payload) {
   const workchain = Buffer.alloc(4);
   workchain.writeInt32BE(address.workChain);
   const domainBytes = Buffer.from(domain, 'utf8');
@@ -37,7 +37,12 @@ export function proofDigest(address, domain, timestamp, payload) {
   domainLength.writeUInt32LE(domainBytes.length);
   const time = Buffer.alloc(8);
   time.writeBigUInt64LE(BigInt(timestamp));
-  const message = Buffer.concat([Buffer.from('ton-proof-item-v2/'), workchain, address.hash, domainLength, domainBytes, time, Buffer.from(payload, 'utf8')]);
+  return Buffer.concat([Buffer.from('ton-proof-item-v2/'), workchain, address.hash, domainLength, domainBytes, time, Buffer.from(payload, 'utf8')]);
+}
+
+/** What the wallet's key signs: sha256(0xffff ‖ "ton-connect" ‖ sha256(message)). */
+export function proofDigest(address, domain, timestamp, payload) {
+  const message = tonProofMessage(address, domain, timestamp, payload);
   return sha256(Buffer.concat([Buffer.from([0xff, 0xff]), Buffer.from('ton-connect'), sha256(message)]));
 }
 

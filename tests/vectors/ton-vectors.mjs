@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 import { Address, beginCell, contractAddress, storeStateInit } from '@ton/core';
 import { keyPairFromSeed, sign, signVerify } from '@ton/crypto';
+import { tonProofMessage } from '../js/ton-fixtures.mjs';
 import {
   WalletContractV2R2,
   WalletContractV3R1,
@@ -98,25 +99,6 @@ function describeWallet({ version, seed, chain, library = false, make }) {
   };
 }
 
-// TON Connect's ton_proof message, from its specification.
-function tonProofMessage(address, domain, timestamp, payload) {
-  const workchain = Buffer.alloc(4);
-  workchain.writeInt32BE(address.workChain);
-  const domainBytes = Buffer.from(domain, 'utf8');
-  const domainLength = Buffer.alloc(4);
-  domainLength.writeUInt32LE(domainBytes.length);
-  const time = Buffer.alloc(8);
-  time.writeBigUInt64LE(BigInt(timestamp));
-  return Buffer.concat([
-    Buffer.from('ton-proof-item-v2/', 'utf8'),
-    workchain,
-    address.hash,
-    domainLength,
-    domainBytes,
-    time,
-    Buffer.from(payload, 'utf8'),
-  ]);
-}
 
 const signedDigest = (message) =>
   sha256(Buffer.concat([Buffer.from([0xff, 0xff]), Buffer.from('ton-connect', 'utf8'), sha256(message)]));
