@@ -166,9 +166,8 @@ pub fn is_eoa_signature(message: &[u8], signature: &[u8], address: &[u8; 20]) ->
 /// The `data` of the validator's `eth_call`: creation code ‖ `abi.encode(signer, hash, signature)`.
 pub fn validator_call_data(signer: &[u8; 20], hash: &[u8; 32], signature: &[u8]) -> Vec<u8> {
     let padded = signature.len().div_ceil(32) * 32;
-    let code_len = VALIDATOR_CREATION_CODE_HEX.trim().len() / 2;
-    let mut data = Vec::with_capacity(code_len + 4 * 32 + padded);
-    data.extend_from_slice(&validator_creation_code());
+    let mut data = validator_creation_code();
+    data.reserve(4 * 32 + padded);
     let mut word = [0u8; 32];
     word[12..].copy_from_slice(signer);
     data.extend_from_slice(&word);

@@ -171,8 +171,8 @@ struct Signed {
     public_key: JsValue,
 }
 
-/// The options read twice from one copy: the JavaScript-only members, then the core's check `C`.
-fn read_options<C: DeserializeOwned>(options: &JsValue) -> Result<(Signed, C)> {
+/// The options read twice from one copy: the JavaScript-only members `J`, then the core's check `C`.
+fn read_options<J: DeserializeOwned, C: DeserializeOwned>(options: &JsValue) -> Result<(J, C)> {
     let copy = input::snapshot(options, "options")?;
     let fail = |e: FieldError| e.into_error("options", ErrorCode::InvalidArgument);
     let signed = super::de::read(copy.clone(), &["now"]).map_err(fail)?;
@@ -197,7 +197,7 @@ fn now_ms(now: Option<&signin::Now>) -> Result<i64> {
 pub fn verify_siwe_sign_in(
     #[wasm_bindgen(unchecked_param_type = "VerifySiweSignInOptions")] options: JsValue,
 ) -> Result<Ts<SiweMessage>> {
-    let (signed, mut check) = read_options::<signin::SiweCheck>(&options)?;
+    let (signed, mut check) = read_options::<Signed, signin::SiweCheck>(&options)?;
     let signature = evm_signature(&signed.signature)?;
     check.now_ms = now_ms(signed.now.as_ref())?;
     let message = input::string(&signed.message, "message")?;
@@ -213,7 +213,7 @@ pub fn verify_siwe_sign_in(
 pub fn verify_solana_sign_in(
     #[wasm_bindgen(unchecked_param_type = "VerifySolanaSignInOptions")] options: JsValue,
 ) -> Result<Ts<SolanaSignInInput>> {
-    let (signed, mut check) = read_options::<signin::SolanaSignInCheck>(&options)?;
+    let (signed, mut check) = read_options::<Signed, signin::SolanaSignInCheck>(&options)?;
     let message = message_bytes(&signed.message)?;
     let signature = solana_signature(&signed.signature)?;
     if !signed.public_key.is_undefined() {
@@ -276,7 +276,7 @@ pub fn verify_evm_message(
     #[wasm_bindgen(unchecked_param_type = "VerifyEvmMessageOptions")] options: JsValue,
 ) -> js_sys::Promise {
     let prepared = (|| -> Result<_> {
-        let (signed, on_chain) = read_options::<OnChain>(&options)?;
+        let (signed, on_chain) = read_options::<Signed, OnChain>(&options)?;
         let message = message_bytes(&signed.message)?;
         let signature = any_evm_signature(&signed.signature)?;
         let address = on_chain.address.clone().ok_or_else(|| {
@@ -300,8 +300,8 @@ pub fn verify_evm_sign_in(
     #[wasm_bindgen(unchecked_param_type = "VerifyEvmSignInOptions")] options: JsValue,
 ) -> js_sys::Promise {
     let prepared = (|| -> Result<_> {
-        let (signed, mut check) = read_options::<signin::SiweCheck>(&options)?;
-        let (_, on_chain) = read_options::<OnChain>(&options)?;
+        let (signed, mut check) = read_options::<Signed, signin::SiweCheck>(&options)?;
+        let (_, on_chain) = read_options::<Signed, OnChain>(&options)?;
         check.now_ms = now_ms(signed.now.as_ref())?;
         let message = input::string(&signed.message, "message")?;
         let signature = any_evm_signature(&signed.signature)?;
@@ -353,10 +353,7 @@ struct TonProofResult {
 pub fn verify_ton_proof(
     #[wasm_bindgen(unchecked_param_type = "VerifyTonProofOptions")] options: JsValue,
 ) -> Result<JsValue> {
-    let copy = input::snapshot(&options, "options")?;
-    let fail = |e: FieldError| e.into_error("options", ErrorCode::InvalidArgument);
-    let reply: TonReply = super::de::read(copy.clone(), &["now"]).map_err(fail)?;
-    let mut check: crate::ton::TonProofCheck = super::de::read(copy, &[]).map_err(fail)?;
+    let (reply, mut check) = read_options::<TonReply, crate::ton::TonProofCheck>(&options)?;
     check.now_ms = now_ms(reply.now.as_ref())?;
     let verified = crate::ton::verify_ton_proof(&reply.proof, &reply.account, &check)?;
     let flags = crate::ton::FriendlyFlags {
