@@ -1,6 +1,7 @@
 //! The one place where a core [`Error`] becomes a JavaScript value.
 
 use crate::error::{Error, ErrorCode};
+use crate::wallet::ErrorCodeValue;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
@@ -81,6 +82,21 @@ pub fn from_js(value: &JsValue, fallback: ErrorCode) -> Error {
         .or_else(|| value.as_string())
         .unwrap_or_else(|| "unknown JavaScript error".to_owned());
     Error::new(fallback, message)
+}
+
+/// A wallet's thrown value as a coded error (see [`crate::wallet::thrown_error`]).
+pub(crate) fn wallet_error(value: &JsValue, what: &str) -> Error {
+    let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).unwrap_or_default();
+    let message = get("message").as_string().or_else(|| value.as_string());
+    let code = get("code");
+    let text = code.as_string();
+    let code = match (code.as_f64(), text.as_deref()) {
+        (Some(n), _) => ErrorCodeValue::Number(n),
+        (None, Some(text)) => ErrorCodeValue::Text(text),
+        _ => ErrorCodeValue::Absent,
+    };
+    let thrown = from_js(value, ErrorCode::WalletError);
+    crate::wallet::thrown_error(code, message, thrown, what)
 }
 
 fn code_from_str(code: &str) -> Option<ErrorCode> {

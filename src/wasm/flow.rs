@@ -18,10 +18,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
-use super::error::from_js;
+use super::error::{from_js, wallet_error};
 use super::input;
 use super::rpc::Rpc;
-use super::wallets::{get, get_function, get_string, wallet_error};
+use super::wallets::{get, get_function, get_string};
 use crate::api::{SnagConnectParams, VerifyRequest};
 use crate::error::{Error, ErrorCode, Result};
 use crate::evm::SignatureKind;

@@ -15,6 +15,12 @@ mod wallets;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// Runs once, when the module is instantiated.
+#[wasm_bindgen(start)]
+fn start() {
+    wallets::install();
+}
+
 /// The package version (from Cargo.toml).
 #[wasm_bindgen]
 pub fn version() -> String {

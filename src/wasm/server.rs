@@ -15,7 +15,7 @@ use super::clients::is_browser;
 use super::error::from_js;
 use super::fetch::{FetchTransport, JsJson};
 use super::input;
-use super::wallets::{call_method, get};
+use super::wallets::{get, get_function};
 use crate::api::client::{Call, ClientOptions, execute};
 use crate::api::{JsonRpcClient, Method, SnagClient};
 use crate::error::{Error, ErrorCode, Result};
@@ -27,6 +27,25 @@ use crate::server::{
     self as core_server, DEFAULT_NONCE_STORE_TIMEOUT_MS, LinkPlatform, LinkRequest,
     LinkServerConfig, LinkServerOptions, LinkServerSetup, RequestBody,
 };
+
+/// Awaits a value that may be a promise (or any thenable); a rejection comes back as `Err`.
+async fn settle(value: JsValue) -> core::result::Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(Promise::resolve(&value)).await
+}
+
+/// Calls `object[name](...args)` and awaits its result. `Ok(None)` when there is no such method.
+async fn call_method(
+    object: &JsValue,
+    name: &str,
+    args: &[JsValue],
+) -> core::result::Result<Option<JsValue>, JsValue> {
+    let Some(function) = get_function(object, name) else {
+        return Ok(None);
+    };
+    let arguments: Array = args.iter().collect();
+    let value = Reflect::apply(&function, object, &arguments)?;
+    settle(value).await.map(Some)
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SERVER: &str = include_str!("types/server.d.ts");
@@ -177,7 +196,7 @@ impl LinkPlatform for Platform {
         let result = hook
             .call1(&JsValue::UNDEFINED, &user_to_js(user))
             .map_err(|e| hook_failed(from_js(&e, ErrorCode::Internal).message))?;
-        let value = super::wallets::settle(result)
+        let value = settle(result)
             .await
             .map_err(|e| hook_failed(from_js(&e, ErrorCode::Internal).message))?;
         if value.is_undefined() || value.is_null() {
@@ -221,7 +240,7 @@ impl Platform {
     /// Redis client queueing commands while disconnected) is a `NONCE_STORE` failure, not a wait.
     async fn store_call(&self, method: &str, argument: JsValue) -> Result<JsValue> {
         let failed = |e: JsValue| from_js(&e, ErrorCode::NonceStore);
-        let function = super::wallets::get_function(&self.store, method).ok_or_else(|| {
+        let function = get_function(&self.store, method).ok_or_else(|| {
             Error::new(
                 ErrorCode::NonceStore,
                 format!("the nonce store has no {method}()"),
@@ -311,7 +330,7 @@ impl JsLinkServer {
             nonce_store_timeout_ms,
         } = options.validate()?;
         for method in ["issue", "consume"] {
-            if super::wallets::get_function(&store, method).is_none() {
+            if get_function(&store, method).is_none() {
                 return Err(Error::new(
                     ErrorCode::InvalidArgument,
                     format!("nonces must be a NonceStore (issue and consume methods); it has no {method}()"),

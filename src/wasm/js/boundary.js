@@ -229,10 +229,15 @@ export function fromLocation(parts) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Wallet protocols
+// Wallet adapters
 
-// The wallet protocols' plumbing (events, registries, method calls). What the answers mean
-// (addresses, signatures, errors) is decided in src/wasm/wallets.rs and the core.
+// The wallet protocols' plumbing (events, registries, method calls) and `WalletAdapter`, one shape
+// for every wallet. What the answers mean (addresses, signatures, errors) is decided in Rust: the
+// core's rules object (src/wasm/wallets.rs), handed over when the module starts.
+let rules;
+export function setWalletRules(value) {
+  rules = value;
+}
 
 // One registry per page, filled by listeners installed on first use and kept for the page's life:
 // wallets may announce or register long after the first discovery.
@@ -260,9 +265,7 @@ function onAnnounce(event) {
 }
 
 // EIP-6963 announcements heard within `ms` of a request, and the legacy `window.ethereum`.
-export async function discoverEip6963(ms) {
-  const target = eventTarget();
-  if (!target) return { announced: [] };
+async function discoverEip6963(target, ms) {
   if (!eip6963Listening) {
     eip6963Listening = true;
     target.addEventListener('eip6963:announceProvider', onAnnounce);
@@ -275,9 +278,7 @@ export async function discoverEip6963(ms) {
 
 // Wallet Standard wallets registered before this call or within `ms`, and the legacy injected
 // Solana provider (`window.phantom.solana`, then `window.solana`).
-export async function discoverWalletStandard(ms) {
-  const target = eventTarget();
-  if (!target) return { wallets: [] };
+async function discoverWalletStandard(target, ms) {
   if (!standardListening) {
     standardListening = true;
     const api = Object.freeze({
@@ -303,96 +304,9 @@ export async function discoverWalletStandard(ms) {
   return { wallets: [...registered], legacy: usable ? legacy : undefined };
 }
 
-const onChain = (prefix) => (chain) => typeof chain === 'string' && chain.startsWith(prefix);
-const isSolanaChain = onChain('solana:');
-
-export function feature(wallet, name) {
-  const value = wallet?.features?.[name];
-  return value !== null && typeof value === 'object' ? value : undefined;
-}
-
-export function isSolanaStandardWallet(wallet) {
-  return Array.isArray(wallet?.chains) && wallet.chains.some(isSolanaChain)
-    && feature(wallet, 'standard:connect') !== undefined
-    && (feature(wallet, 'solana:signMessage') !== undefined || feature(wallet, 'solana:signIn') !== undefined);
-}
-
-// `object[method]`, or WALLET_NOT_FOUND: the wallet lacks what the protocol promises.
-function need(object, name, what) {
-  if (typeof object?.[name] !== 'function') throw new WalletLinkerError('WALLET_NOT_FOUND', `${what} has no ${name}() method`);
-  return object[name].bind(object);
-}
-
-export function eip1193Request(provider, method, params) {
-  return need(provider, 'request', 'the provider')({ method, params });
-}
-
-export function isSuiStandardWallet(wallet) {
-  return Array.isArray(wallet?.chains) && wallet.chains.some(onChain('sui:'))
-    && feature(wallet, 'standard:connect') !== undefined
-    && feature(wallet, 'sui:signPersonalMessage') !== undefined;
-}
-
-// `standard:connect`, then the account to use: one on a chain named `prefix…` (`solana:`,
-// `sui:`), else the first.
-export async function connectWalletStandard(wallet, prefix) {
-  const output = await need(feature(wallet, 'standard:connect'), 'connect', 'standard:connect')();
-  let accounts = output?.accounts;
-  if (!Array.isArray(accounts) || accounts.length === 0) accounts = wallet.accounts;
-  if (!Array.isArray(accounts)) return undefined;
-  return accounts.find((a) => Array.isArray(a?.chains) && a.chains.some(onChain(prefix))) ?? accounts[0];
-}
-
-// `sui:signPersonalMessage`: `{ bytes, signature }`, both base64.
-export async function suiSignPersonalMessage(wallet, account, message) {
-  const sign = need(feature(wallet, 'sui:signPersonalMessage'), 'signPersonalMessage', 'sui:signPersonalMessage');
-  return first(await sign({ message, account }));
-}
-
-// A Wallet Standard feature resolves to one output per input.
-const first = (outputs) => (Array.isArray(outputs) ? outputs[0] : outputs);
-
-export async function walletStandardSignMessage(wallet, account, message) {
-  return first(await need(feature(wallet, 'solana:signMessage'), 'signMessage', 'solana:signMessage')({ account, message }));
-}
-
-export async function walletStandardSignIn(wallet, input) {
-  return first(await need(feature(wallet, 'solana:signIn'), 'signIn', 'solana:signIn')(input));
-}
-
-// `connect()` resolves to `{ publicKey }` in Phantom; older wallets only set `provider.publicKey`.
-// The key as a base58 string or its bytes.
-export async function connectLegacySolana(provider) {
-  const output = await provider.connect();
-  const key = output?.publicKey ?? provider.publicKey;
-  if (key instanceof Uint8Array || typeof key === 'string') return key;
-  return typeof key?.toBase58 === 'function' ? key.toBase58() : undefined;
-}
-
-// The legacy `signMessage(bytes, "utf8")`: `{ signature }` or the signature itself.
-export async function legacySolanaSignMessage(provider, message) {
-  const output = await provider.signMessage(message, 'utf8');
-  return output?.signature ?? output;
-}
-
-// ---------------------------------------------------------------------------------------------
-// EVM RPC through an EIP-1193 provider (the on-chain signature checks)
-
-// `provider.request({ method, params })` with `params` given as JSON text, rejected with
-// `timedOut` after `ms`; a synchronous throw becomes a rejection.
-export function providerRequest(provider, method, params, ms, timedOut) {
-  const answer = new Promise((resolve) => resolve(eip1193Request(provider, method, JSON.parse(params))));
-  return withTimeout(answer, ms, timedOut);
-}
-
-// ---------------------------------------------------------------------------------------------
-// TON Connect's injected JS bridge (`window.<wallet>.tonconnect`)
-
-// The injected bridges in this page: every own property of `window` whose `tonconnect` has
+// The injected TON Connect bridges: every own property of `window` whose `tonconnect` has
 // `connect()`. A throwing getter is skipped.
-export function discoverTonConnect() {
-  const target = eventTarget();
-  if (!target) return [];
+function discoverTonConnect(target) {
   const found = [];
   const seen = new Set();
   for (const key of Object.keys(target)) {
@@ -410,17 +324,281 @@ export function discoverTonConnect() {
   return found;
 }
 
-// `connect(2, { manifestUrl, items })`: the wallet's ConnectEvent, or its `connect_error` thrown
-// with the wallet's code (300: the user declined).
-export async function tonConnect(bridge, manifestUrl, payload) {
-  const items = [{ name: 'ton_addr' }, { name: 'ton_proof', payload }];
-  const event = await need(bridge, 'connect', 'the TON Connect bridge')(2, { manifestUrl, items });
-  if (event?.event === 'connect_error') {
-    throw Object.assign(new Error(event.payload?.message ?? 'connect_error'), { code: event.payload?.code });
+const onChain = (prefix) => (chain) => typeof chain === 'string' && chain.startsWith(prefix);
+
+function feature(wallet, name) {
+  const value = wallet?.features?.[name];
+  return value !== null && typeof value === 'object' ? value : undefined;
+}
+
+function isStandardWallet(wallet, prefix, ...signing) {
+  return Array.isArray(wallet?.chains) && wallet.chains.some(onChain(prefix))
+    && feature(wallet, 'standard:connect') !== undefined
+    && signing.some((name) => feature(wallet, name) !== undefined);
+}
+const isSolanaStandardWallet = (wallet) => isStandardWallet(wallet, 'solana:', 'solana:signMessage', 'solana:signIn');
+const isSuiStandardWallet = (wallet) => isStandardWallet(wallet, 'sui:', 'sui:signPersonalMessage');
+
+// `object[method]`, or WALLET_NOT_FOUND: the wallet lacks what the protocol promises.
+function need(object, name, what) {
+  if (typeof object?.[name] !== 'function') throw new WalletLinkerError('WALLET_NOT_FOUND', `${what} has no ${name}() method`);
+  return object[name].bind(object);
+}
+
+export function eip1193Request(provider, method, params) {
+  return need(provider, 'request', 'the provider')({ method, params });
+}
+
+// A Wallet Standard feature resolves to one output per input.
+const first = (outputs) => (Array.isArray(outputs) ? outputs[0] : outputs);
+
+// `call()`'s result awaited; what it throws or rejects with becomes the core's coded error for
+// `what` (4001 is USER_REJECTED).
+const asked = (call, what) => new Promise((resolve) => resolve(call())).catch((thrown) => {
+  throw rules.error(thrown, what);
+});
+
+const CHAINS = { eip1193: 'EVM', solana: 'SOL', legacy: 'SOL', sui: 'SUI', ton: 'TON' };
+const notFound = (message, field) => new WalletLinkerError('WALLET_NOT_FOUND', message, { field });
+const tonNeedsProof = () => new WalletLinkerError('INVALID_ARGUMENT',
+  'a TON Connect wallet connects with a proof and signs no messages: call tonProof({ payload, manifestUrl })');
+const MADE_HERE = Symbol('WalletAdapter');
+
+// One wallet, whatever interface it speaks (declared in src/wasm/types/wallets.d.ts).
+export class WalletAdapter {
+  #kind; #target; #info; #source; #address; #account; #chainId;
+
+  constructor(token, kind, target, info, source) {
+    if (token !== MADE_HERE) throw new TypeError('WalletAdapter: use discover*Wallets() or WalletAdapter.from*()');
+    this.#kind = kind;
+    this.#target = target;
+    this.#info = info;
+    this.#source = source;
   }
-  const replies = Array.isArray(event?.payload?.items) ? event.payload.items : [];
-  return {
-    address: replies.find((item) => item?.name === 'ton_addr'),
-    proof: replies.find((item) => item?.name === 'ton_proof'),
-  };
+
+  static fromEip1193(provider, info) {
+    if (typeof provider?.request !== 'function') {
+      throw new WalletLinkerError('INVALID_ARGUMENT', 'provider must be an EIP-1193 provider (an object with request())', { field: 'provider' });
+    }
+    const given = info !== null && typeof info === 'object';
+    return evmAdapter(provider, given ? info : {}, given ? 'eip6963' : 'injected');
+  }
+
+  static fromWalletStandard(wallet) {
+    if (isSuiStandardWallet(wallet) && !isSolanaStandardWallet(wallet)) return standardAdapter('sui', wallet);
+    if (!isSolanaStandardWallet(wallet)) {
+      throw notFound('wallet must be a Wallet Standard wallet with a solana: chain, standard:connect, and solana:signMessage or solana:signIn; or with a sui: chain, standard:connect and sui:signPersonalMessage', 'wallet');
+    }
+    return standardAdapter('solana', wallet);
+  }
+
+  static fromTonConnect(bridge) {
+    if (typeof bridge?.connect !== 'function') {
+      throw notFound('bridge must be a TON Connect injected bridge (an object with connect())', 'bridge');
+    }
+    return tonAdapter('TON wallet', bridge);
+  }
+
+  get name() { return this.#info.name; }
+  get icon() { return text(this.#info.icon); }
+  get rdns() { return text(this.#info.rdns); }
+  get uuid() { return text(this.#info.uuid); }
+  get chain() { return CHAINS[this.#kind]; }
+  get source() { return this.#source; }
+  get walletName() { return rules.walletKey(this.#info.name); }
+  get address() { return this.#address; }
+  get chainId() { return this.#chainId; }
+  get canSignIn() { return this.#kind === 'solana' && feature(this.#target, 'solana:signIn') !== undefined; }
+  get provider() { return this.#target; }
+
+  async connect() {
+    const target = this.#target;
+    switch (this.#kind) {
+      case 'eip1193': {
+        const accounts = await asked(() => eip1193Request(target, 'eth_requestAccounts', []), 'connect');
+        const address = rules.evmAccount(accounts);
+        // The chain id is informative (the message's Chain ID): a wallet that cannot tell it is
+        // still usable.
+        try {
+          this.#chainId = rules.chainId(await eip1193Request(target, 'eth_chainId', []));
+        } catch {}
+        return (this.#address = address);
+      }
+      case 'solana':
+      case 'sui': {
+        if (feature(target, 'standard:connect') === undefined) throw notFound(`${this.name} has no standard:connect feature`);
+        const account = await asked(() => connectWalletStandard(target, this.#kind + ':'), 'connect');
+        const address = rules.address(this.chain, account);
+        this.#account = account;
+        return (this.#address = address);
+      }
+      case 'legacy':
+        return (this.#address = rules.keyAddress(await asked(() => connectLegacySolana(target), 'connect')));
+      default:
+        throw tonNeedsProof();
+    }
+  }
+
+  async signMessage(message) {
+    rules.text(message, 'message');
+    if (this.#kind === 'ton') throw tonNeedsProof();
+    const address = this.#address ?? (await this.connect());
+    const bytes = new TextEncoder().encode(message);
+    const target = this.#target;
+    const sign = (call) => asked(call, 'sign the message');
+    switch (this.#kind) {
+      case 'eip1193': {
+        // personal_sign takes the message as hex of its UTF-8 bytes, then the address.
+        const hex = '0x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+        const signature = await sign(() => eip1193Request(target, 'personal_sign', [hex, address]));
+        if (typeof signature !== 'string') throw new WalletLinkerError('WALLET_ERROR', 'personal_sign did not return a hex string');
+        return signature;
+      }
+      case 'solana': {
+        const feat = feature(target, 'solana:signMessage');
+        if (feat === undefined) throw notFound(`${this.name} cannot sign messages (no solana:signMessage)`);
+        const output = first(await sign(() => need(feat, 'signMessage', 'solana:signMessage')({ account: this.#account, message: bytes })));
+        const signed = output?.signedMessage;
+        if (signed instanceof Uint8Array && !sameBytes(signed, bytes)) {
+          throw new WalletLinkerError('WALLET_ERROR', 'the wallet signed different bytes than the message it was given');
+        }
+        return rules.signature(output?.signature);
+      }
+      case 'legacy': {
+        // The legacy `signMessage(bytes, "utf8")`: `{ signature }` or the signature itself.
+        const output = await sign(() => target.signMessage(bytes, 'utf8'));
+        return rules.signature(output?.signature ?? output);
+      }
+      default: {
+        // `sui:signPersonalMessage`: `{ bytes, signature }`, both base64.
+        const feat = feature(target, 'sui:signPersonalMessage');
+        const output = first(await sign(() => need(feat, 'signPersonalMessage', 'sui:signPersonalMessage')({ message: bytes, account: this.#account })));
+        if (typeof output?.signature !== 'string') throw new WalletLinkerError('WALLET_ERROR', 'sui:signPersonalMessage returned no signature');
+        return output.signature;
+      }
+    }
+  }
+
+  async signIn(input) {
+    if (input === null || typeof input !== 'object') {
+      throw new WalletLinkerError('INVALID_ARGUMENT', 'input must be an object', { field: 'input' });
+    }
+    if (!this.canSignIn) throw notFound(`${this.name} does not support Sign-In With Solana (solana:signIn)`);
+    const feat = feature(this.#target, 'solana:signIn');
+    const output = first(await asked(() => need(feat, 'signIn', 'solana:signIn')(input), 'sign in'));
+    const checked = rules.signIn(output);
+    this.#address = checked.address;
+    this.#account = output.account;
+    return checked;
+  }
+
+  async tonProof(options) {
+    const payload = rules.text(options?.payload, 'payload');
+    const manifestUrl = rules.text(options?.manifestUrl, 'manifestUrl');
+    if (this.#kind !== 'ton') throw notFound(`${this.name} is not a TON Connect wallet`);
+    const items = [{ name: 'ton_addr' }, { name: 'ton_proof', payload }];
+    let event;
+    try {
+      event = await need(this.#target, 'connect', 'the TON Connect bridge')(2, { manifestUrl, items });
+    } catch (thrown) {
+      throw rules.error(thrown, 'connect');
+    }
+    if (event?.event === 'connect_error') {
+      // TON Connect's USER_REJECTS_ERROR is 300.
+      if (event.payload?.code === 300) throw new WalletLinkerError('USER_REJECTED', 'the user rejected the request in the wallet (connect)');
+      throw rules.error(Object.assign(new Error(event.payload?.message ?? 'connect_error'), { code: event.payload?.code }), 'connect');
+    }
+    const replies = Array.isArray(event?.payload?.items) ? event.payload.items : [];
+    const find = (name) => replies.find((item) => item?.name === name);
+    const output = rules.tonProof(find('ton_addr'), find('ton_proof'));
+    this.#address = output.address;
+    return output;
+  }
+}
+
+function sameBytes(a, b) {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function evmAdapter(provider, info, source) {
+  const name = text(info.name) ?? rules.injectedName('EVM', provider);
+  return new WalletAdapter(MADE_HERE, 'eip1193', provider, { name, icon: info.icon, rdns: info.rdns, uuid: info.uuid }, source);
+}
+
+function standardAdapter(kind, wallet) {
+  const info = { name: text(wallet.name) ?? 'Wallet', icon: wallet.icon };
+  return new WalletAdapter(MADE_HERE, kind, wallet, info, 'wallet-standard');
+}
+
+function tonAdapter(key, bridge) {
+  const info = bridge.walletInfo;
+  return new WalletAdapter(MADE_HERE, 'ton', bridge, { name: text(info?.name) ?? key, icon: info?.image }, 'injected');
+}
+
+// `standard:connect`, then the account to use: one on a chain named `prefix…` (`solana:`,
+// `sui:`), else the first.
+async function connectWalletStandard(wallet, prefix) {
+  const output = await need(feature(wallet, 'standard:connect'), 'connect', 'standard:connect')();
+  let accounts = output?.accounts;
+  if (!Array.isArray(accounts) || accounts.length === 0) accounts = wallet.accounts;
+  if (!Array.isArray(accounts)) return undefined;
+  return accounts.find((a) => Array.isArray(a?.chains) && a.chains.some(onChain(prefix))) ?? accounts[0];
+}
+
+// `connect()` resolves to `{ publicKey }` in Phantom; older wallets only set `provider.publicKey`.
+// The key as a base58 string or its bytes.
+async function connectLegacySolana(provider) {
+  const output = await provider.connect();
+  const key = output?.publicKey ?? provider.publicKey;
+  if (key instanceof Uint8Array || typeof key === 'string') return key;
+  return typeof key?.toBase58 === 'function' ? key.toBase58() : undefined;
+}
+
+// Waits `timeoutMs` (checked by the core) for wallets with `find`; none where there is no window.
+async function discover(timeoutMs, find) {
+  const ms = rules.timeout(timeoutMs);
+  const target = eventTarget();
+  return target ? find(target, ms) : [];
+}
+
+export function discoverEvmWallets(timeoutMs) {
+  return discover(timeoutMs, async (target, ms) => {
+    const found = await discoverEip6963(target, ms);
+    const list = found.announced.map((a) => evmAdapter(a.provider, a, 'eip6963'));
+    if (list.length === 0 && found.injected) list.push(evmAdapter(found.injected, {}, 'injected'));
+    return list;
+  });
+}
+
+export function discoverSolanaWallets(timeoutMs) {
+  return discover(timeoutMs, async (target, ms) => {
+    const found = await discoverWalletStandard(target, ms);
+    const list = found.wallets.filter(isSolanaStandardWallet).map((w) => standardAdapter('solana', w));
+    if (list.length === 0 && found.legacy) {
+      const name = rules.injectedName('SOL', found.legacy);
+      list.push(new WalletAdapter(MADE_HERE, 'legacy', found.legacy, { name }, 'legacy-injected'));
+    }
+    return list;
+  });
+}
+
+export function discoverSuiWallets(timeoutMs) {
+  return discover(timeoutMs, async (target, ms) => {
+    const found = await discoverWalletStandard(target, ms);
+    return found.wallets.filter(isSuiStandardWallet).map((w) => standardAdapter('sui', w));
+  });
+}
+
+export function discoverTonWallets() {
+  return discover(undefined, async (target) => discoverTonConnect(target).map(({ key, bridge }) => tonAdapter(key, bridge)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// EVM RPC through an EIP-1193 provider (the on-chain signature checks)
+
+// `provider.request({ method, params })` with `params` given as JSON text, rejected with
+// `timedOut` after `ms`; a synchronous throw becomes a rejection.
+export function providerRequest(provider, method, params, ms, timedOut) {
+  const answer = new Promise((resolve) => resolve(eip1193Request(provider, method, JSON.parse(params))));
+  return withTimeout(answer, ms, timedOut);
 }
