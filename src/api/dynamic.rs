@@ -65,6 +65,19 @@ impl DynamicOperation {
     pub const fn name(self) -> &'static str {
         self.route().0
     }
+
+    /// The operation a JS method name stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::GetNonce,
+            Self::Verify,
+            Self::VerifyLink,
+            Self::VerifyUnlink,
+            Self::CreateGlobalWalletConnection,
+        ]
+        .into_iter()
+        .find(|operation| operation.name() == name)
+    }
 }
 
 /// A client of the SDK API for one environment.

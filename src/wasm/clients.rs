@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortSignal;
 
+use super::Core;
 use super::fetch::{FetchTransport, JsJson};
 use super::input;
 use crate::api::types::{
@@ -272,138 +273,190 @@ fn is_array_of(value: &JsValue, test: fn(&JsValue) -> bool) -> bool {
 
 type Dynamic = DynamicClient<FetchTransport, JsJson>;
 
-/// A client of Dynamic's SDK API for one environment (nonce, sign-in, link, unlink, global
-/// wallet connections).
-#[wasm_bindgen(js_name = DynamicClient)]
-pub struct JsDynamicClient {
-    inner: Rc<Dynamic>,
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = DynamicClient, reexport, skip_typescript)]
+    fn dynamic_client_class();
+    #[wasm_bindgen(js_name = DynamicAdminClient, reexport, skip_typescript)]
+    fn dynamic_admin_client_class();
+    #[wasm_bindgen(js_name = SnagClient, reexport, skip_typescript)]
+    fn snag_client_class();
+    #[wasm_bindgen(js_name = LinkServerClient, reexport, skip_typescript)]
+    fn link_server_client_class();
 }
 
-#[wasm_bindgen(js_class = DynamicClient)]
-impl JsDynamicClient {
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "DynamicClientOptions")] options: JsValue,
-    ) -> Result<JsDynamicClient> {
-        let options = Options::read(&options, "DynamicClient")?;
-        let environment_id = options.string("environmentId")?;
-        let auth_token = options.optional_string("authToken")?;
-        let mut client_options = options.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
-        if let Some(credentials) = options.optional_string("credentials")? {
-            client_options.credentials = Credentials::parse(&credentials).ok_or_else(|| {
-                Error::new(
-                    ErrorCode::InvalidArgument,
-                    "credentials must be \"include\", \"same-origin\" or \"omit\"",
-                )
-                .with_field("credentials")
-                .with_received(credentials.clone())
-            })?;
-        }
-        let transport = FetchTransport::new(options.signal()?);
-        let inner = DynamicClient::new(
-            &environment_id,
-            auth_token.as_deref(),
-            client_options,
-            transport,
-            JsJson,
-        )?;
-        Ok(JsDynamicClient {
-            inner: Rc::new(inner),
-        })
-    }
+/// The core client behind one of the JavaScript client classes (`boundary.js`).
+enum Client {
+    Dynamic(Rc<Dynamic>),
+    Admin(Rc<DynamicAdminClient<FetchTransport, JsJson>>),
+    Snag(Rc<SnagClient<FetchTransport, JsJson>>),
+    LinkServer(Rc<LinkServerClient<FetchTransport>>),
+}
 
-    /// Sends `operation` with the JSON body `body` made of the argument.
-    fn call(&self, operation: DynamicOperation, body: Result<Option<String>>) -> Promise {
-        let prepared = body.and_then(|body| self.inner.prepare(operation, body));
-        let finish = match operation {
-            DynamicOperation::GetNonce => Finish::Nonce,
-            _ => Finish::KeepJwt(self.inner.clone()),
+/// What a JavaScript client class holds: its core client. Private: made by [`Core::client`].
+#[wasm_bindgen(private)]
+pub struct ClientCore {
+    client: Client,
+}
+
+#[wasm_bindgen(js_class = Core)]
+impl Core {
+    /// The core client for `new <class>(options)`. Keys in a browser throw `BROWSER_SECRET`
+    /// unless `dangerouslyAllowBrowser: true`.
+    pub fn client(&self, class: &str, options: JsValue) -> Result<ClientCore> {
+        let options = Options::read(&options, class)?;
+        let allow = || -> Result<bool> {
+            Ok(options
+                .optional_bool("dangerouslyAllowBrowser")?
+                .unwrap_or(false))
         };
-        send(self.inner.transport(), prepared, finish)
+        let transport = || options.signal().map(FetchTransport::new);
+        let client = match class {
+            "DynamicClient" => {
+                let environment_id = options.string("environmentId")?;
+                let auth_token = options.optional_string("authToken")?;
+                let mut client_options = options.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
+                if let Some(credentials) = options.optional_string("credentials")? {
+                    client_options.credentials =
+                        Credentials::parse(&credentials).ok_or_else(|| {
+                            Error::new(
+                                ErrorCode::InvalidArgument,
+                                "credentials must be \"include\", \"same-origin\" or \"omit\"",
+                            )
+                            .with_field("credentials")
+                            .with_received(credentials.clone())
+                        })?;
+                }
+                Client::Dynamic(Rc::new(DynamicClient::new(
+                    &environment_id,
+                    auth_token.as_deref(),
+                    client_options,
+                    transport()?,
+                    JsJson,
+                )?))
+            }
+            "DynamicAdminClient" => {
+                let allow = allow()?;
+                let environment_id = options.string("environmentId")?;
+                let api_token = options.string("apiToken")?;
+                Client::Admin(Rc::new(DynamicAdminClient::new(
+                    &environment_id,
+                    &api_token,
+                    is_browser(),
+                    allow,
+                    options.client_options(DEFAULT_DYNAMIC_BASE_URL)?,
+                    transport()?,
+                    JsJson,
+                )?))
+            }
+            "SnagClient" => {
+                let allow = allow()?;
+                let api_key = options.optional_string("apiKey")?;
+                Client::Snag(Rc::new(SnagClient::new(
+                    api_key.as_deref(),
+                    is_browser(),
+                    allow,
+                    options.client_options(DEFAULT_SNAG_BASE_URL)?,
+                    transport()?,
+                    JsJson,
+                )?))
+            }
+            _ => {
+                let base_url = options.string("baseUrl")?;
+                let client_options = options.client_options(&base_url)?;
+                let auth_token = options.optional_string("authToken")?;
+                Client::LinkServer(Rc::new(LinkServerClient::new(
+                    client_options,
+                    auth_token.as_deref(),
+                    transport()?,
+                )?))
+            }
+        };
+        Ok(ClientCore { client })
+    }
+}
+
+#[wasm_bindgen(js_class = ClientCore)]
+impl ClientCore {
+    /// Sends the client method `method` with its arguments; the promise never throws
+    /// synchronously (a bad argument rejects it).
+    pub fn send(&self, method: &str, argument: JsValue, options: JsValue) -> Promise {
+        match &self.client {
+            Client::Dynamic(client) => {
+                let Some(operation) = DynamicOperation::from_name(method) else {
+                    return unknown(method);
+                };
+                let body = match operation {
+                    DynamicOperation::GetNonce => Ok(None),
+                    DynamicOperation::CreateGlobalWalletConnection => {
+                        global_wallet_connection_json(&argument).map(Some)
+                    }
+                    DynamicOperation::VerifyUnlink => {
+                        request_json(&argument, "request", VERIFY_UNLINK_REQUEST_FIELDS).map(Some)
+                    }
+                    _ => request_json(&argument, "request", VERIFY_REQUEST_FIELDS).map(Some),
+                };
+                let prepared = body.and_then(|body| client.prepare(operation, body));
+                let finish = match operation {
+                    DynamicOperation::GetNonce => Finish::Nonce,
+                    _ => Finish::KeepJwt(client.clone()),
+                };
+                send(client.transport(), prepared, finish)
+            }
+            Client::Admin(client) => {
+                let prepared = bulk_arguments(&argument, &options)
+                    .map(|(body, upsert)| client.prepare_bulk_create_users(body, upsert));
+                send(client.transport(), prepared, Finish::Value)
+            }
+            Client::Snag(client) => {
+                let prepared = request_json(&argument, "params", SNAG_CONNECT_PARAMS_FIELDS)
+                    .map(|body| client.prepare_connect_wallet(body));
+                send(client.transport(), prepared, Finish::Value)
+            }
+            Client::LinkServer(client) if method == "getNonce" => send(
+                client.transport(),
+                Ok(client.prepare_get_nonce()),
+                Finish::Nonce,
+            ),
+            Client::LinkServer(client) => send(
+                client.transport(),
+                link_server_connect(client, &argument),
+                Finish::Value,
+            ),
+        }
     }
 
-    /// `GET /sdk/{environmentId}/nonce`: a fresh nonce for a sign-in message.
-    #[wasm_bindgen(js_name = getNonce, unchecked_return_type = "Promise<string>")]
-    pub fn get_nonce(&self) -> Promise {
-        self.call(DynamicOperation::GetNonce, Ok(None))
-    }
-
-    /// `POST /sdk/{environmentId}/verify`: signs in with a signed message; keeps the new JWT.
-    #[wasm_bindgen(unchecked_return_type = "Promise<VerifyResponse>")]
-    pub fn verify(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VerifyRequest")] request: JsValue,
-    ) -> Promise {
-        let body = request_json(&request, "request", VERIFY_REQUEST_FIELDS);
-        self.call(DynamicOperation::Verify, body.map(Some))
-    }
-
-    /// `POST /sdk/{environmentId}/verify/link`: links the signed wallet to the signed-in user;
-    /// keeps the new JWT. Not retried after a lost response (it would link twice).
-    #[wasm_bindgen(js_name = verifyLink, unchecked_return_type = "Promise<VerifyResponse>")]
-    pub fn verify_link(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VerifyRequest")] request: JsValue,
-    ) -> Promise {
-        let body = request_json(&request, "request", VERIFY_REQUEST_FIELDS);
-        self.call(DynamicOperation::VerifyLink, body.map(Some))
-    }
-
-    /// `POST /sdk/{environmentId}/verify/unlink`: removes a wallet from the signed-in user.
-    #[wasm_bindgen(js_name = verifyUnlink, unchecked_return_type = "Promise<VerifyResponse>")]
-    pub fn verify_unlink(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VerifyUnlinkRequest")] request: JsValue,
-    ) -> Promise {
-        let body = request_json(&request, "request", VERIFY_UNLINK_REQUEST_FIELDS);
-        self.call(DynamicOperation::VerifyUnlink, body.map(Some))
-    }
-
-    /// `POST /sdk/{environmentId}/globalWallets/connections`.
-    #[wasm_bindgen(
-        js_name = createGlobalWalletConnection,
-        unchecked_return_type = "Promise<GlobalWalletConnection>"
-    )]
-    pub fn create_global_wallet_connection(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "GlobalWalletConnectionInput")] request: JsValue,
-    ) -> Promise {
-        let body = global_wallet_connection_json(&request);
-        self.call(
-            DynamicOperation::CreateGlobalWalletConnection,
-            body.map(Some),
-        )
-    }
-
-    /// The environment id given to the constructor.
     #[wasm_bindgen(getter, js_name = environmentId)]
-    pub fn environment_id(&self) -> String {
-        self.inner.environment_id().to_owned()
+    pub fn environment_id(&self) -> Option<String> {
+        match &self.client {
+            Client::Dynamic(client) => Some(client.environment_id().to_owned()),
+            _ => None,
+        }
     }
 
-    /// The JWT sent by authenticated calls: the one given, or the newest a response returned.
     #[wasm_bindgen(getter, js_name = authToken)]
     pub fn auth_token(&self) -> Option<String> {
-        self.inner.auth_token()
-    }
-
-    #[wasm_bindgen(setter, js_name = authToken)]
-    pub fn set_auth_token_property(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string | undefined")] token: JsValue,
-    ) -> Result<()> {
-        self.set_auth_token(token)
+        match &self.client {
+            Client::Dynamic(client) => client.auth_token(),
+            Client::LinkServer(client) => client.auth_token(),
+            _ => None,
+        }
     }
 
     /// Replaces the JWT (`undefined` or `null` forgets it).
     #[wasm_bindgen(js_name = setAuthToken)]
-    pub fn set_auth_token(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] token: JsValue,
-    ) -> Result<()> {
+    pub fn set_auth_token(&self, token: JsValue) -> Result<()> {
         let token = input::optional_string(&token, "authToken")?;
-        self.inner.set_auth_token(token.as_deref())
+        match &self.client {
+            Client::Dynamic(client) => client.set_auth_token(token.as_deref()),
+            Client::LinkServer(client) => client.set_auth_token(token.as_deref()),
+            _ => Ok(()),
+        }
     }
+}
+
+fn unknown(method: &str) -> Promise {
+    Promise::reject(&Error::new(ErrorCode::Internal, format!("no client method {method}")).into())
 }
 
 /// `{"expiresAt": ISO 8601}` from `{ expiresAt: string | Date }`.
@@ -432,58 +485,6 @@ fn global_wallet_connection_json(value: &JsValue) -> Result<String> {
     stringify(&body, "request")
 }
 
-/// A client of Dynamic's admin API (server-side: it holds an API token).
-#[wasm_bindgen(js_name = DynamicAdminClient)]
-pub struct JsDynamicAdminClient {
-    inner: Rc<DynamicAdminClient<FetchTransport, JsJson>>,
-}
-
-#[wasm_bindgen(js_class = DynamicAdminClient)]
-impl JsDynamicAdminClient {
-    /// Throws `BROWSER_SECRET` in a browser unless `dangerouslyAllowBrowser: true`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "DynamicAdminClientOptions")] options: JsValue,
-    ) -> Result<JsDynamicAdminClient> {
-        let options = Options::read(&options, "DynamicAdminClient")?;
-        let allow = options
-            .optional_bool("dangerouslyAllowBrowser")?
-            .unwrap_or(false);
-        let environment_id = options.string("environmentId")?;
-        let api_token = options.string("apiToken")?;
-        let client_options = options.client_options(DEFAULT_DYNAMIC_BASE_URL)?;
-        let transport = FetchTransport::new(options.signal()?);
-        let inner = DynamicAdminClient::new(
-            &environment_id,
-            &api_token,
-            is_browser(),
-            allow,
-            client_options,
-            transport,
-            JsJson,
-        )?;
-        Ok(JsDynamicAdminClient {
-            inner: Rc::new(inner),
-        })
-    }
-
-    /// `POST /environments/{environmentId}/users/bulk`: creates (with `upsert`, also updates)
-    /// many users at once.
-    #[wasm_bindgen(js_name = bulkCreateUsers, unchecked_return_type = "Promise<BulkUserCreateResponse>")]
-    pub fn bulk_create_users(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "InternalUserFields[]")] users: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "BulkCreateUsersOptions")] options: Option<
-            JsValue,
-        >,
-    ) -> Promise {
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let prepared = bulk_arguments(&users, &options)
-            .map(|(body, upsert)| self.inner.prepare_bulk_create_users(body, upsert));
-        send(self.inner.transport(), prepared, Finish::Value)
-    }
-}
-
 /// The JSON array of users and the `upsert` option.
 fn bulk_arguments(users: &JsValue, options: &JsValue) -> Result<(String, Option<bool>)> {
     if !Array::is_array(users) {
@@ -503,145 +504,36 @@ fn bulk_arguments(users: &JsValue, options: &JsValue) -> Result<(String, Option<
     Ok((stringify(&picked, "users")?, upsert))
 }
 
-/// A client of the Snag Solutions API.
-#[wasm_bindgen(js_name = SnagClient)]
-pub struct JsSnagClient {
-    inner: Rc<SnagClient<FetchTransport, JsJson>>,
-}
-
-#[wasm_bindgen(js_class = SnagClient)]
-impl JsSnagClient {
-    /// With an `apiKey`, throws `BROWSER_SECRET` in a browser unless `dangerouslyAllowBrowser`.
-    /// Without one, `baseUrl` must name a backend route of yours that adds the key after its own
-    /// checks (in a page, prefer `LinkServerClient`).
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "SnagClientOptions")] options: JsValue,
-    ) -> Result<JsSnagClient> {
-        let options = Options::read(&options, "SnagClient")?;
-        let allow = options
-            .optional_bool("dangerouslyAllowBrowser")?
-            .unwrap_or(false);
-        let api_key = options.optional_string("apiKey")?;
-        let client_options = options.client_options(DEFAULT_SNAG_BASE_URL)?;
-        let transport = FetchTransport::new(options.signal()?);
-        let inner = SnagClient::new(
-            api_key.as_deref(),
-            is_browser(),
-            allow,
-            client_options,
-            transport,
-            JsJson,
-        )?;
-        Ok(JsSnagClient {
-            inner: Rc::new(inner),
-        })
+/// `LinkServerClient.connectWallet`'s call: `walletType`, `walletAddress` and the proof (`message`
+/// and `signature`, or for TON the `tonVerification`; flat or in `verificationData`).
+fn link_server_connect(
+    client: &LinkServerClient<FetchTransport>,
+    params: &JsValue,
+) -> Result<Call> {
+    if !is_object(params) {
+        return Err(wrong_type("params", "an object", params));
     }
-
-    /// `POST /api/users/connect`: connects a wallet to a Snag user. Not retried after a lost
-    /// response.
-    #[wasm_bindgen(js_name = connectWallet, unchecked_return_type = "Promise<SnagConnectResponse>")]
-    pub fn connect_wallet(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SnagConnectParams")] params: JsValue,
-    ) -> Promise {
-        let prepared = request_json(&params, "params", SNAG_CONNECT_PARAMS_FIELDS)
-            .map(|body| self.inner.prepare_connect_wallet(body));
-        send(self.inner.transport(), prepared, Finish::Value)
+    let params = Options::read(params, "connectWallet")?;
+    let proof = params.get("verificationData")?;
+    let wallet_type = params.string("walletType")?;
+    if wallet_type == "ton" {
+        let mut ton = params.get("tonVerification")?;
+        if ton.is_undefined() {
+            ton = super::wallets::get(&proof, "tonVerification");
+        }
+        let ton = request_json(&ton, "tonVerification", SNAG_TON_VERIFICATION_FIELDS)?;
+        return client.prepare_connect_ton(&params.string("walletAddress")?, &ton);
     }
-}
-
-/// A client of your backend's `createLinkServer` routes (`wallet-linker/server`): the page takes
-/// its nonce there and posts the signed proof with the user's Dynamic JWT; the backend checks it
-/// and calls Snag with its key. Works as `linkWallet`'s `snag.client`.
-#[wasm_bindgen(js_name = LinkServerClient)]
-pub struct JsLinkServerClient {
-    inner: Rc<LinkServerClient<FetchTransport>>,
-}
-
-#[wasm_bindgen(js_class = LinkServerClient)]
-impl JsLinkServerClient {
-    /// `baseUrl` is the server's `basePath` (same origin, e.g. `/api/link`, or a full URL).
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "LinkServerClientOptions")] options: JsValue,
-    ) -> Result<JsLinkServerClient> {
-        let options = Options::read(&options, "LinkServerClient")?;
-        let base_url = options.string("baseUrl")?;
-        let client_options = options.client_options(&base_url)?;
-        let auth_token = options.optional_string("authToken")?;
-        let transport = FetchTransport::new(options.signal()?);
-        let inner = LinkServerClient::new(client_options, auth_token.as_deref(), transport)?;
-        Ok(JsLinkServerClient {
-            inner: Rc::new(inner),
-        })
-    }
-
-    /// `GET {baseUrl}/nonce`: a nonce issued by your server.
-    #[wasm_bindgen(js_name = getNonce, unchecked_return_type = "Promise<string>")]
-    pub fn get_nonce(&self) -> Promise {
-        send(
-            self.inner.transport(),
-            Ok(self.inner.prepare_get_nonce()),
-            Finish::Nonce,
-        )
-    }
-
-    /// `POST {baseUrl}/snag/connect` with `walletType`, `walletAddress` and the proof (`message`
-    /// and `signature`, or for `walletType: "ton"` the `tonVerification`; flat or in
-    /// `verificationData` as in `SnagConnectParams`). Other members are not sent: the server takes
-    /// the Snag ids from its own configuration.
-    #[wasm_bindgen(js_name = connectWallet, unchecked_return_type = "Promise<SnagConnectResponse>")]
-    pub fn connect_wallet(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "LinkServerConnectParams | SnagConnectParams")]
-        params: JsValue,
-    ) -> Promise {
-        let prepared = (|| {
-            if !params.is_object() || Array::is_array(&params) {
-                return Err(wrong_type("params", "an object", &params));
-            }
-            let params = Options::read(&params, "connectWallet")?;
-            let proof = params.get("verificationData")?;
-            let wallet_type = params.string("walletType")?;
-            if wallet_type == "ton" {
-                let mut ton = params.get("tonVerification")?;
-                if ton.is_undefined() {
-                    ton = super::wallets::get(&proof, "tonVerification");
-                }
-                let ton = request_json(&ton, "tonVerification", SNAG_TON_VERIFICATION_FIELDS)?;
-                return self
-                    .inner
-                    .prepare_connect_ton(&params.string("walletAddress")?, &ton);
-            }
-            let proof_field = |key: &str| -> Result<String> {
-                match params.optional_string(key)? {
-                    Some(value) => Ok(value),
-                    None => input::string(&super::wallets::get(&proof, key), key),
-                }
-            };
-            self.inner.prepare_connect(
-                &wallet_type,
-                &params.string("walletAddress")?,
-                &proof_field("message")?,
-                &proof_field("signature")?,
-            )
-        })();
-        send(self.inner.transport(), prepared, Finish::Value)
-    }
-
-    #[wasm_bindgen(getter, js_name = authToken)]
-    pub fn auth_token(&self) -> Option<String> {
-        self.inner.auth_token()
-    }
-
-    /// The signed-in user's Dynamic JWT (`undefined` forgets it).
-    #[wasm_bindgen(setter, js_name = authToken)]
-    pub fn set_auth_token(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string | undefined")] token: JsValue,
-    ) -> Result<()> {
-        let token = input::optional_string(&token, "authToken")?;
-        self.inner.set_auth_token(token.as_deref())
-    }
+    let proof_field = |key: &str| -> Result<String> {
+        match params.optional_string(key)? {
+            Some(value) => Ok(value),
+            None => input::string(&super::wallets::get(&proof, key), key),
+        }
+    };
+    client.prepare_connect(
+        &wallet_type,
+        &params.string("walletAddress")?,
+        &proof_field("message")?,
+        &proof_field("signature")?,
+    )
 }

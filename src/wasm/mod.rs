@@ -15,10 +15,21 @@ mod wallets;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-/// Runs once, when the module is instantiated.
-#[wasm_bindgen(start)]
+/// What the JavaScript half of the boundary (`js/boundary.js`: the client classes, the wallet
+/// adapters) calls into: one object, handed over when the module starts. Private: the package
+/// does not export it.
+#[wasm_bindgen(private)]
+pub struct Core;
+
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = setCore)]
+    fn set_core(core: Core);
+}
+
+#[wasm_bindgen(start, private)]
 fn start() {
-    wallets::install();
+    set_core(Core);
 }
 
 /// The package version (from Cargo.toml).

@@ -1,14 +1,14 @@
 //! The wallet adapters: `WalletAdapter` and the `discover*Wallets` functions are JavaScript
 //! (`js/boundary.js`: events, registries and the protocols' calls), exported as they are. What
 //! the wallets' answers mean is decided here, through `crate::wallet`: the adapters hand each
-//! answer to [`WalletRules`], an object only they hold.
+//! answer to the boundary's [`Core`].
 
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::wallet_error;
-use super::input;
+use super::{Core, input};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::WalletSignature;
 use crate::wallet;
@@ -28,13 +28,6 @@ extern "C" {
     fn discover_sui_wallets();
     #[wasm_bindgen(js_name = discoverTonWallets, reexport, skip_typescript)]
     fn discover_ton_wallets();
-    #[wasm_bindgen(js_name = setWalletRules)]
-    fn set_wallet_rules(rules: WalletRules);
-}
-
-/// Hands the adapters their rules (at start: before any adapter exists).
-pub(super) fn install() {
-    set_wallet_rules(WalletRules);
 }
 
 /// `object[key]`; `undefined` for a non-object or a getter that throws.
@@ -64,12 +57,9 @@ fn text_or_bytes(value: &JsValue, field: &str) -> Result<Option<WalletSignature>
     }))
 }
 
-/// The wallet rules the JavaScript adapters call. Private: only `boundary.js` holds one.
-#[wasm_bindgen(private)]
-pub struct WalletRules;
-
-#[wasm_bindgen(js_class = WalletRules)]
-impl WalletRules {
+/// The wallet rules the JavaScript adapters call.
+#[wasm_bindgen(js_class = Core)]
+impl Core {
     /// A thrown wallet value as a `WalletLinkerError` (4001 is `USER_REJECTED`).
     pub fn error(&self, thrown: JsValue, what: &str) -> JsValue {
         wallet_error(&thrown, what).into()

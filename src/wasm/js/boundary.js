@@ -3,6 +3,12 @@
 // function here only reaches JS objects, events and promises; what their answers mean is decided
 // in Rust.
 
+// The Rust side of the boundary (src/wasm/mod.rs, `Core`), handed over when the module starts.
+let core;
+export function setCore(value) {
+  core = value;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 
@@ -197,6 +203,44 @@ export function withTimeout(value, ms, timedOut) {
   return Promise.race([value, timeout]).finally(() => clearTimeout(timer));
 }
 
+// The service clients: each class holds its core client (src/wasm/clients.rs), which reads the
+// options and arguments, prepares and sends the calls. Methods never throw: a bad argument
+// rejects the returned promise.
+export class DynamicClient {
+  #core;
+  constructor(options) { this.#core = core.client('DynamicClient', options); }
+  getNonce() { return this.#core.send('getNonce'); }
+  verify(request) { return this.#core.send('verify', request); }
+  verifyLink(request) { return this.#core.send('verifyLink', request); }
+  verifyUnlink(request) { return this.#core.send('verifyUnlink', request); }
+  createGlobalWalletConnection(request) { return this.#core.send('createGlobalWalletConnection', request); }
+  get environmentId() { return this.#core.environmentId; }
+  get authToken() { return this.#core.authToken; }
+  set authToken(token) { this.#core.setAuthToken(token); }
+  setAuthToken(token) { this.#core.setAuthToken(token); }
+}
+
+export class DynamicAdminClient {
+  #core;
+  constructor(options) { this.#core = core.client('DynamicAdminClient', options); }
+  bulkCreateUsers(users, options) { return this.#core.send('bulkCreateUsers', users, options); }
+}
+
+export class SnagClient {
+  #core;
+  constructor(options) { this.#core = core.client('SnagClient', options); }
+  connectWallet(params) { return this.#core.send('connectWallet', params); }
+}
+
+export class LinkServerClient {
+  #core;
+  constructor(options) { this.#core = core.client('LinkServerClient', options); }
+  getNonce() { return this.#core.send('getNonce'); }
+  connectWallet(params) { return this.#core.send('connectWallet', params); }
+  get authToken() { return this.#core.authToken; }
+  set authToken(token) { this.#core.setAuthToken(token); }
+}
+
 // ---------------------------------------------------------------------------------------------
 // linkWallet
 
@@ -232,12 +276,8 @@ export function fromLocation(parts) {
 // Wallet adapters
 
 // The wallet protocols' plumbing (events, registries, method calls) and `WalletAdapter`, one shape
-// for every wallet. What the answers mean (addresses, signatures, errors) is decided in Rust: the
-// core's rules object (src/wasm/wallets.rs), handed over when the module starts.
-let rules;
-export function setWalletRules(value) {
-  rules = value;
-}
+// for every wallet. What the answers mean (addresses, signatures, errors) is decided in Rust
+// (`core`, src/wasm/wallets.rs).
 
 // One registry per page, filled by listeners installed on first use and kept for the page's life:
 // wallets may announce or register long after the first discovery.
@@ -355,7 +395,7 @@ const first = (outputs) => (Array.isArray(outputs) ? outputs[0] : outputs);
 // `call()`'s result awaited; what it throws or rejects with becomes the core's coded error for
 // `what` (4001 is USER_REJECTED).
 const asked = (call, what) => new Promise((resolve) => resolve(call())).catch((thrown) => {
-  throw rules.error(thrown, what);
+  throw core.error(thrown, what);
 });
 
 const CHAINS = { eip1193: 'EVM', solana: 'SOL', legacy: 'SOL', sui: 'SUI', ton: 'TON' };
@@ -369,7 +409,7 @@ export class WalletAdapter {
   #kind; #target; #info; #source; #address; #account; #chainId;
 
   constructor(token, kind, target, info, source) {
-    if (token !== MADE_HERE) throw new TypeError('WalletAdapter: use discover*Wallets() or WalletAdapter.from*()');
+    if (token !== MADE_HERE) throw new WalletLinkerError('INVALID_ARGUMENT', 'WalletAdapter is made by discover*Wallets() or WalletAdapter.from*()');
     this.#kind = kind;
     this.#target = target;
     this.#info = info;
@@ -405,7 +445,7 @@ export class WalletAdapter {
   get uuid() { return text(this.#info.uuid); }
   get chain() { return CHAINS[this.#kind]; }
   get source() { return this.#source; }
-  get walletName() { return rules.walletKey(this.#info.name); }
+  get walletName() { return core.walletKey(this.#info.name); }
   get address() { return this.#address; }
   get chainId() { return this.#chainId; }
   get canSignIn() { return this.#kind === 'solana' && feature(this.#target, 'solana:signIn') !== undefined; }
@@ -416,11 +456,11 @@ export class WalletAdapter {
     switch (this.#kind) {
       case 'eip1193': {
         const accounts = await asked(() => eip1193Request(target, 'eth_requestAccounts', []), 'connect');
-        const address = rules.evmAccount(accounts);
+        const address = core.evmAccount(accounts);
         // The chain id is informative (the message's Chain ID): a wallet that cannot tell it is
         // still usable.
         try {
-          this.#chainId = rules.chainId(await eip1193Request(target, 'eth_chainId', []));
+          this.#chainId = core.chainId(await eip1193Request(target, 'eth_chainId', []));
         } catch {}
         return (this.#address = address);
       }
@@ -428,19 +468,19 @@ export class WalletAdapter {
       case 'sui': {
         if (feature(target, 'standard:connect') === undefined) throw notFound(`${this.name} has no standard:connect feature`);
         const account = await asked(() => connectWalletStandard(target, this.#kind + ':'), 'connect');
-        const address = rules.address(this.chain, account);
+        const address = core.address(this.chain, account);
         this.#account = account;
         return (this.#address = address);
       }
       case 'legacy':
-        return (this.#address = rules.keyAddress(await asked(() => connectLegacySolana(target), 'connect')));
+        return (this.#address = core.keyAddress(await asked(() => connectLegacySolana(target), 'connect')));
       default:
         throw tonNeedsProof();
     }
   }
 
   async signMessage(message) {
-    rules.text(message, 'message');
+    core.text(message, 'message');
     if (this.#kind === 'ton') throw tonNeedsProof();
     const address = this.#address ?? (await this.connect());
     const bytes = new TextEncoder().encode(message);
@@ -462,12 +502,12 @@ export class WalletAdapter {
         if (signed instanceof Uint8Array && !sameBytes(signed, bytes)) {
           throw new WalletLinkerError('WALLET_ERROR', 'the wallet signed different bytes than the message it was given');
         }
-        return rules.signature(output?.signature);
+        return core.signature(output?.signature);
       }
       case 'legacy': {
         // The legacy `signMessage(bytes, "utf8")`: `{ signature }` or the signature itself.
         const output = await sign(() => target.signMessage(bytes, 'utf8'));
-        return rules.signature(output?.signature ?? output);
+        return core.signature(output?.signature ?? output);
       }
       default: {
         // `sui:signPersonalMessage`: `{ bytes, signature }`, both base64.
@@ -486,31 +526,31 @@ export class WalletAdapter {
     if (!this.canSignIn) throw notFound(`${this.name} does not support Sign-In With Solana (solana:signIn)`);
     const feat = feature(this.#target, 'solana:signIn');
     const output = first(await asked(() => need(feat, 'signIn', 'solana:signIn')(input), 'sign in'));
-    const checked = rules.signIn(output);
+    const checked = core.signIn(output);
     this.#address = checked.address;
     this.#account = output.account;
     return checked;
   }
 
   async tonProof(options) {
-    const payload = rules.text(options?.payload, 'payload');
-    const manifestUrl = rules.text(options?.manifestUrl, 'manifestUrl');
+    const payload = core.text(options?.payload, 'payload');
+    const manifestUrl = core.text(options?.manifestUrl, 'manifestUrl');
     if (this.#kind !== 'ton') throw notFound(`${this.name} is not a TON Connect wallet`);
     const items = [{ name: 'ton_addr' }, { name: 'ton_proof', payload }];
     let event;
     try {
       event = await need(this.#target, 'connect', 'the TON Connect bridge')(2, { manifestUrl, items });
     } catch (thrown) {
-      throw rules.error(thrown, 'connect');
+      throw core.error(thrown, 'connect');
     }
     if (event?.event === 'connect_error') {
       // TON Connect's USER_REJECTS_ERROR is 300.
       if (event.payload?.code === 300) throw new WalletLinkerError('USER_REJECTED', 'the user rejected the request in the wallet (connect)');
-      throw rules.error(Object.assign(new Error(event.payload?.message ?? 'connect_error'), { code: event.payload?.code }), 'connect');
+      throw core.error(Object.assign(new Error(event.payload?.message ?? 'connect_error'), { code: event.payload?.code }), 'connect');
     }
     const replies = Array.isArray(event?.payload?.items) ? event.payload.items : [];
     const find = (name) => replies.find((item) => item?.name === name);
-    const output = rules.tonProof(find('ton_addr'), find('ton_proof'));
+    const output = core.tonProof(find('ton_addr'), find('ton_proof'));
     this.#address = output.address;
     return output;
   }
@@ -521,7 +561,7 @@ function sameBytes(a, b) {
 }
 
 function evmAdapter(provider, info, source) {
-  const name = text(info.name) ?? rules.injectedName('EVM', provider);
+  const name = text(info.name) ?? core.injectedName('EVM', provider);
   return new WalletAdapter(MADE_HERE, 'eip1193', provider, { name, icon: info.icon, rdns: info.rdns, uuid: info.uuid }, source);
 }
 
@@ -556,7 +596,7 @@ async function connectLegacySolana(provider) {
 
 // Waits `timeoutMs` (checked by the core) for wallets with `find`; none where there is no window.
 async function discover(timeoutMs, find) {
-  const ms = rules.timeout(timeoutMs);
+  const ms = core.timeout(timeoutMs);
   const target = eventTarget();
   return target ? find(target, ms) : [];
 }
@@ -575,7 +615,7 @@ export function discoverSolanaWallets(timeoutMs) {
     const found = await discoverWalletStandard(target, ms);
     const list = found.wallets.filter(isSolanaStandardWallet).map((w) => standardAdapter('solana', w));
     if (list.length === 0 && found.legacy) {
-      const name = rules.injectedName('SOL', found.legacy);
+      const name = core.injectedName('SOL', found.legacy);
       list.push(new WalletAdapter(MADE_HERE, 'legacy', found.legacy, { name }, 'legacy-injected'));
     }
     return list;

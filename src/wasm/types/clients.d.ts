@@ -208,3 +208,92 @@ export type SnagWalletType = "evm" | "solana" | "imx" | "sui" | "ton" | "cosmos"
   "flow_cadence" | "substrate" | (string & {});
 /** TON networks: mainnet `-239`, testnet `-3` (`TonVerification.Account.chain`). Open: a value the service adds later is kept. */
 export type SnagTonNetwork = "-239" | "-3" | (string & {});
+
+/** A client of Dynamic's SDK API for one environment (nonce, sign-in, link, unlink, global
+ * wallet connections). Methods never throw: a bad argument rejects the returned promise. */
+export class DynamicClient {
+  /**
+   * `POST /sdk/{environmentId}/globalWallets/connections`.
+   */
+  createGlobalWalletConnection(request: GlobalWalletConnectionInput): Promise<GlobalWalletConnection>;
+  /**
+   * `GET /sdk/{environmentId}/nonce`: a fresh nonce for a sign-in message.
+   */
+  getNonce(): Promise<string>;
+  constructor(options: DynamicClientOptions);
+  /**
+   * Replaces the JWT (`undefined` or `null` forgets it).
+   */
+  setAuthToken(token: string | null | undefined): void;
+  /**
+   * `POST /sdk/{environmentId}/verify/link`: links the signed wallet to the signed-in user;
+   * keeps the new JWT. Not retried after a lost response (it would link twice).
+   */
+  verifyLink(request: VerifyRequest): Promise<VerifyResponse>;
+  /**
+   * `POST /sdk/{environmentId}/verify/unlink`: removes a wallet from the signed-in user.
+   */
+  verifyUnlink(request: VerifyUnlinkRequest): Promise<VerifyResponse>;
+  /**
+   * `POST /sdk/{environmentId}/verify`: signs in with a signed message; keeps the new JWT.
+   */
+  verify(request: VerifyRequest): Promise<VerifyResponse>;
+  /**
+   * The JWT sent by authenticated calls: the one given, or the newest a response returned.
+   */
+  authToken: string | undefined;
+  /**
+   * The environment id given to the constructor.
+   */
+  readonly environmentId: string;
+}
+/** A client of Dynamic's admin API (server-side: it holds an API token). */
+export class DynamicAdminClient {
+  /**
+   * `POST /environments/{environmentId}/users/bulk`: creates (with `upsert`, also updates)
+   * many users at once.
+   */
+  bulkCreateUsers(users: InternalUserFields[], options?: BulkCreateUsersOptions): Promise<BulkUserCreateResponse>;
+  /**
+   * Throws `BROWSER_SECRET` in a browser unless `dangerouslyAllowBrowser: true`.
+   */
+  constructor(options: DynamicAdminClientOptions);
+}
+/** A client of the Snag Solutions API. */
+export class SnagClient {
+  /**
+   * `POST /api/users/connect`: connects a wallet to a Snag user. Not retried after a lost
+   * response.
+   */
+  connectWallet(params: SnagConnectParams): Promise<SnagConnectResponse>;
+  /**
+   * With an `apiKey`, throws `BROWSER_SECRET` in a browser unless `dangerouslyAllowBrowser`.
+   * Without one, `baseUrl` must name a backend route of yours that adds the key after its own
+   * checks (in a page, prefer `LinkServerClient`).
+   */
+  constructor(options: SnagClientOptions);
+}
+/** A client of your backend's `createLinkServer` routes (`wallet-linker/server`): the page takes
+ * its nonce there and posts the signed proof with the user's Dynamic JWT; the backend checks it
+ * and calls Snag with its key. Works as `linkWallet`'s `snag.client`. */
+export class LinkServerClient {
+  /**
+   * `POST {baseUrl}/snag/connect` with `walletType`, `walletAddress` and the proof (`message`
+   * and `signature`, or for `walletType: "ton"` the `tonVerification`; flat or in
+   * `verificationData` as in `SnagConnectParams`). Other members are not sent: the server takes
+   * the Snag ids from its own configuration.
+   */
+  connectWallet(params: LinkServerConnectParams | SnagConnectParams): Promise<SnagConnectResponse>;
+  /**
+   * `GET {baseUrl}/nonce`: a nonce issued by your server.
+   */
+  getNonce(): Promise<string>;
+  /**
+   * `baseUrl` is the server's `basePath` (same origin, e.g. `/api/link`, or a full URL).
+   */
+  constructor(options: LinkServerClientOptions);
+  /**
+   * The signed-in user's Dynamic JWT (`undefined` forgets it).
+   */
+  authToken: string | undefined;
+}
