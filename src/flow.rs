@@ -593,7 +593,8 @@ pub fn wallet_type(family: ChainFamily, requested: Option<&str>) -> Result<&'sta
 }
 
 /// `options.snag` when the client is a `SnagClient` (the ids are the caller's).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct SnagTarget {
     /// Snag's `walletType` when it is not the chain family's (`imx`); see [`wallet_type`].
     pub wallet_type: Option<String>,
@@ -723,6 +724,107 @@ pub trait Host {
     fn now_text(&self) -> String;
     /// A fine clock in milliseconds, for timing the local check.
     fn precise_ms(&self) -> f64;
+}
+
+/// `linkWallet`'s options that are data (the binding reads the caller's objects: the clients, the
+/// wallet, the callbacks, the signal, the RPC).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct LinkWalletInput {
+    pub chain: Option<String>,
+    pub address: Option<String>,
+    pub wallet_name: Option<String>,
+    pub wallet_provider: Option<String>,
+    pub environment_id: Option<String>,
+    pub message_format: Option<LinkMessageFormat>,
+    pub mode: Option<LinkMode>,
+    pub snag: Option<SnagTarget>,
+    pub app_name: Option<String>,
+    pub statement: Option<String>,
+    pub domain: Option<String>,
+    pub uri: Option<String>,
+    pub chain_id: Option<GivenChainId>,
+}
+
+/// `options.chainId`: an EVM chain id, or a Solana cluster for Sign-In With Solana.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GivenChainId {
+    Number(f64),
+    Cluster(String),
+}
+
+impl<'de> Deserialize<'de> for GivenChainId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> core::result::Result<Self, D::Error> {
+        struct Given;
+        impl<'de> serde::de::Visitor<'de> for Given {
+            type Value = GivenChainId;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_f64<E>(self, n: f64) -> core::result::Result<GivenChainId, E> {
+                Ok(GivenChainId::Number(n))
+            }
+            fn visit_u64<E>(self, n: u64) -> core::result::Result<GivenChainId, E> {
+                Ok(GivenChainId::Number(n as f64))
+            }
+            fn visit_i64<E>(self, n: i64) -> core::result::Result<GivenChainId, E> {
+                Ok(GivenChainId::Number(n as f64))
+            }
+            fn visit_str<E>(self, text: &str) -> core::result::Result<GivenChainId, E> {
+                Ok(GivenChainId::Cluster(text.to_owned()))
+            }
+            fn visit_bool<E: serde::de::Error>(
+                self,
+                _: bool,
+            ) -> core::result::Result<GivenChainId, E> {
+                Err(E::custom(WRONG_CHAIN_ID))
+            }
+            fn visit_bytes<E: serde::de::Error>(
+                self,
+                _: &[u8],
+            ) -> core::result::Result<GivenChainId, E> {
+                Err(E::custom(WRONG_CHAIN_ID))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                _: A,
+            ) -> core::result::Result<GivenChainId, A::Error> {
+                Err(serde::de::Error::custom(WRONG_CHAIN_ID))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                _: A,
+            ) -> core::result::Result<GivenChainId, A::Error> {
+                Err(serde::de::Error::custom(WRONG_CHAIN_ID))
+            }
+        }
+        const WRONG_CHAIN_ID: &str = "must be a number or a string";
+        deserializer.deserialize_any(Given)
+    }
+}
+
+impl LinkWalletInput {
+    /// The flow's options: the wallet's own name when `walletName` is not given.
+    pub fn flow_options(&self, wallet_name: Option<String>) -> FlowOptions {
+        let (chain_id, cluster) = match &self.chain_id {
+            None => (None, None),
+            Some(GivenChainId::Number(n)) => (Some(*n), None),
+            Some(GivenChainId::Cluster(text)) => (Some(f64::NAN), Some(text.clone())),
+        };
+        FlowOptions {
+            text: MessageText {
+                statement: self.statement.clone(),
+                app_name: self.app_name.clone(),
+                solana_chain_id: cluster,
+            },
+            wallet_name: self.wallet_name.clone().or(wallet_name),
+            wallet_provider: self.wallet_provider.clone(),
+            chain_id,
+            snag: self.snag.clone(),
+        }
+    }
 }
 
 /// The options the flow needs besides the plan.

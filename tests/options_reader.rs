@@ -840,3 +840,55 @@ fn numbers_must_be_finite() {
     let options: Options = read(json!({"ratio": -0.5})).unwrap();
     assert_eq!(options.ratio, Some(-0.5));
 }
+
+#[test]
+fn link_wallet_options_read_their_data_and_leave_the_objects() {
+    use wallet_linker::flow::{GivenChainId, LinkMessageFormat, LinkWalletInput, SnagProof};
+    let input: LinkWalletInput = read(json!({
+        "dynamic": {"$class": "DynamicClient"},
+        "wallet": {"$class": "WalletAdapter"},
+        "signMessage": {"$class": "Function"},
+        "chain": "SOL",
+        "chainId": "devnet",
+        "messageFormat": "siws",
+        "walletName": "phantom",
+        "snag": {"client": {"$class": "LinkServerClient"}, "proof": "dynamicAuthToken", "userId": "u"},
+    }))
+    .unwrap();
+    assert_eq!(input.chain.as_deref(), Some("SOL"));
+    assert_eq!(input.chain_id, Some(GivenChainId::Cluster("devnet".into())));
+    assert_eq!(input.message_format, Some(LinkMessageFormat::Siws));
+    let snag = input.snag.clone().unwrap();
+    assert_eq!(
+        (snag.proof, snag.user_id.as_deref()),
+        (Some(SnagProof::DynamicAuthToken), Some("u"))
+    );
+    let options = input.flow_options(Some("wallet's own".into()));
+    assert_eq!(options.wallet_name.as_deref(), Some("phantom"));
+    assert_eq!(options.text.solana_chain_id.as_deref(), Some("devnet"));
+    assert!(
+        options.chain_id.is_some_and(f64::is_nan),
+        "a cluster is no EVM chain id"
+    );
+
+    let evm: LinkWalletInput = read(json!({"chainId": 8453})).unwrap();
+    let options = evm.flow_options(Some("metamask".into()));
+    assert_eq!(
+        (options.chain_id, options.wallet_name.as_deref()),
+        (Some(8453.0), Some("metamask"))
+    );
+    assert_eq!(
+        read::<LinkWalletInput>(json!({})).unwrap(),
+        LinkWalletInput::default()
+    );
+
+    for bad in [json!(true), json!({"nested": true}), json!([1])] {
+        let e = error::<LinkWalletInput>(json!({"chainId": bad}));
+        assert_eq!(
+            said(&e),
+            ["chainId", "chainId: must be a number or a string"]
+        );
+    }
+    let e = error::<LinkWalletInput>(json!({"snag": {"confirmDisconnect": "yes"}}));
+    assert_eq!(e.field.as_deref(), Some("snag.confirmDisconnect"));
+}

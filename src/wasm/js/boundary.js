@@ -244,12 +244,17 @@ export class LinkServerClient {
 // ---------------------------------------------------------------------------------------------
 // linkWallet
 
-// linkWallet's waits and defaults from the page.
+// The flow runs in the core (src/flow.rs, through src/wasm/flow.rs); the host below is how it
+// reaches the caller's objects. Every wait is raced against `signal`, and what the objects throw
+// becomes a coded error.
+export function linkWallet(options) {
+  return core.linkWallet(options, linkHost(options));
+}
 
 const aborted = () => new WalletLinkerError('ABORTED', 'linkWallet was aborted by its signal');
 
 // `value` (a promise or a plain value), rejected with ABORTED as soon as `signal` fires.
-export function raceAbort(value, signal) {
+function raceAbort(value, signal) {
   if (!signal) return Promise.resolve(value);
   if (signal.aborted) return Promise.reject(aborted());
   let onAbort;
@@ -258,6 +263,55 @@ export function raceAbort(value, signal) {
     signal.addEventListener('abort', onAbort);
   });
   return Promise.race([value, abort]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+function linkHost(options) {
+  // A member that cannot be read is undefined here: the core reports it when it reads the options.
+  const read = (object, key) => {
+    try {
+      return object?.[key];
+    } catch {
+      return undefined;
+    }
+  };
+  const [dynamic, wallet, signMessage, signal, onStep] = ['dynamic', 'wallet', 'signMessage', 'signal', 'onStep'].map((key) => read(options, key));
+  const snagClient = read(read(options, 'snag'), 'client');
+  const live = typeof AbortSignal === 'function' && signal instanceof AbortSignal ? signal : undefined;
+  // A wallet's failure: 4001 is USER_REJECTED, anything else WALLET_ERROR (the core decides).
+  const fromWallet = async (what, call) => {
+    try {
+      return await raceAbort(call(), live);
+    } catch (thrown) {
+      throw core.error(thrown, what);
+    }
+  };
+  // A service's failure keeps its code (e.g. HTTP_ERROR); anything else is INVALID_RESPONSE.
+  const service = (object) => async (method, argument) => {
+    if (typeof object?.[method] !== 'function') {
+      throw new WalletLinkerError('INVALID_ARGUMENT', `the client has no ${method}() method`, { field: method });
+    }
+    try {
+      return await raceAbort(object[method](argument), live);
+    } catch (thrown) {
+      throw core.serviceError(thrown);
+    }
+  };
+  return {
+    connect: () => fromWallet('connect', async () => {
+      const address = await wallet.connect();
+      return typeof address === 'string' ? address : wallet.address;
+    }),
+    sign: (message) => fromWallet('sign the message', () => (signMessage ? signMessage(message) : wallet.signMessage(message))),
+    signIn: (input) => fromWallet('sign in', () => wallet.signIn(input)),
+    dynamic: service(dynamic),
+    snag: service(snagClient),
+    step: (step) => {
+      try {
+        onStep?.(step);
+      } catch {}
+    },
+    aborted: () => live?.aborted === true,
+  };
 }
 
 // `performance.now()` where there is one, else `Date.now()`.
