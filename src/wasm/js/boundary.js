@@ -696,3 +696,80 @@ export function providerRequest(provider, method, params, ms, timedOut) {
   const answer = new Promise((resolve) => resolve(eip1193Request(provider, method, JSON.parse(params))));
   return withTimeout(answer, ms, timedOut);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Messages and local verification (src/wasm/messages.rs, verify.rs)
+
+export function recoverEvmAddress(message, signature) {
+  return core.recoverEvmAddress(message, signature);
+}
+export function verifyEvmSignature(message, signature, address) {
+  return core.verifyEvmSignature(message, signature, address);
+}
+export function verifySolanaSignature(message, signature, publicKey) {
+  return core.verifySolanaSignature(message, signature, publicKey);
+}
+export function verifySuiPersonalMessage(message, signature, address) {
+  return core.verifySuiPersonalMessage(message, signature, address);
+}
+export function verifySiweSignIn(options) {
+  return core.verifySiweSignIn(options);
+}
+export function verifySolanaSignIn(options) {
+  return core.verifySolanaSignIn(options);
+}
+export function verifyEvmMessage(options) {
+  return core.verifyEvmMessage(options);
+}
+export function verifyEvmSignIn(options) {
+  return core.verifyEvmSignIn(options);
+}
+export function verifyTonProof(options) {
+  return core.verifyTonProof(options);
+}
+export function createSiweMessage(fields) {
+  return core.createSiweMessage(fields);
+}
+export function parseSiweMessage(text) {
+  return core.parseSiweMessage(text);
+}
+export function createSolanaSignInMessage(input) {
+  return core.createSolanaSignInMessage(input);
+}
+export function parseSolanaSignInMessage(text) {
+  return core.parseSolanaSignInMessage(text);
+}
+export function createDynamicSignInMessage(params) {
+  return core.createDynamicSignInMessage(params);
+}
+export function parseDynamicSignInMessage(text) {
+  return core.parseDynamicSignInMessage(text);
+}
+export function toChecksumAddress(address) {
+  return core.toChecksumAddress(address);
+}
+export function isValidSolanaAddress(address) {
+  return core.isValidSolanaAddress(address);
+}
+export function generateNonce() {
+  return core.generateNonce();
+}
+
+// A Solana public key checked and decompressed once, for verifying many signatures with it.
+export class SolanaVerifier {
+  #key;
+  constructor(publicKey) {
+    this.#key = core.solanaKey(publicKey);
+  }
+  verify(message, signature) {
+    return this.#key.verify(message, signature);
+  }
+  get address() {
+    return this.#key.address;
+  }
+  // Frees the key's memory in the module now, rather than when the object is collected.
+  free() {
+    this.#key.free();
+  }
+}
+if (typeof Symbol.dispose === 'symbol') SolanaVerifier.prototype[Symbol.dispose] = SolanaVerifier.prototype.free;

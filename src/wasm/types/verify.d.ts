@@ -181,3 +181,110 @@ export interface TonProofResult {
     publicKey: string;
     timestamp: number;
 }
+
+/**
+ * The EIP-55 address that signed `message` with EIP-191 `personal_sign`. Strings are signed as
+ * their UTF-8 bytes. Accepts 65-byte `r‖s‖v` (`v` in 0, 1, 27, 28) and 64-byte EIP-2098
+ * signatures, as hex or bytes; a high `s` is normalised (as `ecrecover` does).
+ *
+ * Throws `INVALID_HEX`, `INVALID_SIGNATURE_LENGTH` (e.g. a smart-contract wallet's signature,
+ * which needs an on-chain EIP-1271/6492 check), or `INVALID_SIGNATURE`.
+ */
+export function recoverEvmAddress(message: string | Uint8Array, signature: string | Uint8Array): string;
+
+/**
+ * Whether `signature` over `message` (EIP-191) was made by `address` (compared
+ * case-insensitively). `false` for a well-formed signature by another key; throws a coded error
+ * for malformed input (`INVALID_ADDRESS`, `INVALID_HEX`, `INVALID_SIGNATURE_LENGTH`,
+ * `INVALID_SIGNATURE`).
+ */
+export function verifyEvmSignature(message: string | Uint8Array, signature: string | Uint8Array, address: string): boolean;
+
+/**
+ * Whether `signature` is a valid ed25519 signature of `message` by `publicKey`, with the strict
+ * rules of Solana's runtime (canonical `S`, no small-order `R`) and small-order keys refused.
+ * The signature is bytes, base58, or padded base64 (text ending in `=` is base64); the key is a
+ * base58 address or 32 bytes.
+ *
+ * `false` for a well-formed signature that does not verify; throws `INVALID_PUBLIC_KEY`,
+ * `INVALID_SIGNATURE_LENGTH`, `INVALID_SIGNATURE` (`S` not canonical), `INVALID_BASE58`,
+ * `INVALID_BASE64` for malformed input.
+ */
+export function verifySolanaSignature(message: string | Uint8Array, signature: Uint8Array | string, publicKey: string | Uint8Array): boolean;
+
+/**
+ * Whether `signature` (Sui's serialized form: base64 of flag ‖ signature ‖ public key, as
+ * `signPersonalMessage` returns it) signs `message` as a Sui personal message for `address`
+ * (`0x` and 64 hex digits). Ed25519, secp256k1 and secp256r1 keys. `false` for a well-formed
+ * signature by another key or over other bytes; throws `UNSUPPORTED_SIGNATURE_SCHEME` for
+ * multisig, zkLogin and passkey signatures, and a coded error for malformed input.
+ */
+export function verifySuiPersonalMessage(message: string | Uint8Array, signature: string, address: string): boolean;
+
+/**
+ * Verifies a Sign-In with Ethereum: parses the message, requires `domain` and `nonce` to match
+ * exactly, checks the time window (`now` in [notBefore, expirationTime), `issuedAt` not in the
+ * future, each with `clockSkewSeconds` of slack), chain id / URI / scheme when given, then the
+ * signature against the message's address. Returns the parsed fields.
+ *
+ * Throws `MESSAGE_PARSE`, `DOMAIN_MISMATCH`, `NONCE_MISMATCH`, `SCHEME_MISMATCH`,
+ * `URI_MISMATCH`, `CHAIN_ID_MISMATCH`, `ADDRESS_MISMATCH`, `EXPIRED`, `NOT_YET_VALID`,
+ * `ISSUED_IN_FUTURE`, `SIGNATURE_MISMATCH` (with `expected` / `received`), or a signature format
+ * error.
+ */
+export function verifySiweSignIn(options: VerifySiweSignInOptions): SiweMessageFields;
+
+/**
+ * Verifies a Sign-In With Solana: the same checks as `verifySiweSignIn` (the nonce is required),
+ * over the bytes the wallet signed — the message text, or that text inside a Solana off-chain
+ * message envelope — and requires the message's address to equal `publicKey` when given.
+ * Returns the parsed fields.
+ */
+export function verifySolanaSignIn(options: VerifySolanaSignInOptions): SolanaSignInInput;
+
+/**
+ * Verifies an EIP-191 `personal_sign` signature by any kind of EVM account: a valid EOA
+ * signature resolves `{ valid: true, kind: "eoa" }` with no RPC call; anything else is decided
+ * on chain through `rpc` (a JSON-RPC URL or an EIP-1193 provider) by one `eth_call` of a
+ * deployless validator, which unwraps EIP-6492 (an account not deployed yet), asks EIP-1271 and
+ * falls back to `ecrecover`. `{ valid: false }` is the chain's verdict; an RPC that could not
+ * answer rejects (`RPC_ERROR`, `TIMEOUT`, `NETWORK`, `HTTP_ERROR`, `INVALID_RESPONSE`).
+ */
+export function verifyEvmMessage(options: VerifyEvmMessageOptions): Promise<EvmVerdict>;
+
+/**
+ * `verifySiweSignIn` for every kind of account (SIWE and Dynamic's EVM template): the same
+ * checks, then the signature through `rpc` when it is not a valid EOA signature. The RPC must
+ * serve the message's chain (`CHAIN_ID_MISMATCH`). Resolves to the parsed fields and how the
+ * signature was accepted.
+ */
+export function verifyEvmSignIn(options: VerifyEvmSignInOptions): Promise<EvmSignInResult>;
+
+/**
+ * Verifies a TON Connect `ton_proof` with the wallet's account, as Snag's `tonVerification`
+ * carries them: the account's state init must hash to its address and hold `publicKey` (wallet
+ * contracts v3r2, v4r2, v5r1), the proof must name `domain` and carry `payload` (the nonce you
+ * issued), be at most `maxAgeSeconds` old (default 300) and be signed by that key. Resolves
+ * nothing over the network. Returns what it established; throws a coded error otherwise.
+ */
+export function verifyTonProof(options: VerifyTonProofOptions): TonProofResult;
+
+/** A Solana public key checked and decompressed once, for verifying many signatures with it. */
+export class SolanaVerifier {
+  /** Frees the key's memory in the module now, rather than when the object is collected. */
+  free(): void;
+  [Symbol.dispose](): void;
+  /**
+   * Throws `INVALID_PUBLIC_KEY` for a key that is not 32 bytes, not on the curve, or of small
+   * order (and `INVALID_BASE58` for a malformed address).
+   */
+  constructor(publicKey: string | Uint8Array);
+  /**
+   * Same contract as `verifySolanaSignature`.
+   */
+  verify(message: string | Uint8Array, signature: Uint8Array | string): boolean;
+  /**
+   * The key's base58 address.
+   */
+  readonly address: string;
+}
