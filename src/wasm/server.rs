@@ -5,7 +5,7 @@
 use core::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
@@ -14,8 +14,8 @@ use wasm_bindgen_futures::future_to_promise;
 use super::clients::is_browser;
 use super::error::from_js;
 use super::fetch::{FetchTransport, JsJson};
-use super::input;
-use super::wallets::{get, get_function};
+use super::wallets::get_function;
+use super::{Core, input};
 use crate::api::client::{Call, ClientOptions, execute};
 use crate::api::{JsonRpcClient, Method, SnagClient};
 use crate::error::{Error, ErrorCode, Result};
@@ -31,20 +31,6 @@ use crate::server::{
 /// Awaits a value that may be a promise (or any thenable); a rejection comes back as `Err`.
 async fn settle(value: JsValue) -> core::result::Result<JsValue, JsValue> {
     wasm_bindgen_futures::JsFuture::from(Promise::resolve(&value)).await
-}
-
-/// Calls `object[name](...args)` and awaits its result. `Ok(None)` when there is no such method.
-async fn call_method(
-    object: &JsValue,
-    name: &str,
-    args: &[JsValue],
-) -> core::result::Result<Option<JsValue>, JsValue> {
-    let Some(function) = get_function(object, name) else {
-        return Ok(None);
-    };
-    let arguments: Array = args.iter().collect();
-    let value = Reflect::apply(&function, object, &arguments)?;
-    settle(value).await.map(Some)
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -84,24 +70,6 @@ impl Clock {
     }
 }
 
-fn subtle() -> Result<JsValue> {
-    let subtle = get(&get(&js_sys::global(), "crypto"), "subtle");
-    if subtle.is_undefined() {
-        return Err(Error::new(
-            ErrorCode::Internal,
-            "WebCrypto (crypto.subtle) is not available in this runtime",
-        ));
-    }
-    Ok(subtle)
-}
-
-fn rs256() -> JsValue {
-    let algorithm = Object::new();
-    let _ = Reflect::set(&algorithm, &"name".into(), &"RSASSA-PKCS1-v1_5".into());
-    let _ = Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into());
-    algorithm.into()
-}
-
 impl JwtPlatform for Platform {
     type Json = JsJson;
     type Key = JsValue;
@@ -126,35 +94,17 @@ impl JwtPlatform for Platform {
     }
 
     async fn import_key(&self, jwk: &JsValue) -> Result<JsValue> {
-        let args = [
-            "jwk".into(),
-            jwk.clone(),
-            rs256(),
-            false.into(),
-            Array::of1(&"verify".into()).into(),
-        ];
-        call_method(&subtle()?, "importKey", &args)
+        import_rsa_key(jwk)
             .await
-            .ok()
-            .flatten()
+            .map_err(|e| from_js(&e, ErrorCode::Internal))?
             .ok_or_else(|| Error::new(ErrorCode::InvalidResponse, "a JWKS key does not import"))
     }
 
     async fn verify_rs256(&self, key: &JsValue, data: &[u8], signature: &[u8]) -> Result<bool> {
-        let args = [
-            rs256(),
-            key.clone(),
-            Uint8Array::from(signature).into(),
-            Uint8Array::from(data).into(),
-        ];
-        match call_method(&subtle()?, "verify", &args).await {
-            Ok(Some(result)) => Ok(result.as_bool() == Some(true)),
-            Ok(None) => Err(Error::new(
-                ErrorCode::Internal,
-                "crypto.subtle.verify is missing",
-            )),
-            Err(e) => Err(from_js(&e, ErrorCode::Internal)),
-        }
+        verify_rs256(key, data, signature)
+            .await
+            .map(|valid| valid.as_bool() == Some(true))
+            .map_err(|e| from_js(&e, ErrorCode::Internal))
     }
 }
 
@@ -233,6 +183,14 @@ const STORE_TIMEOUT: &str = "wallet-linker: nonce store timeout";
 extern "C" {
     #[wasm_bindgen(catch, js_name = withTimeout)]
     async fn with_timeout(value: JsValue, ms: f64, timed_out: &str) -> Result<JsValue, JsValue>;
+    /// WebCrypto's RS256 key import; `None` for a key that does not import.
+    #[wasm_bindgen(catch, js_name = importRsaKey)]
+    async fn import_rsa_key(jwk: &JsValue) -> Result<Option<JsValue>, JsValue>;
+    #[wasm_bindgen(catch, js_name = verifyRs256)]
+    async fn verify_rs256(key: &JsValue, data: &[u8], signature: &[u8])
+    -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = verifyDynamicJwt, reexport, skip_typescript)]
+    fn reexport_verify_dynamic_jwt();
 }
 
 impl Platform {
@@ -428,45 +386,41 @@ thread_local! {
     static VERIFIERS: RefCell<VerifierCache<JsValue>> = const { RefCell::new(VerifierCache::new()) };
 }
 
-/// Verifies a Dynamic JWT (RS256 with the environment's JWKS, through WebCrypto) and resolves to
-/// its user. Rejects with `UNAUTHENTICATED` (its `field` names the failed check) for a missing,
-/// malformed, forged, expired or not-yet-valid token, a refused `alg` (anything but RS256), an
-/// unknown `kid`, or a token of another environment; with `NETWORK`, `TIMEOUT`, `HTTP_ERROR` or
-/// `INVALID_RESPONSE` when the JWKS cannot be fetched.
-#[wasm_bindgen(js_name = verifyDynamicJwt, unchecked_return_type = "Promise<DynamicJwtUser>")]
-pub fn verify_dynamic_jwt(
-    #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "VerifyDynamicJwtOptions")] options: JsValue,
-) -> Promise {
-    let prepared = (|| -> Result<_> {
-        let token = input::string(&token, "token")?;
-        let copy = input::snapshot(&options, "options")?;
-        let dynamic: DynamicJwtOptions = read(&copy, "options")?;
-        let time: JwtTimeOptions = read(&copy, "options")?;
-        let fresh = dynamic.verifier(time.clock_skew_seconds)?;
-        let clock = match time.now_ms()? {
-            Some(ms) => Clock::Fixed(ms),
-            None => Clock::System,
+#[wasm_bindgen(js_class = Core)]
+impl Core {
+    /// `verifyDynamicJwt(token, options)` (declared in `types/server.d.ts`).
+    #[wasm_bindgen(js_name = verifyDynamicJwt)]
+    pub fn verify_dynamic_jwt(&self, token: JsValue, options: JsValue) -> Promise {
+        let prepared = (|| -> Result<_> {
+            let token = input::string(&token, "token")?;
+            let copy = input::snapshot(&options, "options")?;
+            let dynamic: DynamicJwtOptions = read(&copy, "options")?;
+            let time: JwtTimeOptions = read(&copy, "options")?;
+            let fresh = dynamic.verifier(time.clock_skew_seconds)?;
+            let clock = match time.now_ms()? {
+                Some(ms) => Clock::Fixed(ms),
+                None => Clock::System,
+            };
+            let verifier = VERIFIERS.with_borrow_mut(|cache| cache.get_or_insert(fresh));
+            let platform = Platform {
+                store: JsValue::UNDEFINED,
+                user_hook: None,
+                snag: None,
+                clock,
+                jwks_options: dynamic.client_options()?,
+                store_timeout_ms: DEFAULT_NONCE_STORE_TIMEOUT_MS,
+            };
+            Ok((token, verifier, platform))
+        })();
+        let (token, verifier, platform) = match prepared {
+            Ok(parts) => parts,
+            Err(e) => return Promise::reject(&e.into()),
         };
-        let verifier = VERIFIERS.with_borrow_mut(|cache| cache.get_or_insert(fresh));
-        let platform = Platform {
-            store: JsValue::UNDEFINED,
-            user_hook: None,
-            snag: None,
-            clock,
-            jwks_options: dynamic.client_options()?,
-            store_timeout_ms: DEFAULT_NONCE_STORE_TIMEOUT_MS,
-        };
-        Ok((token, verifier, platform))
-    })();
-    let (token, verifier, platform) = match prepared {
-        Ok(parts) => parts,
-        Err(e) => return Promise::reject(&e.into()),
-    };
-    future_to_promise(async move {
-        let user = verifier
-            .verify(&platform, &token, platform.now_ms())
-            .await?;
-        Ok(user_to_js(&user))
-    })
+        future_to_promise(async move {
+            let user = verifier
+                .verify(&platform, &token, platform.now_ms())
+                .await?;
+            Ok(user_to_js(&user))
+        })
+    }
 }

@@ -327,6 +327,32 @@ export function fromLocation(parts) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The link server's runtime (src/wasm/server.rs)
+
+const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+
+function subtle() {
+  const found = globalThis.crypto?.subtle;
+  if (!found) throw new WalletLinkerError('INTERNAL', 'WebCrypto (crypto.subtle) is not available in this runtime');
+  return found;
+}
+
+// A JWKS key for RS256 verification; undefined for a key that does not import.
+export async function importRsaKey(jwk) {
+  const crypto = subtle();
+  return crypto.importKey('jwk', jwk, RS256, false, ['verify']).catch(() => undefined);
+}
+
+export async function verifyRs256(key, data, signature) {
+  // Copies: the arguments are views of the module's memory.
+  return subtle().verify(RS256, key, signature.slice(), data.slice());
+}
+
+export function verifyDynamicJwt(token, options) {
+  return core.verifyDynamicJwt(token, options);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Wallet adapters
 
 // The wallet protocols' plumbing (events, registries, method calls) and `WalletAdapter`, one shape

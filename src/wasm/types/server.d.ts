@@ -25,3 +25,12 @@ export interface VerifyDynamicJwtOptions {
   /** Timeout of the JWKS request; default 30000. */
   timeoutMs?: number;
 }
+
+/**
+ * Verifies a Dynamic JWT (RS256 with the environment's JWKS, through WebCrypto) and resolves to
+ * its user. Rejects with `UNAUTHENTICATED` (its `field` names the failed check) for a missing,
+ * malformed, forged, expired or not-yet-valid token, a refused `alg` (anything but RS256), an
+ * unknown `kid`, or a token of another environment; with `NETWORK`, `TIMEOUT`, `HTTP_ERROR` or
+ * `INVALID_RESPONSE` when the JWKS cannot be fetched.
+ */
+export function verifyDynamicJwt(token: string, options: VerifyDynamicJwtOptions): Promise<DynamicJwtUser>;
