@@ -29,6 +29,9 @@ step "build the npm package"
 scripts/build.sh
 ln -sfn ../pkg node_modules/wallet-linker
 
+step "each entry's size within size-budget.json"
+node scripts/sizes.mjs --check
+
 step "wasm-pack build --target web (Cargo.toml's [package.metadata.wasm-pack]) gives pkg's files"
 # --mode no-install: wasm-pack uses the wasm-bindgen on PATH (Cargo.lock's version, see setup.sh)
 # and node_modules' wasm-opt, and fails rather than download anything. It reuses build.sh's cargo

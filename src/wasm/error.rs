@@ -1,13 +1,16 @@
 //! The one place where a core [`Error`] becomes a JavaScript value.
 
 use crate::error::{Error, ErrorCode};
-use crate::wallet::ErrorCodeValue;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 /// The `ErrorCode` union, generated from the enum's declaration (src/error.rs).
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR_CODE: &str = ErrorCode::TYPESCRIPT_DECLARATION;
+
+/// The unions the service models' types use (the models are in every build).
+#[wasm_bindgen(typescript_custom_section)]
+const TS_MODELS: &str = include_str!("types/models.d.ts");
 
 /// The error class and its details, which use `ErrorCode`.
 #[wasm_bindgen(typescript_custom_section)]
@@ -85,15 +88,16 @@ pub fn from_js(value: &JsValue, fallback: ErrorCode) -> Error {
 }
 
 /// A wallet's thrown value as a coded error (see [`crate::wallet::thrown_error`]).
+#[cfg(feature = "services")]
 pub(crate) fn wallet_error(value: &JsValue, what: &str) -> Error {
     let get = |key: &str| Reflect::get(value, &JsValue::from_str(key)).unwrap_or_default();
     let message = get("message").as_string().or_else(|| value.as_string());
     let code = get("code");
     let text = code.as_string();
     let code = match (code.as_f64(), text.as_deref()) {
-        (Some(n), _) => ErrorCodeValue::Number(n),
-        (None, Some(text)) => ErrorCodeValue::Text(text),
-        _ => ErrorCodeValue::Absent,
+        (Some(n), _) => crate::wallet::ErrorCodeValue::Number(n),
+        (None, Some(text)) => crate::wallet::ErrorCodeValue::Text(text),
+        _ => crate::wallet::ErrorCodeValue::Absent,
     };
     let thrown = from_js(value, ErrorCode::WalletError);
     crate::wallet::thrown_error(code, message, thrown, what)

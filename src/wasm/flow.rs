@@ -15,6 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::Core;
 use super::error::from_js;
 use super::input;
+use super::messages::from_location;
 use super::rpc::Rpc;
 use super::wallets::{get, get_function, get_string};
 use crate::api::{SnagConnectParams, VerifyRequest};
@@ -35,9 +36,6 @@ extern "C" {
     fn link_wallet_function();
     #[wasm_bindgen(js_name = preciseNow)]
     fn precise_now_ms() -> f64;
-    /// `location.host`, or `location.origin + location.pathname`, for a default.
-    #[wasm_bindgen(js_name = fromLocation)]
-    pub(super) fn from_location(parts: Vec<String>) -> Option<String>;
 }
 
 #[wasm_bindgen(js_class = Core)]

@@ -15,6 +15,9 @@ use super::Core;
 
 #[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
 extern "C" {
+    /// `location.host`, or `location.origin + location.pathname`, for a default.
+    #[wasm_bindgen(js_name = fromLocation)]
+    pub(super) fn from_location(parts: Vec<String>) -> Option<String>;
     #[wasm_bindgen(js_name = createSiweMessage, reexport, skip_typescript)]
     fn reexport_create_siwe_message();
     #[wasm_bindgen(js_name = parseSiweMessage, reexport, skip_typescript)]
@@ -54,17 +57,15 @@ fn text(value: &JsValue) -> Result<String> {
 
 /// `location`'s string properties `parts`, joined, for `field`'s default.
 fn page_location(field: &str, parts: &[&str]) -> Result<String> {
-    super::flow::from_location(parts.iter().map(|part| part.to_string()).collect()).ok_or_else(
-        || {
-            Error::new(
-                ErrorCode::InvalidField,
-                format!(
-                    "{field}: is required here (there is no globalThis.location to default it from)"
-                ),
-            )
-            .with_field(field)
-        },
-    )
+    from_location(parts.iter().map(|part| part.to_string()).collect()).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidField,
+            format!(
+                "{field}: is required here (there is no globalThis.location to default it from)"
+            ),
+        )
+        .with_field(field)
+    })
 }
 
 #[wasm_bindgen(js_class = Core)]

@@ -1,16 +1,22 @@
 //! The JavaScript face of the crate: conversions at the boundary only. No logic lives here that
 //! the core could hold.
 
+#[cfg(feature = "services")]
 mod clients;
 mod de;
 pub mod error;
+#[cfg(feature = "services")]
 mod fetch;
+#[cfg(feature = "services")]
 mod flow;
 pub mod input;
 mod messages;
+#[cfg(feature = "services")]
 mod rpc;
+#[cfg(feature = "services")]
 mod server;
 mod verify;
+#[cfg(feature = "services")]
 mod wallets;
 
 use wasm_bindgen::prelude::wasm_bindgen;

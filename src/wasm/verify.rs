@@ -3,7 +3,6 @@
 //! argument conversion only.
 
 use super::input::{self, TextOrBytes};
-use super::rpc::Rpc;
 use crate::error::{Error, ErrorCode, Result};
 use crate::message::siwe::SiweMessage;
 use crate::message::siws::SolanaSignInInput;
@@ -17,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use super::Core;
 
 /// Message bytes: a string is signed as its UTF-8 encoding.
-fn message_bytes(value: &JsValue) -> Result<Vec<u8>> {
+pub(super) fn message_bytes(value: &JsValue) -> Result<Vec<u8>> {
     input::text_or_bytes(value, "message").map(TextOrBytes::into_utf8_bytes)
 }
 
@@ -79,10 +78,6 @@ extern "C" {
     fn reexport_verify_siwe_sign_in();
     #[wasm_bindgen(js_name = verifySolanaSignIn, reexport, skip_typescript)]
     fn reexport_verify_solana_sign_in();
-    #[wasm_bindgen(js_name = verifyEvmMessage, reexport, skip_typescript)]
-    fn reexport_verify_evm_message();
-    #[wasm_bindgen(js_name = verifyEvmSignIn, reexport, skip_typescript)]
-    fn reexport_verify_evm_sign_in();
     #[wasm_bindgen(js_name = verifyTonProof, reexport, skip_typescript)]
     fn reexport_verify_ton_proof();
     #[wasm_bindgen(js_name = SolanaVerifier, reexport, skip_typescript)]
@@ -98,19 +93,21 @@ const TS_SIGN_IN_OPTIONS: &str = include_str!("types/verify.d.ts");
 /// the others from the same copy of the options.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Signed {
+pub(super) struct Signed {
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    message: JsValue,
+    pub(super) message: JsValue,
     #[serde(with = "serde_wasm_bindgen::preserve")]
-    signature: JsValue,
+    pub(super) signature: JsValue,
     #[serde(default)]
-    now: Option<signin::Now>,
+    pub(super) now: Option<signin::Now>,
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     public_key: JsValue,
 }
 
 /// The options read twice from one copy: the JavaScript-only members `J`, then the core's check `C`.
-fn read_options<J: DeserializeOwned, C: DeserializeOwned>(options: &JsValue) -> Result<(J, C)> {
+pub(super) fn read_options<J: DeserializeOwned, C: DeserializeOwned>(
+    options: &JsValue,
+) -> Result<(J, C)> {
     let copy = input::snapshot(options, "options")?;
     let fail = |e: FieldError| e.into_error("options", ErrorCode::InvalidArgument);
     let signed = super::de::read(copy.clone(), &["now"]).map_err(fail)?;
@@ -118,47 +115,8 @@ fn read_options<J: DeserializeOwned, C: DeserializeOwned>(options: &JsValue) -> 
     Ok((signed, check))
 }
 
-fn now_ms(now: Option<&signin::Now>) -> Result<i64> {
+pub(super) fn now_ms(now: Option<&signin::Now>) -> Result<i64> {
     signin::Now::epoch_ms(now, || js_sys::Date::now() as i64)
-}
-
-/// The members `verifyEvmMessage` and `verifyEvmSignIn` add: the RPC and its time budget.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct OnChain {
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    rpc: JsValue,
-    #[serde(default)]
-    timeout_ms: Option<f64>,
-    #[serde(default)]
-    address: Option<String>,
-}
-
-impl OnChain {
-    fn rpc(self) -> Result<Rpc> {
-        if self.rpc.is_undefined() || self.rpc.is_null() {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "rpc is required: an http(s) JSON-RPC URL or an EIP-1193 provider",
-            )
-            .with_field("rpc"));
-        }
-        Rpc::from_js(self.rpc, self.timeout_ms)
-    }
-}
-
-/// A signature of any kind of account: hex of any length, or bytes.
-fn any_evm_signature(value: &JsValue) -> Result<Vec<u8>> {
-    match input::text_or_bytes(value, "signature")? {
-        TextOrBytes::Text(text) => evm::contract::decode_any_signature(&text),
-        TextOrBytes::Bytes(bytes) => Ok(bytes),
-    }
-}
-
-#[derive(serde::Serialize)]
-struct EvmSignInResult {
-    fields: SiweMessage,
-    kind: evm::SignatureKind,
 }
 
 /// What `verifyTonProof` reads besides the check: the wallet's reply and the time.
@@ -268,42 +226,6 @@ impl Core {
         check.now_ms = now_ms(signed.now.as_ref())?;
         let fields = signin::verify_solana_sign_in(&message, &signature, &check)?;
         input::ts_out(&fields)
-    }
-
-    #[wasm_bindgen(js_name = verifyEvmMessage)]
-    pub fn verify_evm_message(&self, options: JsValue) -> js_sys::Promise {
-        let prepared = (|| -> Result<_> {
-            let (signed, on_chain) = read_options::<Signed, OnChain>(&options)?;
-            let message = message_bytes(&signed.message)?;
-            let signature = any_evm_signature(&signed.signature)?;
-            let address = on_chain.address.clone().ok_or_else(|| {
-                Error::new(ErrorCode::InvalidArgument, "address is required").with_field("address")
-            })?;
-            Ok((message, signature, address, on_chain.rpc()?))
-        })();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let (message, signature, address, rpc) = prepared?;
-            let verdict = evm::verify_message(&rpc, &message, &signature, &address).await?;
-            Ok(input::to_js(&verdict)?)
-        })
-    }
-
-    #[wasm_bindgen(js_name = verifyEvmSignIn)]
-    pub fn verify_evm_sign_in(&self, options: JsValue) -> js_sys::Promise {
-        let prepared = (|| -> Result<_> {
-            let (signed, mut check) = read_options::<Signed, signin::SiweCheck>(&options)?;
-            let (_, on_chain) = read_options::<Signed, OnChain>(&options)?;
-            check.now_ms = now_ms(signed.now.as_ref())?;
-            let message = input::string(&signed.message, "message")?;
-            let signature = any_evm_signature(&signed.signature)?;
-            Ok((message, signature, check, on_chain.rpc()?))
-        })();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let (message, signature, check, rpc) = prepared?;
-            let (fields, kind) =
-                signin::verify_siwe_sign_in_with_rpc(&message, &signature, &check, &rpc).await?;
-            Ok(input::to_js(&EvmSignInResult { fields, kind })?)
-        })
     }
 
     #[wasm_bindgen(js_name = verifyTonProof)]

@@ -30,7 +30,7 @@ async function bundleSuite() {
     platform: 'browser',
     target: 'es2022',
     write: false,
-    external: ['wallet-linker'],
+    external: ['wallet-linker', 'wallet-linker/verify'],
     alias: { buffer: 'buffer/' },
     define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
     inject: [path.join(here, 'browser-shims.mjs')],
@@ -64,7 +64,7 @@ test(`portable JS suite in headless Chromium (${suiteFiles.join(', ')})`, { time
   routes['/__suite__.html'] = [
     'text/html',
     `<!doctype html><meta charset="utf-8"><title>wallet-linker suite</title>
-<script type="importmap">{"imports":{"wallet-linker":"/pkg/index.js"}}</script>
+<script type="importmap">{"imports":{"wallet-linker":"/pkg/index.js","wallet-linker/verify":"/pkg/verify/index.js"}}</script>
 <script>globalThis.SANDBOX_URL = ${JSON.stringify(sandbox.url)}; globalThis.LINK_SERVER_URL = ${JSON.stringify(link.url)};</script>
 <script type="module" src="/__suite__.js"></script>`,
   ];

@@ -13,7 +13,9 @@ test('npm pack includes the licenses, the user README and every entry', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: pkg, encoding: 'utf8' }));
   const files = packed.files.map((f) => f.path);
   for (const file of ['LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'package.json', 'index.js', 'node.js', 'workerd.js',
-    'index.d.ts', 'server.js', 'server.d.ts', 'wallet_linker.js', 'wallet_linker_bg.wasm']) {
+    'index.d.ts', 'server.js', 'server.d.ts', 'wallet_linker.js', 'wallet_linker_bg.wasm',
+    'verify/index.js', 'verify/node.js', 'verify/workerd.js', 'verify/index.d.ts', 'verify/wallet_linker.js',
+    'verify/wallet_linker_bg.wasm']) {
     assert.ok(files.includes(file), `${file} is not in the package: ${files.join(', ')}`);
   }
   for (const file of ['LICENSE-MIT', 'LICENSE-APACHE']) {
