@@ -1652,11 +1652,11 @@ fn a_request_the_platform_cannot_build_is_invalid_argument_and_not_retried() {
 
 #[test]
 fn typescript_unions_list_exactly_the_known_enum_values() {
-    // The unions of the package's declarations (src/wasm/types/clients.d.ts, the wasm layer's
+    // The unions of the package's declarations (src/wasm/types/models.d.ts, the wasm layer's
     // custom section) must match ENUMS.
     let declarations = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/src/wasm/types/clients.d.ts"
+        "/src/wasm/types/models.d.ts"
     ))
     .unwrap();
     for (name, values) in types::ENUMS {
