@@ -31,6 +31,11 @@ pub trait JsLike: Sized + From<String> {
     fn boolean(&self) -> Option<bool>;
     /// A number's value (not a BigInt's).
     fn number(&self) -> Option<f64>;
+    /// A number as JavaScript writes it (`String(n)`), for messages. The default writes it in
+    /// Rust; a JavaScript engine says it without linking Rust's float formatter into the wasm.
+    fn number_text(&self) -> Option<String> {
+        self.number().map(number_text)
+    }
     /// A string's text.
     fn text(&self) -> Option<String>;
     /// A BigInt's value in decimal (`-12`).
@@ -251,8 +256,8 @@ impl Expected {
     fn received(self, value: &impl JsLike) -> String {
         match self {
             Expected::Whole(_) | Expected::Integer | Expected::Number => {
-                if let Some(n) = value.number() {
-                    return number_text(n);
+                if let Some(text) = value.number_text() {
+                    return text;
                 }
             }
             Expected::OneOf(_) => {

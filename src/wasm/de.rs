@@ -59,6 +59,12 @@ impl JsLike for JsValue {
         }
     }
 
+    fn number_text(&self) -> Option<String> {
+        self.as_f64()?;
+        let number: &js_sys::Number = self.unchecked_ref();
+        number.to_string(10).ok().map(String::from)
+    }
+
     fn date(&self) -> Option<Option<String>> {
         let date = self.dyn_ref::<Date>()?;
         Some((!date.get_time().is_nan()).then(|| date.to_iso_string().into()))
