@@ -74,6 +74,22 @@ const nodeOut = path.join(out, 'node.json');
 execFileSync('node', [path.join(root, 'bench/node-run.mjs'), pkgDir, fixturesPath, nodeOut, String(options.samples), String(options.sampleMs)], { cwd: root, stdio: 'inherit' });
 const nodeRun = JSON.parse(readFileSync(nodeOut, 'utf8'));
 
+// tiny-secp256k1's browser loader imports its .wasm as an ES module, which esbuild does not
+// instantiate: this loader embeds the bytes and instantiates them with the module's own imports
+// (top-level await: a module over 4 KB cannot be compiled synchronously on a page's main thread).
+const tinySecpWasm = {
+  name: 'tiny-secp256k1-wasm',
+  setup(build) {
+    build.onLoad({ filter: /tiny-secp256k1[\\/]lib[\\/]wasm_loader\.browser\.js$/ }, (args) => ({
+      resolveDir: path.dirname(args.path),
+      contents: `import * as rand from './rand.js';
+import * as validate_error from './validate_error.js';
+import bytes from './secp256k1.wasm';
+const { instance } = await WebAssembly.instantiate(bytes, { './rand.js': rand, './validate_error.js': validate_error });
+export default instance.exports;`,
+    }));
+  },
+};
 // 3. Chromium: every peer bundled, wallet-linker through the import map, as a dapp would load it.
 phase('Chromium');
 const bundle = await esbuild.build({
@@ -87,30 +103,47 @@ const bundle = await esbuild.build({
   alias: { buffer: 'buffer/' },
   define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
   inject: [path.join(root, 'tests/js/browser-shims.mjs')],
+  plugins: [tinySecpWasm],
+  loader: { '.wasm': 'binary' },
   logLevel: 'silent',
 });
-const importMap = '<script type="importmap">{"imports":{"wallet-linker":"/bench/out/pkg/index.js"}}</script>';
+const importMap = '<script type="importmap">{"imports":{"wallet-linker":"/bench/out/pkg/index.js","wallet-linker/verify":"/bench/out/pkg/verify/index.js"}}</script>';
 const pages = {
   '/__bench__.html': ['text/html', `<!doctype html><meta charset="utf-8"><title>bench</title>${importMap}<script type="module" src="/__bench__.js"></script>`],
   '/__bench__.js': ['text/javascript', bundle.outputFiles[0].text],
   // Cold import of the package as published: fetch of the JS and the .wasm over loopback,
   // streaming compile, instantiate; also how much of it came after the last .wasm byte arrived.
   '/__blank__.html': ['text/html', '<!doctype html><title>blank</title>'],
-  '/__import__.html': ['text/html', `<!doctype html><meta charset="utf-8">${importMap}<script type="module">
-const t0 = performance.now(); await import('wallet-linker'); const t1 = performance.now();
+  // Cold import of each entry as published: fetch of the JS and the .wasm over loopback, streaming
+  // compile (instantiateStreaming: the server sends application/wasm), instantiate; also how much
+  // of it came after the last .wasm byte arrived.
+  ...Object.fromEntries(
+    [['', 'wallet-linker'], ['_verify', 'wallet-linker/verify']].map(([suffix, entry]) => [
+      `/__import${suffix}__.html`,
+      ['text/html', `<!doctype html><meta charset="utf-8">${importMap}<script type="module">
+const t0 = performance.now(); await import('${entry}'); const t1 = performance.now();
 const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
 globalThis.__ms = { total: t1 - t0, afterWasm: t1 - wasm.responseEnd };</script>`],
+    ]),
+  ),
   // Compile + instantiate only, from bytes already in memory (what index.js does once the bytes are in).
-  '/__bytes__.html': ['text/html', `<!doctype html><meta charset="utf-8"><script type="module">
-import init from '/bench/out/pkg/wallet_linker.js';
-const bytes = await (await fetch('/bench/out/pkg/wallet_linker_bg.wasm')).arrayBuffer();
+  ...Object.fromEntries(
+    [['', 'pkg'], ['_verify', 'pkg/verify']].map(([suffix, dir]) => [
+      `/__bytes${suffix}__.html`,
+      ['text/html', `<!doctype html><meta charset="utf-8"><script type="module">
+import init from '/bench/out/${dir}/wallet_linker.js';
+const bytes = await (await fetch('/bench/out/${dir}/wallet_linker_bg.wasm')).arrayBuffer();
 const t0 = performance.now(); await init({ module_or_path: bytes }); globalThis.__ms = { total: performance.now() - t0 };</script>`],
+    ]),
+  ),
 };
 const server = await serveStatic(root, pages);
 const chromiumVersion = execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 let chromiumRun;
 let chromiumImport;
 let chromiumBytes;
+let chromiumVerifyImport;
+let chromiumVerifyBytes;
 try {
   const browser = await launchChromium();
   try {
@@ -149,6 +182,8 @@ try {
   };
   chromiumImport = await chromiumCold('/__import__.html');
   chromiumBytes = await chromiumCold('/__bytes__.html');
+  chromiumVerifyImport = await chromiumCold('/__import_verify__.html');
+  chromiumVerifyBytes = await chromiumCold('/__bytes_verify__.html');
 } finally {
   await server.close();
 }
@@ -156,13 +191,24 @@ const nodeCold = (script) =>
   Array.from({ length: coldSamples }, () => JSON.parse(execFileSync('node', ['--input-type=module', '-e', script], { cwd: root }).toString()));
 const nodeImport = nodeCold(`const t0 = performance.now(); await import(${JSON.stringify(pathToFileURL(path.join(pkgDir, 'node.js')).href)}); console.log(JSON.stringify({ total: performance.now() - t0 }));`);
 // What node.js does once the file is read: a synchronous compile + instantiate.
-const nodeBytes = nodeCold(`import { initSync } from ${JSON.stringify(pathToFileURL(path.join(pkgDir, 'wallet_linker.js')).href)};
+const nodeBytesOf = (dir) => nodeCold(`import { initSync } from ${JSON.stringify(pathToFileURL(path.join(dir, 'wallet_linker.js')).href)};
 import { readFileSync } from 'node:fs';
-const bytes = readFileSync(${JSON.stringify(path.join(pkgDir, 'wallet_linker_bg.wasm'))});
+const bytes = readFileSync(${JSON.stringify(path.join(dir, 'wallet_linker_bg.wasm'))});
 const t0 = performance.now(); initSync({ module: bytes }); console.log(JSON.stringify({ total: performance.now() - t0 }));`);
+const nodeBytes = nodeBytesOf(pkgDir);
+const nodeVerifyBytes = nodeBytesOf(path.join(pkgDir, 'verify'));
 const medianOf = (samples, key) => median(samples.map((s) => s[key]));
 const instantiation = {
   node: { importMs: medianOf(nodeImport, 'total'), bytesMs: medianOf(nodeBytes, 'total'), importSamples: nodeImport, bytesSamples: nodeBytes },
+  // wallet-linker/verify, the same measures.
+  nodeVerify: { bytesMs: medianOf(nodeVerifyBytes, 'total'), bytesSamples: nodeVerifyBytes },
+  chromiumVerify: {
+    importMs: medianOf(chromiumVerifyImport, 'total'),
+    importAfterWasmMs: medianOf(chromiumVerifyImport, 'afterWasm'),
+    bytesMs: medianOf(chromiumVerifyBytes, 'total'),
+    importSamples: chromiumVerifyImport,
+    bytesSamples: chromiumVerifyBytes,
+  },
   chromium: {
     importMs: medianOf(chromiumImport, 'total'),
     importAfterWasmMs: medianOf(chromiumImport, 'afterWasm'),
@@ -229,7 +275,8 @@ if (args.has('--readme')) {
   if (i < 0 || j < i) {
     console.log('[bench] README has no bench markers; not updated');
   } else {
-    const sizeLine = `Package: ${(size.data.packageGzip / 1000).toFixed(1)} KB gzip -9 (wasm ${size.data.wasmGzip.toLocaleString('en-US')} B + JS glue ${size.data.glueGzip.toLocaleString('en-US')} B).`;
+    const entrySize = (e) => `.wasm ${e.wasm.gzip.toLocaleString('en-US')} B + JS ${e.js.gzip.toLocaleString('en-US')} B`;
+    const sizeLine = `Sizes, gzip -9 (bounded by size-budget.json): \`wallet-linker\` ${entrySize(size.data.entries.main)}; \`wallet-linker/verify\` ${entrySize(size.data.entries.verify)}.`;
     const block = [
       begin,
       ...environmentLines(run).map((l) => `${l}  `),

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { entrySizes } from '../scripts/sizes.mjs';
 
 const WASM_OPT_FLAGS = [
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
@@ -115,20 +116,6 @@ const VARIANTS = [
     noBuild: true,
     wasmOpt: '-Oz',
   },
-  {
-    id: 'core-only',
-    title: 'messages + verification only (src/wasm without clients, fetch, flow, wallets)',
-    patch: (toml) => toml,
-    changed: () => true,
-    // The JS modules of the service clients, the linkWallet flow and the wallet adapters left out.
-    patchSources: (src) => {
-      const mod = path.join(src, 'wasm/mod.rs');
-      const text = readFileSync(mod, 'utf8');
-      const cut = text.replace(/^(pub )?mod (clients|fetch|flow|wallets);\n/gm, '');
-      if (cut === text) throw new Error('src/wasm/mod.rs no longer has the expected shape');
-      writeFileSync(mod, cut);
-    },
-  },
 ];
 
 /** Opt-in (`--more-variants`): levers already measured once, each rebuilding many crates. */
@@ -236,6 +223,8 @@ export async function sizeReport({ root, pkgDir, cargoWasm, variants = true, mor
     dtsRaw: statSync(file('wallet_linker.d.ts')).size,
   };
   shipped.packageGzip = shipped.wasmGzip + shipped.glueGzip;
+  // Each entry as a page downloads it (scripts/sizes.mjs, the figures size-budget.json bounds).
+  shipped.entries = { main: entrySizes(pkgDir), verify: entrySizes(path.join(pkgDir, 'verify')) };
 
   const lines = [
     '# wallet-linker package size',
@@ -246,6 +235,12 @@ export async function sizeReport({ root, pkgDir, cargoWasm, variants = true, mor
     ...shipped.glueFiles.map((g) => `| ${g.name} | ${fmt(g.raw)} B | ${fmt(g.gzip)} B |`),
     `| **browser package: wasm + wallet_linker.js + index.js${snippets.length ? ' + snippets' : ''}** (JS files gzipped together) | | **${fmt(shipped.packageGzip)} B (${kb(shipped.packageGzip)})** |`,
     `| wallet_linker.d.ts (types only, not loaded at run time; includes the tsify-generated types) | ${fmt(shipped.dtsRaw)} B | |`,
+    '',
+    '| entry | .wasm raw | .wasm gzip -9 | JS gzip -9 |',
+    '|---|---:|---:|---:|',
+    ...Object.entries({ 'wallet-linker': shipped.entries.main, 'wallet-linker/verify': shipped.entries.verify }).map(
+      ([name, e]) => `| ${name} | ${fmt(e.wasm.raw)} B | ${fmt(e.wasm.gzip)} B | ${fmt(e.js.gzip)} B |`,
+    ),
     '',
   ];
 

@@ -17,6 +17,7 @@ import { SiweMessage } from 'siwe';
 import { createSignInMessageText, parseSignInMessageText } from '@solana/wallet-standard-util';
 import nacl from 'tweetnacl';
 import { verifyPersonalMessageSignature } from '@mysten/sui/verify';
+import * as tinySecp from 'tiny-secp256k1';
 
 nobleEd.hashes.sha512 = sha512;
 
@@ -50,6 +51,18 @@ function nobleEvmVerify(message, signatureHex, address) {
   const publicKey = secp256k1.Signature.fromBytes(recovered, 'recovered').recoverPublicKey(hash).toBytes(false);
   const signer = keccak_256(publicKey.subarray(1)).subarray(12);
   return bytesToHex(signer) === address.slice(2).toLowerCase();
+}
+
+/** The same recovery with tiny-secp256k1 (libsecp256k1 compiled to wasm) and @noble/hashes keccak. */
+function tinySecpEvmVerify(message, signatureHex, address) {
+  const body = utf8.encode(message);
+  const prefix = utf8.encode(`\x19Ethereum Signed Message:\n${body.length}`);
+  const data = new Uint8Array(prefix.length + body.length);
+  data.set(prefix);
+  data.set(body, prefix.length);
+  const rsv = hexToBytes(signatureHex.slice(2));
+  const publicKey = tinySecp.recover(keccak_256(data), rsv.subarray(0, 64), rsv[64] >= 27 ? rsv[64] - 27 : rsv[64], false);
+  return publicKey !== null && bytesToHex(keccak_256(publicKey.subarray(1)).subarray(12)) === address.slice(2).toLowerCase();
 }
 
 const sameSiweFields = (parsed, fields) =>
@@ -95,6 +108,12 @@ export async function makeContenders(wl, fixtures) {
     run: () => nobleEvmVerify(evm.message, evm.signature, evm.address),
     check: (r) => r === true,
     refuse: () => nobleEvmVerify(otherMessage, evm.signature, evm.address),
+  });
+  add({
+    op: 'evm', name: 'tiny-secp256k1 (libsecp256k1 in wasm) + @noble/hashes keccak',
+    run: () => tinySecpEvmVerify(evm.message, evm.signature, evm.address),
+    check: (r) => r === true,
+    refuse: () => tinySecpEvmVerify(otherMessage, evm.signature, evm.address),
   });
   add({
     op: 'evm', name: 'viem recoverMessageAddress',
