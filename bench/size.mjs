@@ -10,7 +10,7 @@ import { entrySizes } from '../scripts/sizes.mjs';
 
 const WASM_OPT_FLAGS = [
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
-  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue', '--enable-simd',
 ];
 
 const gzipSize = (file) => execFileSync('gzip', ['-9', '-c', file], { maxBuffer: 64 << 20 }).length;

@@ -20,7 +20,7 @@ build_entry() {
   # binaryen 132 from npm: Debian's binaryen 108 silently breaks the output.
   wasm-opt -O3 --strip-debug --strip-producers \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
     "$out/wallet_linker_bg.wasm" -o "$out/wallet_linker_bg.wasm"
   # The glue's classes declare [Symbol.dispose]; this reference lets consumers whose `lib` predates
   # it (e.g. es2022 with skipLibCheck off) type-check the package without changing their config.
