@@ -11,6 +11,7 @@ step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 step "supply chain: cargo deny check licenses bans sources"
 cargo deny --log-level error check licenses bans sources

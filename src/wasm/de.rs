@@ -62,7 +62,7 @@ impl JsLike for JsValue {
     fn number_text(&self) -> Option<String> {
         self.as_f64()?;
         let number: &js_sys::Number = self.unchecked_ref();
-        number.to_string(10).ok().map(String::from)
+        number.to_string_with_radix(10).ok().map(String::from)
     }
 
     fn date(&self) -> Option<Option<String>> {
