@@ -36,14 +36,19 @@ export const OPERATIONS = [
 
 const utf8 = new TextEncoder();
 
-/** EIP-191 `personal_sign` recovery with @noble/curves + @noble/hashes, as a dapp would write it. */
-function nobleEvmVerify(message, signatureHex, address) {
+/** The EIP-191 `personal_sign` digest of a text message, with @noble/hashes keccak. */
+function eip191Hash(message) {
   const body = utf8.encode(message);
   const prefix = utf8.encode(`\x19Ethereum Signed Message:\n${body.length}`);
   const data = new Uint8Array(prefix.length + body.length);
   data.set(prefix);
   data.set(body, prefix.length);
-  const hash = keccak_256(data);
+  return keccak_256(data);
+}
+
+/** EIP-191 `personal_sign` recovery with @noble/curves + @noble/hashes, as a dapp would write it. */
+function nobleEvmVerify(message, signatureHex, address) {
+  const hash = eip191Hash(message);
   const rsv = hexToBytes(signatureHex.slice(2));
   const recovered = new Uint8Array(65); // noble's "recovered" format: recovery id first
   recovered[0] = rsv[64] >= 27 ? rsv[64] - 27 : rsv[64];
@@ -55,13 +60,8 @@ function nobleEvmVerify(message, signatureHex, address) {
 
 /** The same recovery with tiny-secp256k1 (libsecp256k1 compiled to wasm) and @noble/hashes keccak. */
 function tinySecpEvmVerify(message, signatureHex, address) {
-  const body = utf8.encode(message);
-  const prefix = utf8.encode(`\x19Ethereum Signed Message:\n${body.length}`);
-  const data = new Uint8Array(prefix.length + body.length);
-  data.set(prefix);
-  data.set(body, prefix.length);
   const rsv = hexToBytes(signatureHex.slice(2));
-  const publicKey = tinySecp.recover(keccak_256(data), rsv.subarray(0, 64), rsv[64] >= 27 ? rsv[64] - 27 : rsv[64], false);
+  const publicKey = tinySecp.recover(eip191Hash(message), rsv.subarray(0, 64), rsv[64] >= 27 ? rsv[64] - 27 : rsv[64], false);
   return publicKey !== null && bytesToHex(keccak_256(publicKey.subarray(1)).subarray(12)) === address.slice(2).toLowerCase();
 }
 
