@@ -183,7 +183,7 @@ export function markdownReport(run) {
     '',
     fullTable(run),
     '',
-    '## Targets (issue 7)',
+    '## Targets (the size-and-speed goals)',
     '',
     targetsTable(evaluateTargets(run)),
     '',

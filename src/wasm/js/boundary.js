@@ -465,7 +465,7 @@ function need(object, name, what) {
   return object[name].bind(object);
 }
 
-export function eip1193Request(provider, method, params) {
+function eip1193Request(provider, method, params) {
   return need(provider, 'request', 'the provider')({ method, params });
 }
 
