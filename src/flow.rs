@@ -325,7 +325,8 @@ pub fn wallet_address(family: ChainFamily, address: &str) -> Result<String> {
 /// Largest integer a JavaScript number holds exactly.
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-fn chain_id_number(value: f64) -> Option<u64> {
+/// A chain id as JavaScript holds it: a whole number from 1 to 2^53 - 1.
+pub(crate) fn chain_id_number(value: f64) -> Option<u64> {
     (value.fract() == 0.0 && (1.0..=MAX_SAFE_INTEGER).contains(&value)).then_some(value as u64)
 }
 

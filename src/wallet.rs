@@ -2,6 +2,9 @@
 //! Standard, legacy injected providers). The WebAssembly layer reads the JavaScript values; the
 //! decisions are here, tested natively.
 
+use crate::error::{Error, ErrorCode, Result};
+use crate::flow::WalletSignature;
+
 /// An `eth_chainId` answer (`0x`-prefixed hex quantity) as a number.
 pub fn parse_hex_quantity(text: &str) -> Option<u64> {
     let digits = text
@@ -70,18 +73,15 @@ pub fn legacy_solana_name(flag: impl Fn(&str) -> bool) -> &'static str {
         .map_or("Injected Solana wallet", |(_, name)| name)
 }
 
-use crate::error::{Error, ErrorCode, Result};
-use crate::flow::WalletSignature;
-
-fn wallet_error(message: impl Into<String>) -> Error {
+fn failed(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::WalletError, message)
 }
 
 /// The address `eth_requestAccounts` answered (its first account), EIP-55 checksummed.
 pub fn evm_account(first: Option<&str>) -> Result<String> {
-    let first = first.ok_or_else(|| wallet_error("the wallet returned no account"))?;
+    let first = first.ok_or_else(|| failed("the wallet returned no account"))?;
     crate::evm::to_checksum_address(first).map_err(|e| {
-        wallet_error(format!(
+        failed(format!(
             "the wallet returned an invalid address: {}",
             e.message
         ))
@@ -92,11 +92,8 @@ pub fn evm_account(first: Option<&str>) -> Result<String> {
 /// An `eth_chainId` answer, hex text or (from some wallets) a number; `None` when it is neither:
 /// the chain id is informative, and a wallet that cannot tell it is still usable.
 pub fn evm_chain_id(text: Option<&str>, number: Option<f64>) -> Option<u64> {
-    text.and_then(parse_hex_quantity).or_else(|| {
-        number
-            .filter(|n| n.fract() == 0.0 && *n > 0.0 && *n <= 9_007_199_254_740_991.0)
-            .map(|n| n as u64)
-    })
+    text.and_then(parse_hex_quantity)
+        .or_else(|| number.and_then(crate::flow::chain_id_number))
 }
 
 /// A Wallet Standard account's address on `chain` (`"SOL"`: base58, `"SUI"`: normalised hex).
@@ -109,7 +106,7 @@ pub fn standard_address(chain: &str, address: Option<&str>) -> Result<String> {
             .filter(|a| crate::solana::is_valid_address(a))
             .map(str::to_owned),
     };
-    valid.ok_or_else(|| wallet_error(format!("the wallet's account has no valid {chain} address")))
+    valid.ok_or_else(|| failed(format!("the wallet's account has no valid {chain} address")))
 }
 
 /// A Solana wallet's signature (bytes, or base58 / base64 text) as base58.
@@ -119,7 +116,7 @@ pub fn solana_signature(signature: Option<WalletSignature>) -> Result<String> {
         Some(WalletSignature::Text(text)) => {
             Ok(bs58::encode(crate::solana::decode_signature(&text)?).into_string())
         }
-        None => Err(wallet_error("the wallet returned no signature bytes")),
+        None => Err(failed("the wallet returned no signature bytes")),
     }
 }
 
@@ -134,7 +131,7 @@ pub fn solana_key_address(key: Option<WalletSignature>) -> Result<String> {
     };
     address
         .filter(|a| crate::solana::is_valid_address(a))
-        .ok_or_else(|| wallet_error("the wallet returned no valid public key"))
+        .ok_or_else(|| failed("the wallet returned no valid public key"))
 }
 
 /// What `solana:signIn` returned, checked: the account's address, the exact text signed and the
@@ -153,11 +150,10 @@ pub fn sign_in_output(
 ) -> Result<SignInOutput> {
     let address = address
         .filter(|a| crate::solana::is_valid_address(a))
-        .ok_or_else(|| wallet_error("solana:signIn returned no valid account"))?;
-    let signed =
-        signed.ok_or_else(|| wallet_error("solana:signIn returned no signedMessage bytes"))?;
+        .ok_or_else(|| failed("solana:signIn returned no valid account"))?;
+    let signed = signed.ok_or_else(|| failed("solana:signIn returned no signedMessage bytes"))?;
     let message = String::from_utf8(signed)
-        .map_err(|_| wallet_error("the message the wallet signed is not UTF-8 text"))?;
+        .map_err(|_| failed("the message the wallet signed is not UTF-8 text"))?;
     Ok(SignInOutput {
         address: address.to_owned(),
         message,
@@ -203,7 +199,7 @@ pub fn thrown_error(
     } else if thrown.code != ErrorCode::WalletError {
         return thrown;
     } else {
-        wallet_error(format!("the wallet failed to {what}: {}", thrown.message))
+        failed(format!("the wallet failed to {what}: {}", thrown.message))
     };
     match wallet_message {
         Some(message) => e.with_received(message),
@@ -226,9 +222,7 @@ pub fn ton_proof_output(
     account: crate::ton::TonAccount,
 ) -> Result<TonProofOutput> {
     if crate::ton::TonAddress::parse(&account.address).is_err() {
-        return Err(wallet_error(
-            "the wallet's ton_addr reply has no valid address",
-        ));
+        return Err(failed("the wallet's ton_addr reply has no valid address"));
     }
     Ok(TonProofOutput {
         address: account.address.clone(),
