@@ -344,11 +344,7 @@ pub fn evm_chain_id(given: Option<f64>, wallet: Option<f64>) -> Result<u64> {
 }
 
 /// A signature as the wallet gave it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum WalletSignature {
-    Text(String),
-    Bytes(Vec<u8>),
-}
+pub use crate::TextOrBytes as WalletSignature;
 
 /// The signature as the services expect it (0x-hex for EVM, base58 for Solana) and its bytes.
 pub fn normalize_signature(

@@ -23,5 +23,31 @@ pub mod wallet;
 
 pub use error::{Error, ErrorCode, Result};
 
+/// A value given as text or as bytes: a message (text is signed as its UTF-8 bytes), a signature
+/// or a key (text in the encoding its chain uses).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextOrBytes {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl TextOrBytes {
+    /// The bytes a string stands for when it is signed: its UTF-8 encoding.
+    pub fn into_utf8_bytes(self) -> Vec<u8> {
+        match self {
+            TextOrBytes::Text(text) => text.into_bytes(),
+            TextOrBytes::Bytes(bytes) => bytes,
+        }
+    }
+
+    /// The bytes as given, or `decode`d from the text.
+    pub fn decode(self, decode: impl FnOnce(&str) -> Result<Vec<u8>>) -> Result<Vec<u8>> {
+        match self {
+            TextOrBytes::Text(text) => decode(&text),
+            TextOrBytes::Bytes(bytes) => Ok(bytes),
+        }
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

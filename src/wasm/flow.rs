@@ -194,10 +194,7 @@ fn wallet_signature(family: ChainFamily, value: &JsValue) -> Result<WalletSignat
             "the wallet returned no signature bytes",
         ));
     }
-    Ok(match input::text_or_bytes(value, "signature")? {
-        input::TextOrBytes::Text(text) => WalletSignature::Text(text),
-        input::TextOrBytes::Bytes(bytes) => WalletSignature::Bytes(bytes),
-    })
+    input::text_or_bytes(value, "signature")
 }
 
 /// The caller's wallet (or `signMessage` callback) as the core flow's wallet.

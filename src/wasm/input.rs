@@ -1,6 +1,7 @@
 //! Checked conversions of JavaScript arguments: wrong types, `undefined`, lone surrogates and huge
 //! inputs become coded errors instead of glue `TypeError`s or traps.
 
+use crate::TextOrBytes;
 use crate::error::{Error, ErrorCode, Result};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -92,22 +93,6 @@ pub fn bytes(value: &JsValue, field: &str) -> Result<Vec<u8>> {
         return Err(too_large(field, &limit, array.length()));
     }
     Ok(array.to_vec())
-}
-
-/// A value that is either text or bytes (messages, signatures, keys).
-pub enum TextOrBytes {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-impl TextOrBytes {
-    /// The bytes a string stands for when it is signed: its UTF-8 encoding.
-    pub fn into_utf8_bytes(self) -> Vec<u8> {
-        match self {
-            TextOrBytes::Text(text) => text.into_bytes(),
-            TextOrBytes::Bytes(bytes) => bytes,
-        }
-    }
 }
 
 pub fn text_or_bytes(value: &JsValue, field: &str) -> Result<TextOrBytes> {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::Core;
 use super::error::from_js;
 use super::fetch::{FetchTransport, JsJson};
-use super::input::{self, TextOrBytes};
+use super::input;
 use super::verify::{Signed, message_bytes, now_ms, read_options};
 use super::wallets::{get, get_function, get_string};
 use crate::api::JsonRpcClient;
@@ -136,10 +136,7 @@ impl OnChain {
 
 /// A signature of any kind of account: hex of any length, or bytes.
 fn any_evm_signature(value: &JsValue) -> Result<Vec<u8>> {
-    match input::text_or_bytes(value, "signature")? {
-        TextOrBytes::Text(text) => evm::contract::decode_any_signature(&text),
-        TextOrBytes::Bytes(bytes) => Ok(bytes),
-    }
+    input::text_or_bytes(value, "signature")?.decode(evm::contract::decode_any_signature)
 }
 
 #[derive(serde::Serialize)]

@@ -2,7 +2,8 @@
 //! [`crate::signin`]):
 //! argument conversion only.
 
-use super::input::{self, TextOrBytes};
+use super::input;
+use crate::TextOrBytes;
 use crate::error::{Error, ErrorCode, Result};
 use crate::message::siwe::SiweMessage;
 use crate::message::siws::SolanaSignInInput;
@@ -22,26 +23,19 @@ pub(super) fn message_bytes(value: &JsValue) -> Result<Vec<u8>> {
 
 /// An EVM signature: hex text (with or without `0x`) or bytes.
 fn evm_signature(value: &JsValue) -> Result<Vec<u8>> {
-    match input::text_or_bytes(value, "signature")? {
-        TextOrBytes::Text(text) => evm::decode_signature(&text),
-        TextOrBytes::Bytes(bytes) => Ok(bytes),
-    }
+    input::text_or_bytes(value, "signature")?.decode(evm::decode_signature)
 }
 
 /// A Solana signature: base58 or padded base64 text (see [`solana::decode_signature`]) or bytes.
 fn solana_signature(value: &JsValue) -> Result<Vec<u8>> {
-    match input::text_or_bytes(value, "signature")? {
-        TextOrBytes::Text(text) => solana::decode_signature(&text).map(|s| s.to_vec()),
-        TextOrBytes::Bytes(bytes) => Ok(bytes),
-    }
+    input::text_or_bytes(value, "signature")?
+        .decode(|text| solana::decode_signature(text).map(|s| s.to_vec()))
 }
 
 /// A Solana public key: a base58 address or 32 bytes.
 fn solana_public_key(value: &JsValue) -> Result<Vec<u8>> {
-    match input::text_or_bytes(value, "publicKey")? {
-        TextOrBytes::Text(text) => solana::parse_public_key(&text).map(|k| k.to_vec()),
-        TextOrBytes::Bytes(bytes) => Ok(bytes),
-    }
+    input::text_or_bytes(value, "publicKey")?
+        .decode(|text| solana::parse_public_key(text).map(|k| k.to_vec()))
 }
 
 /// A Solana public key checked and decompressed once (`SolanaVerifier`, boundary.js, holds one).

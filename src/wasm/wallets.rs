@@ -51,10 +51,7 @@ fn text_or_bytes(value: &JsValue, field: &str) -> Result<Option<WalletSignature>
     if !value.is_string() && !value.is_instance_of::<Uint8Array>() {
         return Ok(None);
     }
-    Ok(Some(match input::text_or_bytes(value, field)? {
-        input::TextOrBytes::Text(text) => WalletSignature::Text(text),
-        input::TextOrBytes::Bytes(bytes) => WalletSignature::Bytes(bytes),
-    }))
+    input::text_or_bytes(value, field).map(Some)
 }
 
 /// The wallet rules the JavaScript adapters call.
