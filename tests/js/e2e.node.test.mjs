@@ -188,6 +188,21 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
       if (await box.isHidden()) return null;
       return { code: await box.getAttribute('data-code'), text: await box.innerText() };
     };
+    /** Links `wallet` with the demo's "tamper" behaviour, which the page must stop at step verify;
+     * returns what was counted before (the sandbox's state, Snag's requests, the page's calls). */
+    const linkTampered = async (wallet) => {
+      await pick(wallet);
+      await page.selectOption('#demo-behaviour', 'tamper');
+      const before = await sandboxState();
+      const snagBefore = server.sandbox.snagRequests().length;
+      const callsBefore = pageCalls.length;
+      await click('#link');
+      const error = await alertOf('error');
+      assert.equal(error?.code, 'SIGNATURE_MISMATCH', JSON.stringify(error));
+      assert.match(error.text, /step verify/);
+      assert.match(error.text, /stopped in this page and never sent/);
+      return { before, snagBefore, callsBefore };
+    };
 
     await page.goto(`${server.url}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
@@ -404,15 +419,8 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
     });
 
     await t.test('a tampered signature is stopped in the page: no verify request reaches the server', async () => {
-      const before = (await sandboxState()).requestLog;
-      await pick('Demo EVM wallet');
-      await page.selectOption('#demo-behaviour', 'tamper');
-      await click('#link');
-      const error = await alertOf('error');
-      assert.equal(error?.code, 'SIGNATURE_MISMATCH', JSON.stringify(error));
-      assert.match(error.text, /stopped in this page and never sent/);
-      assert.match(error.text, /step verify/);
-      const added = (await sandboxState()).requestLog.slice(before.length).map((r) => r.path);
+      const { before } = await linkTampered('Demo EVM wallet');
+      const added = (await sandboxState()).requestLog.slice(before.requestLog.length).map((r) => r.path);
       assert.equal(added.length, 1, `only the nonce was fetched: ${added}`);
       assert.match(added[0], /\/nonce$/);
       await page.selectOption('#demo-behaviour', 'sign');
@@ -658,16 +666,7 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
 
     await t.test('Sui "tamper" fails at step verify with SIGNATURE_MISMATCH and nothing is sent; "reject" is USER_REJECTED at step sign', async () => {
       const t0 = performance.now();
-      await pick('Demo Sui wallet');
-      await page.selectOption('#demo-behaviour', 'tamper');
-      const before = await sandboxState();
-      const snagBefore = server.sandbox.snagRequests().length;
-      const callsBefore = pageCalls.length;
-      await click('#link');
-      const error = await alertOf('error');
-      assert.equal(error?.code, 'SIGNATURE_MISMATCH', JSON.stringify(error));
-      assert.match(error.text, /step verify/);
-      assert.match(error.text, /stopped in this page and never sent/);
+      const { before, snagBefore, callsBefore } = await linkTampered('Demo Sui wallet');
       assert.equal(await page.locator('#steps [data-step="verify"]').getAttribute('data-state'), 'failed');
       const after = await sandboxState();
       const added = after.requestLog.slice(before.requestLog.length).map((r) => r.path);
@@ -775,16 +774,7 @@ test('demo page end to end in headless Chromium', { timeout: 5 * 60_000 }, async
 
     await t.test('TON "tamper" is refused in the page (step verify, SIGNATURE_MISMATCH) before anything is posted; "reject" is USER_REJECTED at step sign', async () => {
       const t0 = performance.now();
-      await pick('Demo TON wallet');
-      await page.selectOption('#demo-behaviour', 'tamper');
-      const before = await sandboxState();
-      const snagBefore = server.sandbox.snagRequests().length;
-      const callsBefore = pageCalls.length;
-      await click('#link');
-      const error = await alertOf('error');
-      assert.equal(error?.code, 'SIGNATURE_MISMATCH', JSON.stringify(error));
-      assert.match(error.text, /step verify/);
-      assert.match(error.text, /stopped in this page and never sent/);
+      const { before, snagBefore, callsBefore } = await linkTampered('Demo TON wallet');
       assert.deepEqual(await stepStates(), ['nonce:done', 'sign:done', 'verify:failed', 'snag:pending']);
       assert.deepEqual(pageCalls.slice(callsBefore), [`GET ${LINK_BASE_PATH}/nonce 200`], 'only the nonce was fetched: nothing was posted');
       assert.equal(server.sandbox.snagRequests().length, snagBefore, 'no Snag call');

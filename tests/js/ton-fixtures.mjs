@@ -1,12 +1,17 @@
 // TON fixtures shared by the TON tests: wallets of each supported version made by @ton/ton's
 // classes from random @ton/crypto keys, their state inits serialized by @ton/core, and TON Connect
-// proofs signed with @ton/crypto over the specification's message (built here with Buffer
-// operations, independently of the package under test).
+// proofs signed with @ton/crypto over the specification's message.
 import { createHash, randomBytes } from 'node:crypto';
 
 import { beginCell, storeStateInit } from '@ton/core';
 import { keyPairFromSeed, sign } from '@ton/crypto';
 import { WalletContractV3R1, WalletContractV3R2, WalletContractV4, WalletContractV5R1 } from '@ton/ton';
+
+import { tonProofMessage } from '../../www/sandbox/ton.mjs';
+
+// The specification's message as the sandbox builds it (Buffer operations, independent of the
+// package under test).
+export { tonProofMessage };
 
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
 
@@ -27,18 +32,6 @@ export const UNSUPPORTED_VERSIONS = {
 
 /** A state init (`{ code, data }`) as TON Connect sends it: base64 of its bag of cells. */
 export const stateInitBase64 = (init) => beginCell().store(storeStateInit(init)).endCell().toBoc().toString('base64');
-
-/** The signed message of the TON Connect specification (`address`: a @ton/core Address). */
-export function tonProofMessage(address, domain, timestamp, payload) {
-  const workchain = Buffer.alloc(4);
-  workchain.writeInt32BE(address.workChain);
-  const domainBytes = Buffer.from(domain, 'utf8');
-  const domainLength = Buffer.alloc(4);
-  domainLength.writeUInt32LE(domainBytes.length);
-  const time = Buffer.alloc(8);
-  time.writeBigUInt64LE(BigInt(timestamp));
-  return Buffer.concat([Buffer.from('ton-proof-item-v2/'), workchain, address.hash, domainLength, domainBytes, time, Buffer.from(payload, 'utf8')]);
-}
 
 /** What the wallet's key signs: sha256(0xffff ‖ "ton-connect" ‖ sha256(message)). */
 export function proofDigest(address, domain, timestamp, payload) {

@@ -63,8 +63,9 @@ function codeHash(code) {
   return code.hash().toString('hex');
 }
 
-/** The message of the TON Connect specification. */
-function proofMessage(address, domain, timestamp, payload) {
+/** The message of the TON Connect specification (`address`: a @ton/core Address); the test
+ * fixtures sign it too. */
+export function tonProofMessage(address, domain, timestamp, payload) {
   const workchain = Buffer.alloc(4);
   workchain.writeInt32BE(address.workChain);
   const domainBytes = Buffer.from(domain, 'utf8');
@@ -152,7 +153,7 @@ export async function checkTonProof({ walletAddress, tonVerification, nowMs, max
     }
     const signatureBytes = Buffer.from(signature, 'base64');
     if (signatureBytes.length !== 64) throw new TonProofRefusal('proof.signature is not 64 bytes');
-    const message = proofMessage(address, domain.value, timestamp, payload);
+    const message = tonProofMessage(address, domain.value, timestamp, payload);
     const digest = await sha256(Buffer.concat([Buffer.from([0xff, 0xff]), Buffer.from('ton-connect'), await sha256(message)]));
     let verified = false;
     try {
