@@ -37,6 +37,11 @@ macro_rules! error_codes {
                 match self { $(ErrorCode::$variant => $name,)* }
             }
 
+            /// The code whose [`as_str`](Self::as_str) is `name`.
+            pub fn from_name(name: &str) -> Option<ErrorCode> {
+                Self::ALL.iter().copied().find(|c| c.as_str() == name)
+            }
+
             /// One-line description of the code (the first doc line).
             pub fn description(self) -> &'static str {
                 match self { $(ErrorCode::$variant => first_line(&[$($doc),*]),)* }

@@ -12,6 +12,8 @@ pub mod api;
 pub mod error;
 pub mod evm;
 pub mod flow;
+pub mod host;
+pub mod link;
 pub mod message;
 pub mod options_reader;
 pub mod server;

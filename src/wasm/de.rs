@@ -1,12 +1,16 @@
-//! Options objects read through serde with errors in plain words ([`crate::options_reader`]):
-//! this is [`JsLike`] for `JsValue`, the questions that reader asks answered with js-sys.
+//! `JsValue` as the core sees a JavaScript value: [`JsLike`] (what the options reader,
+//! [`crate::options_reader`], asks) and [`HostValue`] (members, calls, promises, new objects,
+//! this package's error class), answered with js-sys.
 
 use std::cell::RefCell;
 
-use js_sys::{Array, ArrayBuffer, BigInt, Date, Object, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, BigInt, Date, Object, Promise, Reflect, Uint8Array};
 use serde::de::{Deserializer as _, Error as _, Visitor};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::error::{Error, ErrorCode};
+use crate::host::HostValue;
 use crate::options_reader::{FieldError, JsLike};
 
 /// `read(value, times)`: reads `value` (a snapshot of the caller's argument, see
@@ -125,5 +129,124 @@ impl JsLike for JsValue {
         serde_wasm_bindgen::Deserializer::from(self)
             .deserialize_tuple_struct(name, len, visitor)
             .map_err(|e| FieldError::custom(e.to_string()))
+    }
+}
+
+#[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = snapshot)]
+    fn snapshot_js(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = WalletLinkerError)]
+    type JsWalletLinkerError;
+    #[wasm_bindgen(constructor, js_class = WalletLinkerError)]
+    fn new(code: &str, message: &str) -> JsWalletLinkerError;
+    /// Exported as is: true only for instances of the class (a private brand, not the name).
+    #[wasm_bindgen(js_name = isWalletLinkerError, reexport, skip_typescript)]
+    fn is_ours(value: &JsValue) -> bool;
+}
+
+impl HostValue for JsValue {
+    fn undefined() -> Self {
+        JsValue::UNDEFINED
+    }
+
+    fn from_f64(n: f64) -> Self {
+        JsValue::from_f64(n)
+    }
+
+    fn from_bool(b: bool) -> Self {
+        JsValue::from_bool(b)
+    }
+
+    fn new_object() -> Self {
+        Object::new().into()
+    }
+
+    fn new_array(items: Vec<Self>) -> Self {
+        items.into_iter().collect::<Array>().into()
+    }
+
+    fn get(&self, key: &str) -> Self {
+        if !self.is_object() && !self.is_function() {
+            return JsValue::UNDEFINED;
+        }
+        Reflect::get(self, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn set(&self, key: &str, value: Self) -> Result<(), Self> {
+        Reflect::set(self, &JsValue::from_str(key), &value).map(|_| ())
+    }
+
+    fn delete(&self, key: &str) {
+        if let Some(object) = self.dyn_ref::<Object>() {
+            let _ = Reflect::delete_property(object, &JsValue::from_str(key));
+        }
+    }
+
+    fn is_function(&self) -> bool {
+        JsValue::is_function(self)
+    }
+
+    fn call(&self, args: &[Self]) -> Result<Self, Self> {
+        let arguments: Array = args.iter().collect();
+        Reflect::apply(
+            self.unchecked_ref::<js_sys::Function>(),
+            &JsValue::UNDEFINED,
+            &arguments,
+        )
+    }
+
+    fn call_method(&self, method: &str, args: &[Self]) -> Result<Self, Self> {
+        let function = HostValue::get(self, method);
+        if !function.is_function() {
+            let message = format!("{method} is not a function");
+            return Err(js_sys::TypeError::new(&message).into());
+        }
+        let arguments: Array = args.iter().collect();
+        Reflect::apply(
+            function.unchecked_ref::<js_sys::Function>(),
+            self,
+            &arguments,
+        )
+    }
+
+    async fn settle(self) -> Result<Self, Self> {
+        wasm_bindgen_futures::JsFuture::from(Promise::resolve(&self)).await
+    }
+
+    fn snapshot(&self) -> Result<Self, Self> {
+        snapshot_js(self)
+    }
+
+    fn serialize<T: serde::Serialize + ?Sized>(value: &T) -> crate::Result<Self> {
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+        value.serialize(&serializer).map_err(|e| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("could not convert a result: {e}"),
+            )
+        })
+    }
+
+    fn is_coded_error(&self) -> bool {
+        is_ours(self)
+    }
+
+    fn new_coded_error(code: &str, message: &str) -> Self {
+        JsWalletLinkerError::new(code, message).into()
+    }
+
+    fn checked_text(&self, field: &str) -> crate::Result<Option<String>> {
+        match self.is_string() {
+            true => super::input::string(self, field).map(Some),
+            false => Ok(None),
+        }
+    }
+
+    fn checked_bytes(&self, field: &str) -> crate::Result<Option<Vec<u8>>> {
+        match self.is_instance_of::<Uint8Array>() {
+            true => super::input::bytes(self, field).map(Some),
+            false => Ok(None),
+        }
     }
 }

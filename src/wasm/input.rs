@@ -38,8 +38,6 @@ extern "C" {
     /// `true`/`false`, or `undefined` on engines before ES2024.
     #[wasm_bindgen(js_name = isWellFormed)]
     fn is_well_formed(text: &JsString) -> JsValue;
-    #[wasm_bindgen(catch, js_name = snapshot)]
-    fn snapshot_js(value: &JsValue) -> core::result::Result<JsValue, JsValue>;
 }
 
 /// `INPUT_TOO_LARGE` for an argument `field` that is `limit` (`length` long).
@@ -140,25 +138,12 @@ pub fn array<T: serde::de::DeserializeOwned>(value: &JsValue, field: &str) -> Re
 
 /// A plain-data copy of an argument, read once, safely (see [`object`]).
 pub fn snapshot(value: &JsValue, field: &str) -> Result<JsValue> {
-    snapshot_js(value).map_err(|thrown| {
-        let reason = crate::wasm::error::from_js(&thrown, ErrorCode::InvalidArgument).message;
-        Error::new(
-            ErrorCode::InvalidArgument,
-            format!("{field} could not be read: {reason}"),
-        )
-        .with_field(field)
-    })
+    crate::host::snapshot(value, field)
 }
 
 /// Converts a Rust value to a plain JS object (maps become objects, absent options are omitted).
 pub fn to_js<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue> {
-    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value.serialize(&serializer).map_err(|e| {
-        Error::new(
-            ErrorCode::Internal,
-            format!("could not convert a result: {e}"),
-        )
-    })
+    <JsValue as crate::host::HostValue>::serialize(value)
 }
 
 /// Reads a tsify-typed argument, with the safeguards of [`object`].

@@ -7,7 +7,6 @@ use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::error::wallet_error;
 use super::{Core, input};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::WalletSignature;
@@ -59,7 +58,7 @@ fn text_or_bytes(value: &JsValue, field: &str) -> Result<Option<WalletSignature>
 impl Core {
     /// A thrown wallet value as a `WalletLinkerError` (4001 is `USER_REJECTED`).
     pub fn error(&self, thrown: JsValue, what: &str) -> JsValue {
-        wallet_error(&thrown, what).into()
+        crate::host::wallet_error(&thrown, what).into()
     }
 
     /// A string argument, checked (length, lone surrogates).

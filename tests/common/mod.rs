@@ -137,3 +137,4 @@ pub fn sui_key(seed: u8) -> (String, impl Fn(&[u8]) -> String) {
     };
     (address, sign)
 }
+pub mod host;

@@ -244,8 +244,8 @@ export class LinkServerClient {
 // ---------------------------------------------------------------------------------------------
 // linkWallet
 
-// The flow runs in the core (src/flow.rs, through src/wasm/flow.rs); the host below is how it
-// reaches the caller's objects. Every wait is raced against `signal`, and what the objects throw
+// The flow runs in the core (src/link.rs and src/flow.rs); the host below is how it reaches the
+// caller's objects. Every wait is raced against `signal`, and what the objects throw
 // becomes a coded error.
 export function linkWallet(options) {
   return core.linkWallet(options, linkHost(options));
@@ -311,12 +311,12 @@ function linkHost(options) {
       } catch {}
     },
     aborted: () => live?.aborted === true,
+    signal: live,
+    now: Date.now,
+    // `performance.now()` where there is one.
+    preciseNow: typeof globalThis.performance?.now === 'function' ? () => performance.now() : Date.now,
+    location: fromLocation,
   };
-}
-
-// `performance.now()` where there is one, else `Date.now()`.
-export function preciseNow() {
-  return typeof globalThis.performance?.now === 'function' ? performance.now() : Date.now();
 }
 
 // `location.host`, or `location.origin + location.pathname`, for a default.
