@@ -21,6 +21,8 @@ pub trait HostValue: JsLike + Clone {
     fn undefined() -> Self;
     fn from_f64(n: f64) -> Self;
     fn from_bool(b: bool) -> Self;
+    /// A `Uint8Array` holding a copy of `bytes`.
+    fn from_bytes(bytes: &[u8]) -> Self;
     fn new_object() -> Self;
     fn new_array(items: Vec<Self>) -> Self;
     /// `self[key]`; `undefined` for a non-object or a getter that throws.

@@ -21,6 +21,7 @@
 //! read and checked here too ([`LinkServerOptions`]); the runtime reads only its own objects (the
 //! nonce store, the `snagUserId` hook, a clock function).
 
+pub mod host;
 pub mod jwt;
 
 use serde::Deserialize;

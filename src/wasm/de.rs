@@ -158,6 +158,10 @@ impl HostValue for JsValue {
         JsValue::from_bool(b)
     }
 
+    fn from_bytes(bytes: &[u8]) -> Self {
+        Uint8Array::from(bytes).into()
+    }
+
     fn new_object() -> Self {
         Object::new().into()
     }

@@ -146,6 +146,7 @@ fn parse_json(text: &str) -> Result<JsValue, JsValue> {
 }
 
 /// The engine's `JSON.parse`; a parsed document stays a JS value (handed to the caller as it is).
+#[derive(Clone, Copy)]
 pub struct JsJson;
 
 impl JsonCodec for JsJson {

@@ -4,9 +4,13 @@
 //! itself (a function "rejects" by returning `Err`).
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde_json::Value;
+use wallet_linker::api::{
+    HttpRequest, HttpResponse, JsonCodec, JsonKind, Transport, TransportError,
+};
 use wallet_linker::host::HostValue;
 use wallet_linker::options_reader::JsLike;
 use wallet_linker::{Error, ErrorCode};
@@ -196,6 +200,9 @@ impl HostValue for Js {
     fn from_bool(b: bool) -> Self {
         Js::Bool(b)
     }
+    fn from_bytes(bytes: &[u8]) -> Self {
+        Js::Bytes(bytes.to_vec())
+    }
     fn new_object() -> Self {
         Js::object([])
     }
@@ -274,5 +281,89 @@ impl HostValue for Js {
     }
     fn checked_bytes(&self, _field: &str) -> wallet_linker::Result<Option<Vec<u8>>> {
         Ok(self.bytes())
+    }
+}
+
+/// JSON documents as scripted values (the wasm build parses with the engine's `JSON.parse`).
+#[derive(Clone, Copy)]
+pub struct JsCodec;
+
+impl JsonCodec for JsCodec {
+    type Raw = Js;
+    fn parse(&self, text: &str) -> Result<Js, String> {
+        serde_json::from_str(text)
+            .map(|v: Value| Js::json(&v))
+            .map_err(|e| e.to_string())
+    }
+    fn member(&self, value: &Js, key: &str) -> Option<Js> {
+        Some(value.get(key)).filter(|v| !v.is_nullish())
+    }
+    fn kind(&self, value: &Js) -> JsonKind {
+        match value {
+            Js::Undefined | Js::Null | Js::Function(_) => JsonKind::Null,
+            Js::Bool(_) => JsonKind::Bool,
+            Js::Number(_) => JsonKind::Number,
+            Js::Str(_) => JsonKind::String,
+            Js::Array(_) => JsonKind::Array,
+            Js::Bytes(_) | Js::Object(..) => JsonKind::Object,
+        }
+    }
+    fn as_string(&self, value: &Js) -> Option<String> {
+        value.text()
+    }
+    fn as_number(&self, value: &Js) -> Option<f64> {
+        value.number()
+    }
+    fn set_number(&self, object: &mut Js, key: &str, value: f64) {
+        let _ = object.set(key, Js::Number(value));
+    }
+    fn element(&self, value: &Js, index: usize) -> Option<Js> {
+        value
+            .array_length()
+            .filter(|len| (index as u32) < *len)
+            .map(|_| value.element(index as u32))
+    }
+}
+
+/// HTTP answered from a script (in order), recording every request; the clock stands still.
+#[derive(Clone, Default)]
+pub struct ScriptedHttp {
+    pub replies: Rc<RefCell<VecDeque<Result<HttpResponse, TransportError>>>>,
+    pub requests: Rc<RefCell<Vec<HttpRequest>>>,
+    pub now_ms: i64,
+}
+
+impl ScriptedHttp {
+    /// Answers each request with status 200 and one of `bodies` (JSON), in order.
+    pub fn json(now_ms: i64, bodies: &[Value]) -> Self {
+        let replies = bodies.iter().map(|body| {
+            Ok(HttpResponse {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: body.to_string(),
+            })
+        });
+        ScriptedHttp {
+            replies: Rc::new(RefCell::new(replies.collect())),
+            now_ms,
+            ..ScriptedHttp::default()
+        }
+    }
+}
+
+impl Transport for ScriptedHttp {
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.requests.borrow_mut().push(request.clone());
+        let reply = self.replies.borrow_mut().pop_front();
+        reply.unwrap_or_else(|| panic!("an unexpected request to {}", request.url))
+    }
+    async fn sleep(&self, _ms: u64) -> Result<(), TransportError> {
+        Ok(())
+    }
+    fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+    fn random(&self) -> f64 {
+        0.0
     }
 }

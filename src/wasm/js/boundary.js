@@ -344,9 +344,11 @@ export async function importRsaKey(jwk) {
 }
 
 export async function verifyRs256(key, data, signature) {
-  // Copies: the arguments are views of the module's memory.
-  return subtle().verify(RS256, key, signature.slice(), data.slice());
+  return subtle().verify(RS256, key, signature, data);
 }
+
+// What the core's server (src/server/host.rs) calls in the runtime.
+export const serverRuntime = { importRsaKey, verifyRs256, withTimeout };
 
 export function verifyDynamicJwt(token, options) {
   return core.verifyDynamicJwt(token, options);
