@@ -41,6 +41,8 @@ pub trait HostValue: JsLike + Clone {
     /// A plain-data copy (getters read once, `undefined`/`null` members dropped); `Err` with what
     /// reading it threw (a getter, a cycle, a Proxy).
     fn snapshot(&self) -> core::result::Result<Self, Self>;
+    /// `JSON.stringify(self)`; `None` when it cannot be written (a BigInt, a cycle).
+    fn json_text(&self) -> Option<String>;
     /// `value` as a plain JavaScript value (maps as objects, absent options omitted).
     fn serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self>;
     /// True for a value made by this package's `WalletLinkerError` class (its private brand, not

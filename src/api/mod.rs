@@ -11,6 +11,7 @@
 
 pub mod client;
 pub mod dynamic;
+pub mod host;
 pub mod json;
 pub mod json_rpc;
 pub mod link_server;

@@ -232,6 +232,10 @@ impl HostValue for JsValue {
         })
     }
 
+    fn json_text(&self) -> Option<String> {
+        js_sys::JSON::stringify(self).ok()?.as_string()
+    }
+
     fn is_coded_error(&self) -> bool {
         is_ours(self)
     }

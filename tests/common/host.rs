@@ -267,6 +267,9 @@ impl HostValue for Js {
             .map(|v| Js::json(&v))
             .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
     }
+    fn json_text(&self) -> Option<String> {
+        Some(self.to_json().to_string())
+    }
     fn is_coded_error(&self) -> bool {
         matches!(self, Js::Object(_, Some("WalletLinkerError")))
     }
