@@ -19,6 +19,8 @@ use crate::options_reader::{self, JsLike};
 /// A JavaScript value the core can read, call and build.
 pub trait HostValue: JsLike + Clone {
     fn undefined() -> Self;
+    /// The engine's clock, `Date.now()`.
+    fn clock_ms() -> i64;
     fn from_f64(n: f64) -> Self;
     fn from_bool(b: bool) -> Self;
     /// A `Uint8Array` holding a copy of `bytes`.
@@ -166,8 +168,18 @@ pub fn read_options<T: DeserializeOwned, V: HostValue>(value: &V, argument: &str
 
 /// Reads `copy`, an argument's [`snapshot`], as `T` (several readers may share one copy).
 pub fn read_snapshot<T: DeserializeOwned, V: HostValue>(copy: &V, argument: &str) -> Result<T> {
-    options_reader::read(copy.clone(), &[])
-        .map_err(|e| e.into_error(argument, ErrorCode::InvalidArgument))
+    read_fields(copy, argument, &[], ErrorCode::InvalidArgument)
+}
+
+/// [`read_snapshot`] where the members named in `times` may hold a `Date` (read as its ISO text)
+/// and a missing member is `missing` (e.g. `INVALID_FIELD` for a message's fields).
+pub fn read_fields<T: DeserializeOwned, V: HostValue>(
+    copy: &V,
+    argument: &str,
+    times: &[&str],
+    missing: ErrorCode,
+) -> Result<T> {
+    options_reader::read(copy.clone(), times).map_err(|e| e.into_error(argument, missing))
 }
 
 /// `INVALID_ARGUMENT`: `field` must be `expected`; says what it received.

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod error;
 pub mod evm;
+pub mod exports;
 pub mod flow;
 pub mod host;
 pub mod link;

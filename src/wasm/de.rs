@@ -150,6 +150,10 @@ impl HostValue for JsValue {
         JsValue::UNDEFINED
     }
 
+    fn clock_ms() -> i64 {
+        Date::now() as i64
+    }
+
     fn from_f64(n: f64) -> Self {
         JsValue::from_f64(n)
     }

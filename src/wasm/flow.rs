@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
 
 use super::Core;
-use super::rpc::Rpc;
+use super::rpc::make_rpc;
 use crate::error::ErrorCode;
 use crate::host;
 
@@ -27,8 +27,8 @@ impl Core {
     #[wasm_bindgen(js_name = linkWallet)]
     pub fn link_wallet(&self, options: JsValue, host: JsValue) -> Promise {
         wasm_bindgen_futures::future_to_promise(async move {
-            let make_rpc = |rpc| Rpc::from_js(rpc, None);
-            Ok(crate::link::link_wallet(&options, host, make_rpc).await?)
+            let rpc = |rpc| make_rpc(rpc, None);
+            Ok(crate::link::link_wallet(&options, host, rpc).await?)
         })
     }
 

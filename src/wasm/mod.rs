@@ -31,6 +31,16 @@ pub struct Core;
 extern "C" {
     #[wasm_bindgen(js_name = setCore)]
     fn set_core(core: Core);
+    /// What the core calls in the runtime: WebCrypto's RS256, a timer, an EIP-1193 request
+    /// (`runtime` in `js/boundary.js`).
+    #[cfg(feature = "services")]
+    #[wasm_bindgen(thread_local_v2, js_name = runtime)]
+    static RUNTIME: wasm_bindgen::JsValue;
+}
+
+#[cfg(feature = "services")]
+fn runtime() -> wasm_bindgen::JsValue {
+    RUNTIME.with(wasm_bindgen::JsValue::clone)
 }
 
 #[wasm_bindgen(start, private)]

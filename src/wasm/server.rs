@@ -9,9 +9,9 @@ use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::Core;
 use super::clients::is_browser;
 use super::fetch::{FetchTransport, JsJson};
+use super::{Core, runtime};
 use crate::error::Result;
 use crate::server::host::{self as server_host, HostServer};
 use crate::server::jwt::VerifierCache;
@@ -22,15 +22,8 @@ const TS_SERVER: &str = include_str!("types/server.d.ts");
 
 #[wasm_bindgen(module = "/src/wasm/js/boundary.js")]
 extern "C" {
-    /// WebCrypto's RS256 and a timer, for the core's server.
-    #[wasm_bindgen(thread_local_v2, js_name = serverRuntime)]
-    static SERVER_RUNTIME: JsValue;
     #[wasm_bindgen(js_name = verifyDynamicJwt, reexport, skip_typescript)]
     fn reexport_verify_dynamic_jwt();
-}
-
-fn runtime() -> JsValue {
-    SERVER_RUNTIME.with(JsValue::clone)
 }
 
 /// The engine of `createLinkServer` (`wallet-linker/server`); use that instead.

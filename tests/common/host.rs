@@ -194,6 +194,10 @@ impl HostValue for Js {
     fn undefined() -> Self {
         Js::Undefined
     }
+    /// A fixed clock: 2026-01-01T00:00:00Z.
+    fn clock_ms() -> i64 {
+        1_767_225_600_000
+    }
     fn from_f64(n: f64) -> Self {
         Js::Number(n)
     }

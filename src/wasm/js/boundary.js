@@ -347,8 +347,6 @@ export async function verifyRs256(key, data, signature) {
   return subtle().verify(RS256, key, signature, data);
 }
 
-// What the core's server (src/server/host.rs) calls in the runtime.
-export const serverRuntime = { importRsaKey, verifyRs256, withTimeout };
 
 export function verifyDynamicJwt(token, options) {
   return core.verifyDynamicJwt(token, options);
@@ -720,10 +718,13 @@ export function discoverTonWallets() {
 
 // `provider.request({ method, params })` with `params` given as JSON text, rejected with
 // `timedOut` after `ms`; a synchronous throw becomes a rejection.
-export function providerRequest(provider, method, params, ms, timedOut) {
+function providerRequest(provider, method, params, ms, timedOut) {
   const answer = new Promise((resolve) => resolve(eip1193Request(provider, method, JSON.parse(params))));
   return withTimeout(answer, ms, timedOut);
 }
+
+// What the core calls in the runtime (src/server/host.rs, src/exports/rpc.rs).
+export const runtime = { importRsaKey, verifyRs256, withTimeout, providerRequest };
 
 // ---------------------------------------------------------------------------------------------
 // Messages and local verification (src/wasm/messages.rs, verify.rs)
