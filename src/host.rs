@@ -160,10 +160,20 @@ pub fn snapshot<V: HostValue>(value: &V, argument: &str) -> Result<V> {
 /// Reads an options object as `T` from its [`snapshot`]; errors name the member at fault
 /// ([`options_reader`]), `INVALID_ARGUMENT` also for a missing member.
 pub fn read_options<T: DeserializeOwned, V: HostValue>(value: &V, argument: &str) -> Result<T> {
+    read_argument(value, argument, &[], ErrorCode::InvalidArgument)
+}
+
+/// [`read_options`] with [`read_fields`]' `times` and `missing`.
+pub fn read_argument<T: DeserializeOwned, V: HostValue>(
+    value: &V,
+    argument: &str,
+    times: &[&str],
+    missing: ErrorCode,
+) -> Result<T> {
     if !value.is_record() {
         return Err(wrong_type(argument, "an object", value));
     }
-    read_snapshot(&snapshot(value, argument)?, argument)
+    read_fields(&snapshot(value, argument)?, argument, times, missing)
 }
 
 /// Reads `copy`, an argument's [`snapshot`], as `T` (several readers may share one copy).

@@ -84,7 +84,8 @@ fn arguments_of_the_wrong_type_get_invalid_argument() {
         assert_eq!(e.code, ErrorCode::InvalidArgument);
         assert_eq!(e.field.as_deref(), Some("message"));
     }
-    let e = input::text_or_bytes(&js_sys::Array::new().into(), "signature")
+    let array: JsValue = js_sys::Array::new().into();
+    let e = wallet_linker::exports::text_or_bytes(&array, "signature")
         .err()
         .map(|e| e.code);
     assert_eq!(e, Some(ErrorCode::InvalidArgument));

@@ -13,10 +13,6 @@ use crate::error::{Error, ErrorCode};
 use crate::host::HostValue;
 use crate::options_reader::{FieldError, JsLike};
 
-/// `read(value, times)`: reads `value` (a snapshot of the caller's argument, see
-/// `input::snapshot`) as `T`; members named in `times` that hold a `Date` as its ISO text.
-pub(super) use crate::options_reader::read;
-
 thread_local! {
     /// The struct members' names read so far as JS strings (the same `'static` text: the same
     /// address and length): made once, not at every read.

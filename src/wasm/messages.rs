@@ -46,9 +46,9 @@ const TIMES: &[&str] = &["issuedAt", "expirationTime", "notBefore"];
 
 /// Reads a message's fields. Keys whose value is `undefined` or `null` count as absent (as they
 /// do for the `siwe` package), so a missing required field is `INVALID_FIELD` naming it; a member
-/// of the wrong type is `INVALID_ARGUMENT` naming it (see `input::fields`).
+/// of the wrong type is `INVALID_ARGUMENT` naming it (see [`crate::host::read_argument`]).
 fn typed<T: serde::de::DeserializeOwned>(value: &JsValue, argument: &str) -> Result<T> {
-    input::fields(value, argument, TIMES, ErrorCode::InvalidField)
+    crate::host::read_argument(value, argument, TIMES, ErrorCode::InvalidField)
 }
 
 fn text(value: &JsValue) -> Result<String> {
