@@ -171,6 +171,28 @@ const MAX_DETAIL_CHARS: usize = 256;
 const MAX_BODY_CHARS: usize = 8192;
 const MAX_MESSAGE_CHARS: usize = 1024;
 
+/// The builder methods that set one text detail, cut to a number of characters.
+macro_rules! text_details {
+    ($($method:ident => $field:ident, $max:expr;)*) => {
+        impl Error {
+            $(
+                pub fn $method(mut self, value: impl Into<String>) -> Self {
+                    self.$field = Some(truncate(value.into(), $max));
+                    self
+                }
+            )*
+        }
+    };
+}
+
+text_details! {
+    with_field => field, usize::MAX;
+    with_expected => expected, MAX_DETAIL_CHARS;
+    with_received => received, MAX_DETAIL_CHARS;
+    with_api_code => api_code, MAX_DETAIL_CHARS;
+    with_body => body, MAX_BODY_CHARS;
+}
+
 impl Error {
     /// A new error; the message is bounded (a service's error text can be arbitrarily long).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
@@ -187,33 +209,8 @@ impl Error {
         }
     }
 
-    pub fn with_field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
-        self
-    }
-
-    pub fn with_expected(mut self, expected: impl Into<String>) -> Self {
-        self.expected = Some(truncate(expected.into(), MAX_DETAIL_CHARS));
-        self
-    }
-
-    pub fn with_received(mut self, received: impl Into<String>) -> Self {
-        self.received = Some(truncate(received.into(), MAX_DETAIL_CHARS));
-        self
-    }
-
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
-        self
-    }
-
-    pub fn with_api_code(mut self, api_code: impl Into<String>) -> Self {
-        self.api_code = Some(truncate(api_code.into(), MAX_DETAIL_CHARS));
-        self
-    }
-
-    pub fn with_body(mut self, body: impl Into<String>) -> Self {
-        self.body = Some(truncate(body.into(), MAX_BODY_CHARS));
         self
     }
 

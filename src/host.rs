@@ -157,26 +157,16 @@ pub fn snapshot<V: HostValue>(value: &V, argument: &str) -> Result<V> {
     })
 }
 
-/// Reads an options object as `T` from its [`snapshot`]; errors name the member at fault
-/// ([`options_reader`]), `INVALID_ARGUMENT` also for a missing member.
-pub fn read_options<T: DeserializeOwned, V: HostValue>(value: &V, argument: &str) -> Result<T> {
-    read_argument(value, argument, &[], ErrorCode::InvalidArgument)
-}
-
-/// [`read_options`] with [`read_fields`]' `times` and `missing`.
-pub fn read_argument<T: DeserializeOwned, V: HostValue>(
-    value: &V,
-    argument: &str,
-    times: &[&str],
-    missing: ErrorCode,
-) -> Result<T> {
+/// The [`snapshot`] of an argument that must be an object (an options object, a message's fields).
+pub fn object_snapshot<V: HostValue>(value: &V, argument: &str) -> Result<V> {
     if !value.is_record() {
         return Err(wrong_type(argument, "an object", value));
     }
-    read_fields(&snapshot(value, argument)?, argument, times, missing)
+    snapshot(value, argument)
 }
 
-/// Reads `copy`, an argument's [`snapshot`], as `T` (several readers may share one copy).
+/// Reads `copy`, an argument's [`snapshot`], as `T` (several readers may share one copy); errors
+/// name the member at fault ([`options_reader`]), `INVALID_ARGUMENT` also for a missing member.
 pub fn read_snapshot<T: DeserializeOwned, V: HostValue>(copy: &V, argument: &str) -> Result<T> {
     read_fields(copy, argument, &[], ErrorCode::InvalidArgument)
 }

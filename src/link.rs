@@ -43,7 +43,8 @@ struct Caller<V> {
 
 impl<V: HostValue> Caller<V> {
     fn read(options: &V, host: V) -> Result<Self> {
-        let input: LinkWalletInput = host::read_options(options, "options")?;
+        let copy = host::object_snapshot(options, "options")?;
+        let input: LinkWalletInput = host::read_snapshot(&copy, "options")?;
         let dynamic = options.get("dynamic");
         let has = |name: &str| dynamic.has_method(name);
         if !has("getNonce") || !has("verify") || !has("verifyLink") {

@@ -59,18 +59,6 @@ pub trait JsLike: Sized + From<String> {
     /// What `received` says of a value of the wrong type: `typeof`, refined (`null`, `array`, and
     /// the class of other objects, e.g. `Uint8Array`, `Date`).
     fn type_name(&self) -> String;
-
-    /// Reads a tuple struct: by default as an array; a format may hand over the value itself for
-    /// some names (serde-wasm-bindgen's `preserve`).
-    fn tuple_struct<'de, V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, FieldError> {
-        let _ = name;
-        Reader::new(self).deserialize_tuple(len, visitor)
-    }
 }
 
 /// Reads `value` as `T`. Members of the top-level struct named in `times` that hold a `Date` are
@@ -595,14 +583,13 @@ impl<'de, V: JsLike> de::Deserializer<'de> for Reader<'_, V> {
         self.deserialize_seq(visitor)
     }
 
-    /// The value's own ([`JsLike::tuple_struct`]).
     fn deserialize_tuple_struct<W: Visitor<'de>>(
         self,
-        name: &'static str,
+        _name: &'static str,
         len: usize,
         visitor: W,
     ) -> Result<W::Value, FieldError> {
-        self.value.tuple_struct(name, len, visitor)
+        self.deserialize_tuple(len, visitor)
     }
 
     fn deserialize_map<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {

@@ -219,6 +219,22 @@ pub fn verify_signed_by(
     Ok(valid && &signature.address() == expected)
 }
 
+/// An ECDSA signature of SHA-256(`digest`) in `$curve`'s crate (`k256` and `p256` share the API):
+/// `Ok(false)` for a malformed or high-`s` signature, `key_error` for a key off the curve.
+macro_rules! ecdsa_sha256 {
+    ($curve:ident, $signature:expr, $digest:expr, $key_error:expr) => {{
+        use $curve::ecdsa::signature::hazmat::PrehashVerifier;
+        let key = $curve::ecdsa::VerifyingKey::from_sec1_bytes(&$signature.public_key)
+            .map_err(|_| $key_error())?;
+        match $curve::ecdsa::Signature::from_slice(&$signature.signature) {
+            Ok(sig) if sig.normalize_s() == sig => {
+                Ok(key.verify_prehash(&Sha256::digest($digest), &sig).is_ok())
+            }
+            _ => Ok(false),
+        }
+    }};
+}
+
 /// Verifies `signature` over a personal message's `digest` with its own public key.
 pub fn verify_digest(signature: &SuiSignature, digest: &[u8; 32]) -> Result<bool> {
     let key_error = || {
@@ -232,30 +248,8 @@ pub fn verify_digest(signature: &SuiSignature, digest: &[u8; 32]) -> Result<bool
         SuiScheme::Ed25519 => {
             crate::solana::verify(digest, &signature.signature, &signature.public_key)
         }
-        SuiScheme::Secp256k1 => {
-            use k256::ecdsa::signature::hazmat::PrehashVerifier;
-            let key = k256::ecdsa::VerifyingKey::from_sec1_bytes(&signature.public_key)
-                .map_err(|_| key_error())?;
-            let Ok(sig) = k256::ecdsa::Signature::from_slice(&signature.signature) else {
-                return Ok(false);
-            };
-            // A high `s` is refused, as `@mysten/sui` refuses it.
-            if sig.normalize_s() != sig {
-                return Ok(false);
-            }
-            Ok(key.verify_prehash(&Sha256::digest(digest), &sig).is_ok())
-        }
-        SuiScheme::Secp256r1 => {
-            use p256::ecdsa::signature::hazmat::PrehashVerifier;
-            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&signature.public_key)
-                .map_err(|_| key_error())?;
-            let Ok(sig) = p256::ecdsa::Signature::from_slice(&signature.signature) else {
-                return Ok(false);
-            };
-            if sig.normalize_s() != sig {
-                return Ok(false);
-            }
-            Ok(key.verify_prehash(&Sha256::digest(digest), &sig).is_ok())
-        }
+        // A high `s` is refused in both, as `@mysten/sui` refuses it.
+        SuiScheme::Secp256k1 => ecdsa_sha256!(k256, signature, digest, key_error),
+        SuiScheme::Secp256r1 => ecdsa_sha256!(p256, signature, digest, key_error),
     }
 }

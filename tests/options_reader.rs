@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 use wallet_linker::flow::LinkMode;
 use wallet_linker::message::SiweMessage;
-use wallet_linker::options_reader::{self, FieldError, JsLike, Reader};
+use wallet_linker::options_reader::{self, FieldError, JsLike};
 use wallet_linker::{Error, ErrorCode};
 
 /// A JavaScript value, written as JSON (see the module's documentation).
@@ -143,42 +143,6 @@ impl JsLike for Js {
         };
         name.to_owned()
     }
-
-    /// `Raw` members get the value itself (as `serde_wasm_bindgen::preserve` gets the JsValue):
-    /// here, its JSON text.
-    fn tuple_struct<'de, V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, FieldError> {
-        if name == RAW {
-            return visitor.visit_string(self.0.to_string());
-        }
-        Reader::new(self).deserialize_tuple(len, visitor)
-    }
-}
-
-const RAW: &str = "Raw";
-
-/// A member kept as it is (the JSON text of the value).
-#[derive(Debug, PartialEq)]
-struct Raw(String);
-
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl<'de> Visitor<'de> for Text {
-            type Value = String;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any value")
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
-                Ok(text.to_owned())
-            }
-        }
-        deserializer.deserialize_tuple_struct(RAW, 1, Text).map(Raw)
-    }
 }
 
 /// The members of a message's fields that are times (as `src/wasm/messages.rs` reads them).
@@ -246,8 +210,6 @@ struct Options {
     list: Option<Vec<Item>>,
     #[serde(default)]
     limits: Option<BTreeMap<String, u32>>,
-    #[serde(default)]
-    client: Option<Raw>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -646,16 +608,7 @@ fn unknown_members_are_ignored_even_by_structs_that_deny_them() {
 }
 
 #[test]
-fn preserved_members_get_the_value_itself() {
-    let options: Options = read(json!({"client": {"connectWallet": "fn", "n": 1}})).unwrap();
-    assert_eq!(
-        options.client,
-        Some(Raw(r#"{"connectWallet":"fn","n":1}"#.into()))
-    );
-    // Absent, it takes its default without the hook being asked.
-    let options: Options = read(json!({"client": null})).unwrap();
-    assert_eq!(options.client, None);
-    // Other tuple structs are read from arrays.
+fn tuple_structs_are_read_from_arrays() {
     #[derive(Debug, Deserialize)]
     struct Pair(u8, u8);
     #[derive(Debug, Deserialize)]

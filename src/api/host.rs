@@ -66,25 +66,27 @@ impl<V: HostValue> Options<V> {
     }
 
     fn optional_number(&self, key: &str) -> Result<Option<f64>> {
-        let value = self.get(key);
-        if value.is_nullish() {
-            return Ok(None);
-        }
-        value
-            .number()
-            .map(Some)
-            .ok_or_else(|| wrong_type(key, "a number", &value))
+        self.optional(key, "a number", V::number)
     }
 
     fn optional_bool(&self, key: &str) -> Result<Option<bool>> {
+        self.optional(key, "a boolean", V::boolean)
+    }
+
+    /// Member `key` read by `read` (`None` when absent); `expected` says what it must be.
+    fn optional<T>(
+        &self,
+        key: &str,
+        expected: &str,
+        read: fn(&V) -> Option<T>,
+    ) -> Result<Option<T>> {
         let value = self.get(key);
         if value.is_nullish() {
             return Ok(None);
         }
-        value
-            .boolean()
+        read(&value)
             .map(Some)
-            .ok_or_else(|| wrong_type(key, "a boolean", &value))
+            .ok_or_else(|| wrong_type(key, expected, &value))
     }
 
     /// The options every client shares.

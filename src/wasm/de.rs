@@ -5,13 +5,12 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, ArrayBuffer, BigInt, Date, Object, Promise, Reflect, Uint8Array};
-use serde::de::{Deserializer as _, Error as _, Visitor};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{Error, ErrorCode};
 use crate::host::HostValue;
-use crate::options_reader::{FieldError, JsLike};
+use crate::options_reader::JsLike;
 
 thread_local! {
     /// The struct members' names read so far as JS strings (the same `'static` text: the same
@@ -112,19 +111,6 @@ impl JsLike for JsValue {
             return class.unwrap_or_else(|| "object".into());
         }
         self.js_typeof().as_string().unwrap_or_default()
-    }
-
-    /// serde-wasm-bindgen's own: `serde_wasm_bindgen::preserve` is a tuple struct it recognises
-    /// by name, to hand over the JS value itself.
-    fn tuple_struct<'de, V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, FieldError> {
-        serde_wasm_bindgen::Deserializer::from(self)
-            .deserialize_tuple_struct(name, len, visitor)
-            .map_err(|e| FieldError::custom(e.to_string()))
     }
 }
 

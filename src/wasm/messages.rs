@@ -46,9 +46,10 @@ const TIMES: &[&str] = &["issuedAt", "expirationTime", "notBefore"];
 
 /// Reads a message's fields. Keys whose value is `undefined` or `null` count as absent (as they
 /// do for the `siwe` package), so a missing required field is `INVALID_FIELD` naming it; a member
-/// of the wrong type is `INVALID_ARGUMENT` naming it (see [`crate::host::read_argument`]).
+/// of the wrong type is `INVALID_ARGUMENT` naming it (see [`crate::host::read_fields`]).
 fn typed<T: serde::de::DeserializeOwned>(value: &JsValue, argument: &str) -> Result<T> {
-    crate::host::read_argument(value, argument, TIMES, ErrorCode::InvalidField)
+    let copy = crate::host::object_snapshot(value, argument)?;
+    crate::host::read_fields(&copy, argument, TIMES, ErrorCode::InvalidField)
 }
 
 fn text(value: &JsValue) -> Result<String> {
