@@ -342,3 +342,111 @@ fn the_wallets_answers() {
         "Phantom"
     );
 }
+
+fn call(name: &str, args: &[Js]) -> wallet_linker::Result<Js> {
+    let arg = |i: usize| args.get(i).cloned().unwrap_or(Js::Undefined);
+    wallet_linker::exports::call(name, &arg(0), &arg(1), &arg(2))
+}
+
+#[test]
+fn the_call_table_runs_each_export_by_name() {
+    let (_, address) = evm_key();
+    let fields = json!({
+        "domain": "app.example.com", "address": address, "uri": "https://app.example.com",
+        "version": "1", "chainId": 1, "nonce": "abcdef123456", "issuedAt": NOW,
+    });
+    let text = call("createSiweMessage", &[Js::json(&fields)]).unwrap();
+    let parsed = call("parseSiweMessage", &[text]).unwrap().to_json();
+    assert_eq!(parsed["address"], address);
+    assert_eq!(parsed["chainId"], json!(1.0));
+    // A missing field is INVALID_FIELD naming it; a wrong type INVALID_ARGUMENT.
+    let mut partial = fields.clone();
+    partial.as_object_mut().unwrap().remove("nonce");
+    let (code, field) = code_and_field(call("createSiweMessage", &[Js::json(&partial)]));
+    assert_eq!(
+        (code, field.as_deref()),
+        (ErrorCode::InvalidField, Some("nonce"))
+    );
+    let (code, field) = code_and_field(call("parseSiweMessage", &[Js::Number(1.0)]));
+    assert_eq!(
+        (code, field.as_deref()),
+        (ErrorCode::InvalidArgument, Some("text"))
+    );
+
+    // Dynamic's template takes the page's location and the engine's clock for its defaults.
+    let params = Js::json(
+        &json!({"chain": "EVM", "address": address, "nonce": "abcdef123456",
+        "environmentId": "env-1", "appName": "Shop", "chainId": 1}),
+    );
+    let host = Js::text("app.example.com");
+    let uri = Js::text("https://app.example.com/link");
+    let message = call("createDynamicSignInMessage", &[params.clone(), host, uri]).unwrap();
+    let parsed = call("parseDynamicSignInMessage", &[message])
+        .unwrap()
+        .to_json();
+    assert_eq!(parsed["domain"], "app.example.com");
+    assert_eq!(parsed["issuedAt"], NOW);
+    let (code, field) = code_and_field(call("createDynamicSignInMessage", &[params]));
+    assert_eq!(
+        (code, field.as_deref()),
+        (ErrorCode::InvalidField, Some("domain"))
+    );
+
+    assert_eq!(
+        call("toChecksumAddress", &[Js::text(&address.to_lowercase())])
+            .unwrap()
+            .text(),
+        Some(address.clone())
+    );
+    assert_eq!(
+        call("isValidSolanaAddress", &[Js::Number(1.0)])
+            .unwrap()
+            .boolean(),
+        Some(false)
+    );
+    let nonce = call("generateNonce", &[Js::Bytes(vec![7; 16])])
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        nonce.len() >= 8 && nonce.chars().all(|c| c.is_ascii_alphanumeric()),
+        "{nonce}"
+    );
+    let e = call(
+        "generateNonce",
+        &[Js::text("crypto.getRandomValues is missing")],
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::RandomUnavailable);
+    assert!(
+        e.message.contains("getRandomValues is missing"),
+        "{}",
+        e.message
+    );
+
+    // Wallet rules by name, and a name nobody exports.
+    assert!(matches!(
+        call("chainId", &[Js::object([])]).unwrap(),
+        Js::Undefined
+    ));
+    let refusal = call(
+        "error",
+        &[
+            Js::thrown("no", Some(Js::Number(4001.0))),
+            Js::text("connect"),
+        ],
+    );
+    let refusal = host::thrown_error(&refusal.unwrap(), ErrorCode::Internal);
+    assert_eq!(refusal.code, ErrorCode::UserRejected);
+    assert_eq!(
+        call("walletKey", &[Js::text("Coinbase Wallet")])
+            .unwrap()
+            .text()
+            .as_deref(),
+        Some("coinbasewallet")
+    );
+    assert_eq!(
+        code_and_field(call("noSuchExport", &[])).0,
+        ErrorCode::Internal
+    );
+}

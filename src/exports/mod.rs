@@ -3,6 +3,7 @@
 //! layer declares each export and hands its arguments here, so what an argument may be, and
 //! every error it gets, is decided (and tested natively) in the core.
 
+pub mod messages;
 pub mod rpc;
 pub mod verify;
 pub mod wallets;
@@ -14,6 +15,37 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::host::{self, HostValue, wrong_type};
 use crate::signin::Now;
 use crate::{TextOrBytes, evm, solana};
+
+/// The package's synchronous functions by name, with the arguments JavaScript passed
+/// (`undefined` where it passed fewer): what `Core.call` runs.
+pub fn call<V: HostValue>(name: &str, a: &V, b: &V, c: &V) -> Result<V> {
+    let text = |text: String| V::from_str(&text);
+    Ok(match name {
+        "recoverEvmAddress" => text(verify::recover_evm_address(a, b)?),
+        "verifyEvmSignature" => V::from_bool(verify::verify_evm_signature(a, b, c)?),
+        "verifySolanaSignature" => V::from_bool(verify::verify_solana_signature(a, b, c)?),
+        "verifySuiPersonalMessage" => V::from_bool(verify::verify_sui_personal_message(a, b, c)?),
+        "verifySiweSignIn" => V::serialize(&verify::verify_siwe_sign_in(a)?)?,
+        "verifySolanaSignIn" => V::serialize(&verify::verify_solana_sign_in(a)?)?,
+        "verifyTonProof" => verify::verify_ton_proof(a)?,
+        "createSiweMessage" => text(messages::create_siwe_message(a)?),
+        "createSolanaSignInMessage" => text(messages::create_solana_sign_in_message(a)?),
+        "createDynamicSignInMessage" => text(messages::create_dynamic_sign_in_message(a, b, c)?),
+        "parseSiweMessage" => messages::parse_message("siwe", a)?,
+        "parseSolanaSignInMessage" => messages::parse_message("solana", a)?,
+        "parseDynamicSignInMessage" => messages::parse_message("dynamic", a)?,
+        "toChecksumAddress" => text(evm::eip55::to_checksum_address(&self::text(a, "address")?)?),
+        "isValidSolanaAddress" => {
+            let address = self::text(a, "address");
+            V::from_bool(address.is_ok_and(|address| solana::is_valid_address(&address)))
+        }
+        "generateNonce" => text(messages::generate_nonce(a)?),
+        #[cfg(feature = "services")]
+        _ => wallets::answer(name, a, b)?,
+        #[cfg(not(feature = "services"))]
+        _ => return Err(Error::new(ErrorCode::Internal, format!("no export {name}"))),
+    })
+}
 
 /// A required string argument, checked (length, lone surrogates).
 pub fn text<V: HostValue>(value: &V, field: &str) -> Result<String> {

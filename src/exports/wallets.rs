@@ -7,6 +7,28 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::host::{self, HostValue};
 use crate::{ton, wallet};
 
+/// The wallet rule `name` applied to the adapters' arguments `a` and `b`.
+pub fn answer<V: HostValue>(name: &str, a: &V, b: &V) -> Result<V> {
+    let text = |answer: Result<String>| answer.map(|text| V::from_str(&text));
+    // A chain, a field or a name comes from the adapters as text.
+    let label = |value: &V| value.text().unwrap_or_default();
+    match name {
+        "error" => Ok(host::error_value(&host::wallet_error(a, &label(b)))),
+        "text" => text(super::text(a, &label(b))),
+        "timeout" => timeout(a).map(|ms| V::from_f64(f64::from(ms))),
+        "evmAccount" => text(evm_account(a)),
+        "chainId" => Ok(chain_id(a).map_or_else(V::undefined, V::from_f64)),
+        "address" => text(address(&label(a), b)),
+        "signature" => text(signature(a)),
+        "keyAddress" => text(key_address(a)),
+        "signIn" => sign_in(a),
+        "tonProof" => ton_proof(a, b),
+        "walletKey" => Ok(V::from_str(&wallet::wallet_key(&label(a)))),
+        "injectedName" => Ok(V::from_str(injected_name(&label(a), b))),
+        _ => Err(Error::new(ErrorCode::Internal, format!("no export {name}"))),
+    }
+}
+
 /// A signature or key a wallet gave: bytes or text; `None` for anything else.
 fn given<V: HostValue>(value: &V, field: &str) -> Result<Option<TextOrBytes>> {
     host::given_text_or_bytes(value, field)

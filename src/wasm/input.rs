@@ -62,13 +62,3 @@ pub fn bytes(value: &JsValue, field: &str) -> Result<Vec<u8>> {
     }
     Ok(array.to_vec())
 }
-
-/// Returns a tsify-typed value to JavaScript.
-pub fn ts_out<T: tsify::Tsify + serde::Serialize>(value: &T) -> Result<tsify::Ts<T>> {
-    tsify::Ts::from_rust(value).map_err(|e| {
-        Error::new(
-            ErrorCode::Internal,
-            format!("could not convert a result: {e}"),
-        )
-    })
-}

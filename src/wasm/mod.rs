@@ -19,6 +19,7 @@ mod verify;
 #[cfg(feature = "services")]
 mod wallets;
 
+use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// What the JavaScript half of the boundary (`js/boundary.js`: the client classes, the wallet
@@ -41,6 +42,14 @@ extern "C" {
 #[cfg(feature = "services")]
 fn runtime() -> wasm_bindgen::JsValue {
     RUNTIME.with(wasm_bindgen::JsValue::clone)
+}
+
+#[wasm_bindgen]
+impl Core {
+    /// The synchronous export `name` with its arguments ([`crate::exports::call`]).
+    pub fn call(&self, name: &str, a: JsValue, b: JsValue, c: JsValue) -> crate::Result<JsValue> {
+        crate::exports::call(name, &a, &b, &c)
+    }
 }
 
 #[wasm_bindgen(start, private)]

@@ -1,12 +1,9 @@
-//! The local signature checks' exports: each hands its arguments to [`crate::exports::verify`].
+//! The local signature checks' exports (run by `Core.call`, [`crate::exports::call`]) and the
+//! Solana key a `SolanaVerifier` holds.
 
-use super::input;
 use crate::error::Result;
 use crate::exports::verify as checks;
-use crate::message::siwe::SiweMessage;
-use crate::message::siws::SolanaSignInInput;
 use crate::solana;
-use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use super::Core;
@@ -58,40 +55,5 @@ impl Core {
     pub fn solana_key(&self, public_key: JsValue) -> Result<SolanaKey> {
         let inner = checks::solana_key(&public_key)?;
         Ok(SolanaKey { inner })
-    }
-
-    #[wasm_bindgen(js_name = recoverEvmAddress)]
-    pub fn recover_evm_address(&self, message: JsValue, signature: JsValue) -> Result<String> {
-        checks::recover_evm_address(&message, &signature)
-    }
-
-    #[wasm_bindgen(js_name = verifyEvmSignature)]
-    pub fn verify_evm_signature(&self, m: JsValue, s: JsValue, address: JsValue) -> Result<bool> {
-        checks::verify_evm_signature(&m, &s, &address)
-    }
-
-    #[wasm_bindgen(js_name = verifySolanaSignature)]
-    pub fn verify_solana_signature(&self, m: JsValue, s: JsValue, key: JsValue) -> Result<bool> {
-        checks::verify_solana_signature(&m, &s, &key)
-    }
-
-    #[wasm_bindgen(js_name = verifySuiPersonalMessage)]
-    pub fn verify_sui_personal_message(&self, m: JsValue, s: JsValue, a: JsValue) -> Result<bool> {
-        checks::verify_sui_personal_message(&m, &s, &a)
-    }
-
-    #[wasm_bindgen(js_name = verifySiweSignIn)]
-    pub fn verify_siwe_sign_in(&self, options: JsValue) -> Result<Ts<SiweMessage>> {
-        input::ts_out(&checks::verify_siwe_sign_in(&options)?)
-    }
-
-    #[wasm_bindgen(js_name = verifySolanaSignIn)]
-    pub fn verify_solana_sign_in(&self, options: JsValue) -> Result<Ts<SolanaSignInInput>> {
-        input::ts_out(&checks::verify_solana_sign_in(&options)?)
-    }
-
-    #[wasm_bindgen(js_name = verifyTonProof)]
-    pub fn verify_ton_proof(&self, options: JsValue) -> Result<JsValue> {
-        checks::verify_ton_proof(&options)
     }
 }

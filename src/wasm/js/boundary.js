@@ -8,6 +8,8 @@ let core;
 export function setCore(value) {
   core = value;
 }
+// A synchronous export or wallet rule of the core, by name (src/exports/mod.rs, `call`).
+const call = (name, a, b, c) => core.call(name, a, b, c);
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -278,11 +280,11 @@ function linkHost(options) {
   const snagClient = read(read(options, 'snag'), 'client');
   const live = typeof AbortSignal === 'function' && signal instanceof AbortSignal ? signal : undefined;
   // A wallet's failure: 4001 is USER_REJECTED, anything else WALLET_ERROR (the core decides).
-  const fromWallet = async (what, call) => {
+  const fromWallet = async (what, request) => {
     try {
-      return await raceAbort(call(), live);
+      return await raceAbort(request(), live);
     } catch (thrown) {
-      throw core.error(thrown, what);
+      throw call('error', thrown, what);
     }
   };
   // A service's failure keeps its code (e.g. HTTP_ERROR); anything else is INVALID_RESPONSE.
@@ -472,10 +474,10 @@ function eip1193Request(provider, method, params) {
 // A Wallet Standard feature resolves to one output per input.
 const first = (outputs) => (Array.isArray(outputs) ? outputs[0] : outputs);
 
-// `call()`'s result awaited; what it throws or rejects with becomes the core's coded error for
+// `request()`'s result awaited; what it throws or rejects with becomes the core's coded error for
 // `what` (4001 is USER_REJECTED).
-const asked = (call, what) => new Promise((resolve) => resolve(call())).catch((thrown) => {
-  throw core.error(thrown, what);
+const asked = (request, what) => new Promise((resolve) => resolve(request())).catch((thrown) => {
+  throw call('error', thrown, what);
 });
 
 const CHAINS = { eip1193: 'EVM', solana: 'SOL', legacy: 'SOL', sui: 'SUI', ton: 'TON' };
@@ -525,7 +527,7 @@ export class WalletAdapter {
   get uuid() { return text(this.#info.uuid); }
   get chain() { return CHAINS[this.#kind]; }
   get source() { return this.#source; }
-  get walletName() { return core.walletKey(this.#info.name); }
+  get walletName() { return call('walletKey', this.#info.name); }
   get address() { return this.#address; }
   get chainId() { return this.#chainId; }
   get canSignIn() { return this.#kind === 'solana' && feature(this.#target, 'solana:signIn') !== undefined; }
@@ -536,11 +538,11 @@ export class WalletAdapter {
     switch (this.#kind) {
       case 'eip1193': {
         const accounts = await asked(() => eip1193Request(target, 'eth_requestAccounts', []), 'connect');
-        const address = core.evmAccount(accounts);
+        const address = call('evmAccount', accounts);
         // The chain id is informative (the message's Chain ID): a wallet that cannot tell it is
         // still usable.
         try {
-          this.#chainId = core.chainId(await eip1193Request(target, 'eth_chainId', []));
+          this.#chainId = call('chainId', await eip1193Request(target, 'eth_chainId', []));
         } catch {}
         return (this.#address = address);
       }
@@ -548,24 +550,24 @@ export class WalletAdapter {
       case 'sui': {
         if (feature(target, 'standard:connect') === undefined) throw notFound(`${this.name} has no standard:connect feature`);
         const account = await asked(() => connectWalletStandard(target, this.#kind + ':'), 'connect');
-        const address = core.address(this.chain, account);
+        const address = call('address', this.chain, account);
         this.#account = account;
         return (this.#address = address);
       }
       case 'legacy':
-        return (this.#address = core.keyAddress(await asked(() => connectLegacySolana(target), 'connect')));
+        return (this.#address = call('keyAddress', await asked(() => connectLegacySolana(target), 'connect')));
       default:
         throw tonNeedsProof();
     }
   }
 
   async signMessage(message) {
-    core.text(message, 'message');
+    call('text', message, 'message');
     if (this.#kind === 'ton') throw tonNeedsProof();
     const address = this.#address ?? (await this.connect());
     const bytes = new TextEncoder().encode(message);
     const target = this.#target;
-    const sign = (call) => asked(call, 'sign the message');
+    const sign = (request) => asked(request, 'sign the message');
     switch (this.#kind) {
       case 'eip1193': {
         // personal_sign takes the message as hex of its UTF-8 bytes, then the address.
@@ -582,12 +584,12 @@ export class WalletAdapter {
         if (signed instanceof Uint8Array && !sameBytes(signed, bytes)) {
           throw new WalletLinkerError('WALLET_ERROR', 'the wallet signed different bytes than the message it was given');
         }
-        return core.signature(output?.signature);
+        return call('signature', output?.signature);
       }
       case 'legacy': {
         // The legacy `signMessage(bytes, "utf8")`: `{ signature }` or the signature itself.
         const output = await sign(() => target.signMessage(bytes, 'utf8'));
-        return core.signature(output?.signature ?? output);
+        return call('signature', output?.signature ?? output);
       }
       default: {
         // `sui:signPersonalMessage`: `{ bytes, signature }`, both base64.
@@ -606,31 +608,31 @@ export class WalletAdapter {
     if (!this.canSignIn) throw notFound(`${this.name} does not support Sign-In With Solana (solana:signIn)`);
     const feat = feature(this.#target, 'solana:signIn');
     const output = first(await asked(() => need(feat, 'signIn', 'solana:signIn')(input), 'sign in'));
-    const checked = core.signIn(output);
+    const checked = call('signIn', output);
     this.#address = checked.address;
     this.#account = output.account;
     return checked;
   }
 
   async tonProof(options) {
-    const payload = core.text(options?.payload, 'payload');
-    const manifestUrl = core.text(options?.manifestUrl, 'manifestUrl');
+    const payload = call('text', options?.payload, 'payload');
+    const manifestUrl = call('text', options?.manifestUrl, 'manifestUrl');
     if (this.#kind !== 'ton') throw notFound(`${this.name} is not a TON Connect wallet`);
     const items = [{ name: 'ton_addr' }, { name: 'ton_proof', payload }];
     let event;
     try {
       event = await need(this.#target, 'connect', 'the TON Connect bridge')(2, { manifestUrl, items });
     } catch (thrown) {
-      throw core.error(thrown, 'connect');
+      throw call('error', thrown, 'connect');
     }
     if (event?.event === 'connect_error') {
       // TON Connect's USER_REJECTS_ERROR is 300.
       if (event.payload?.code === 300) throw new WalletLinkerError('USER_REJECTED', 'the user rejected the request in the wallet (connect)');
-      throw core.error(Object.assign(new Error(event.payload?.message ?? 'connect_error'), { code: event.payload?.code }), 'connect');
+      throw call('error', Object.assign(new Error(event.payload?.message ?? 'connect_error'), { code: event.payload?.code }), 'connect');
     }
     const replies = Array.isArray(event?.payload?.items) ? event.payload.items : [];
     const find = (name) => replies.find((item) => item?.name === name);
-    const output = core.tonProof(find('ton_addr'), find('ton_proof'));
+    const output = call('tonProof', find('ton_addr'), find('ton_proof'));
     this.#address = output.address;
     return output;
   }
@@ -641,7 +643,7 @@ function sameBytes(a, b) {
 }
 
 function evmAdapter(provider, info, source) {
-  const name = text(info.name) ?? core.injectedName('EVM', provider);
+  const name = text(info.name) ?? call('injectedName', 'EVM', provider);
   return new WalletAdapter(MADE_HERE, 'eip1193', provider, { name, icon: info.icon, rdns: info.rdns, uuid: info.uuid }, source);
 }
 
@@ -676,7 +678,7 @@ async function connectLegacySolana(provider) {
 
 // Waits `timeoutMs` (checked by the core) for wallets with `find`; none where there is no window.
 async function discover(timeoutMs, find) {
-  const ms = core.timeout(timeoutMs);
+  const ms = call('timeout', timeoutMs);
   const target = eventTarget();
   return target ? find(target, ms) : [];
 }
@@ -695,7 +697,7 @@ export function discoverSolanaWallets(timeoutMs) {
     const found = await discoverWalletStandard(target, ms);
     const list = found.wallets.filter(isSolanaStandardWallet).map((w) => standardAdapter('solana', w));
     if (list.length === 0 && found.legacy) {
-      const name = core.injectedName('SOL', found.legacy);
+      const name = call('injectedName', 'SOL', found.legacy);
       list.push(new WalletAdapter(MADE_HERE, 'legacy', found.legacy, { name }, 'legacy-injected'));
     }
     return list;
@@ -730,22 +732,22 @@ export const runtime = { importRsaKey, verifyRs256, withTimeout, providerRequest
 // Messages and local verification (src/wasm/messages.rs, verify.rs)
 
 export function recoverEvmAddress(message, signature) {
-  return core.recoverEvmAddress(message, signature);
+  return call('recoverEvmAddress', message, signature);
 }
 export function verifyEvmSignature(message, signature, address) {
-  return core.verifyEvmSignature(message, signature, address);
+  return call('verifyEvmSignature', message, signature, address);
 }
 export function verifySolanaSignature(message, signature, publicKey) {
-  return core.verifySolanaSignature(message, signature, publicKey);
+  return call('verifySolanaSignature', message, signature, publicKey);
 }
 export function verifySuiPersonalMessage(message, signature, address) {
-  return core.verifySuiPersonalMessage(message, signature, address);
+  return call('verifySuiPersonalMessage', message, signature, address);
 }
 export function verifySiweSignIn(options) {
-  return core.verifySiweSignIn(options);
+  return call('verifySiweSignIn', options);
 }
 export function verifySolanaSignIn(options) {
-  return core.verifySolanaSignIn(options);
+  return call('verifySolanaSignIn', options);
 }
 export function verifyEvmMessage(options) {
   return core.verifyEvmMessage(options);
@@ -754,34 +756,46 @@ export function verifyEvmSignIn(options) {
   return core.verifyEvmSignIn(options);
 }
 export function verifyTonProof(options) {
-  return core.verifyTonProof(options);
+  return call('verifyTonProof', options);
 }
 export function createSiweMessage(fields) {
-  return core.createSiweMessage(fields);
+  return call('createSiweMessage', fields);
 }
 export function parseSiweMessage(text) {
-  return core.parseSiweMessage(text);
+  return call('parseSiweMessage', text);
 }
 export function createSolanaSignInMessage(input) {
-  return core.createSolanaSignInMessage(input);
+  return call('createSolanaSignInMessage', input);
 }
 export function parseSolanaSignInMessage(text) {
-  return core.parseSolanaSignInMessage(text);
+  return call('parseSolanaSignInMessage', text);
 }
 export function createDynamicSignInMessage(params) {
-  return core.createDynamicSignInMessage(params);
+  return call('createDynamicSignInMessage', params, fromLocation(['host']), fromLocation(['origin', 'pathname']));
 }
 export function parseDynamicSignInMessage(text) {
-  return core.parseDynamicSignInMessage(text);
+  return call('parseDynamicSignInMessage', text);
 }
 export function toChecksumAddress(address) {
-  return core.toChecksumAddress(address);
+  return call('toChecksumAddress', address);
 }
 export function isValidSolanaAddress(address) {
-  return core.isValidSolanaAddress(address);
+  return call('isValidSolanaAddress', address);
 }
 export function generateNonce() {
-  return core.generateNonce();
+  return call('generateNonce', randomBytes());
+}
+
+// 16 bytes from the runtime's secure random source, or the text saying why there is none.
+function randomBytes() {
+  const crypto = globalThis.crypto;
+  if (typeof crypto !== 'object' || crypto === null) return 'globalThis.crypto is missing';
+  if (typeof crypto.getRandomValues !== 'function') return 'crypto.getRandomValues is missing';
+  try {
+    return crypto.getRandomValues(new Uint8Array(16));
+  } catch {
+    return 'crypto.getRandomValues threw';
+  }
 }
 
 // A Solana public key checked and decompressed once, for verifying many signatures with it.
