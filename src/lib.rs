@@ -3,10 +3,13 @@
 //! Prove that a user owns a wallet and link that wallet to the user's accounts.
 //!
 //! The crate is a pure-Rust core (sign-in messages, local signature checks, service request and
-//! response models, retry policy) with a thin WebAssembly layer (`wasm` module, compiled for
-//! `wasm32` only) that converts values and errors at the JavaScript boundary.
+//! response models, retry policy, the linking flow and the link server's rules) with a thin
+//! WebAssembly layer (`wasm` module, compiled for `wasm32` only). What reads the caller's
+//! JavaScript values is generic over [`host::HostValue`], which the wasm layer answers for
+//! `JsValue` and the native tests with a scripted value.
 //!
-//! Time is always passed in by the caller (no clock reads in the core), so boundaries are testable.
+//! Time is passed in by the caller or asked of the host ([`host::HostValue::clock_ms`]): the core
+//! reads no clock itself, so boundaries are testable.
 
 pub mod api;
 pub mod error;
