@@ -55,19 +55,13 @@ pub struct SiweCheck {
     #[serde(skip)]
     pub now_ms: i64,
     /// The expected signer, when the caller already knows it (compared case-insensitively).
-    #[serde(default)]
     pub address: Option<String>,
-    #[serde(default)]
     pub chain_id: Option<u64>,
-    #[serde(default)]
     pub uri: Option<String>,
-    #[serde(default)]
     pub scheme: Option<String>,
     /// Allowed clock difference in seconds; `None` means [`DEFAULT_CLOCK_SKEW_SECONDS`].
-    #[serde(default)]
     pub clock_skew_seconds: Option<u32>,
     /// Oldest accepted message, in seconds since its `issuedAt` (see [`MAX_AGE_LIMIT_SECONDS`]).
-    #[serde(default)]
     pub max_age_seconds: Option<u32>,
 }
 
@@ -88,16 +82,12 @@ pub struct SolanaSignInCheck {
     /// The expected signing key (the wallet's account); the message's address must equal it.
     #[serde(skip)]
     pub public_key: Option<[u8; 32]>,
-    #[serde(default)]
     pub chain_id: Option<String>,
-    #[serde(default)]
     pub uri: Option<String>,
     /// Allowed clock difference in seconds; `None` means [`DEFAULT_CLOCK_SKEW_SECONDS`].
-    #[serde(default)]
     pub clock_skew_seconds: Option<u32>,
     /// Oldest accepted message, in seconds since its `issuedAt`; a message without `issuedAt`
     /// then fails with `MISSING_FIELD`.
-    #[serde(default)]
     pub max_age_seconds: Option<u32>,
 }
 

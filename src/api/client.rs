@@ -19,15 +19,10 @@ macro_rules! with_client_options {
         pub struct $name {
             $($body)*
             /// The service's API root; default the service's own.
-            #[serde(default)]
             pub base_url: Option<String>,
-            #[serde(default)]
             pub timeout_ms: Option<f64>,
-            #[serde(default)]
             pub deadline_ms: Option<f64>,
-            #[serde(default)]
             pub max_retries: Option<f64>,
-            #[serde(default)]
             pub retry_state_changing: Option<bool>,
         }
 

@@ -99,7 +99,6 @@ pub struct Signed<V> {
 
 #[derive(Deserialize)]
 struct Time {
-    #[serde(default)]
     now: Option<Now>,
 }
 

@@ -101,9 +101,7 @@ where
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct OnChain {
-    #[serde(default)]
     timeout_ms: Option<f64>,
-    #[serde(default)]
     address: Option<String>,
 }
 

@@ -96,7 +96,6 @@ pub fn verify_solana_sign_in<V: HostValue>(options: &V) -> Result<SolanaSignInIn
 struct TonReply {
     proof: ton::TonProof,
     account: ton::TonAccount,
-    #[serde(default)]
     now: Option<Now>,
 }
 

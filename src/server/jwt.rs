@@ -61,7 +61,6 @@ crate::api::client::with_client_options! {
     pub struct DynamicJwtOptions {
         pub environment_id: String,
         /// Default [`jwks_url`] of the API root and the environment.
-        #[serde(default)]
         pub jwks_url: Option<String>,
     }
 }
@@ -93,10 +92,8 @@ impl DynamicJwtOptions {
 #[serde(rename_all = "camelCase")]
 pub struct JwtTimeOptions {
     /// Default [`DEFAULT_CLOCK_SKEW_SECONDS`].
-    #[serde(default)]
     pub clock_skew_seconds: Option<u32>,
     /// The current time in epoch milliseconds (tests); default the runtime's clock.
-    #[serde(default)]
     pub now: Option<f64>,
 }
 

@@ -63,21 +63,16 @@ pub struct LinkServerOptions {
     pub dynamic: DynamicJwtOptions,
     pub snag: SnagOptions,
     /// Default `/`.
-    #[serde(default)]
     pub base_path: Option<String>,
     /// 1 to 86400; default [`DEFAULT_MAX_AGE_SECONDS`].
-    #[serde(default)]
     pub max_age_seconds: Option<u32>,
     /// 1000 to [`MAX_NONCE_TTL_MS`]; default [`DEFAULT_NONCE_TTL_MS`].
-    #[serde(default)]
     pub nonce_ttl_ms: Option<u64>,
     /// For tokens and messages alike; default [`signin::DEFAULT_CLOCK_SKEW_SECONDS`], at most a day.
-    #[serde(default)]
     pub clock_skew_seconds: Option<u32>,
     #[serde(default)]
     pub allow_move_wallet: bool,
     /// 1 to [`MAX_NONCE_STORE_TIMEOUT_MS`]; default [`DEFAULT_NONCE_STORE_TIMEOUT_MS`].
-    #[serde(default)]
     pub nonce_store_timeout_ms: Option<u64>,
     /// EVM JSON-RPC URLs by chain id (`{ "8453": "https://…" }`): a smart account's proof
     /// (EIP-1271/6492) is accepted only on these chains, after its contract accepts it there.

@@ -183,14 +183,11 @@ pub struct TonProofCheck {
     pub now_ms: i64,
     /// Oldest accepted proof in seconds since its timestamp; `None` means
     /// [`DEFAULT_MAX_AGE_SECONDS`].
-    #[serde(default)]
     pub max_age_seconds: Option<u32>,
     /// Allowed clock difference in seconds for a timestamp ahead of `now`; `None` means
     /// [`DEFAULT_CLOCK_SKEW_SECONDS`].
-    #[serde(default)]
     pub clock_skew_seconds: Option<u32>,
     /// The expected network (`"-239"` or `"-3"`), when only one is accepted.
-    #[serde(default)]
     pub chain: Option<String>,
 }
 
