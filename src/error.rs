@@ -223,6 +223,27 @@ impl Error {
     }
 
     /// Shorthand for a mismatch between an expected and a received value.
+    /// `Ok` when `received` is `expected`, else [`Error::mismatch`].
+    pub fn ensure_equal(
+        code: ErrorCode,
+        field: &str,
+        expected: &str,
+        received: &str,
+    ) -> Result<()> {
+        if expected == received {
+            Ok(())
+        } else {
+            Err(Error::mismatch(code, field, expected, received))
+        }
+    }
+
+    /// The signature verified, but not by `address` (the message's signer).
+    pub fn not_signed_by(address: &str, message: &'static str) -> Self {
+        Error::new(ErrorCode::SignatureMismatch, message)
+            .with_field("signature")
+            .with_expected(address)
+    }
+
     pub fn mismatch(
         code: ErrorCode,
         field: &str,

@@ -247,13 +247,10 @@ pub async fn verify_siwe_sign_in_with_rpc<R: evm::EvmRpc>(
 }
 
 fn not_signed_by(fields: &SiweMessage) -> Error {
-    Error::new(
-        ErrorCode::SignatureMismatch,
-        "the signature was not made by the message's address",
-    )
-    .with_field("signature")
-    .with_expected(&fields.address)
+    Error::not_signed_by(&fields.address, NOT_SIGNED_BY)
 }
+
+const NOT_SIGNED_BY: &str = "the signature was not made by the message's address";
 
 /// Every check of a SIWE sign-in but the signature's; gives the fields and the signer's address.
 fn check_siwe_fields(message: &str, check: &SiweCheck) -> Result<(SiweMessage, [u8; 20])> {
@@ -269,13 +266,13 @@ fn check_siwe_fields(message: &str, check: &SiweCheck) -> Result<(SiweMessage, [
     let fields = parse_siwe_message(message)?;
     let address = evm::parse_address(&fields.address)?;
     same_signer(expected_address, address, &fields.address)?;
-    equal(
+    Error::ensure_equal(
         ErrorCode::DomainMismatch,
         "domain",
         &check.domain,
         &fields.domain,
     )?;
-    equal(
+    Error::ensure_equal(
         ErrorCode::NonceMismatch,
         "nonce",
         &check.nonce,
@@ -284,10 +281,10 @@ fn check_siwe_fields(message: &str, check: &SiweCheck) -> Result<(SiweMessage, [
     if let Some(scheme) = &check.scheme {
         // EIP-4361: "If scheme is not specified, HTTPS is assumed".
         let received = fields.scheme.as_deref().unwrap_or("https");
-        equal(ErrorCode::SchemeMismatch, "scheme", scheme, received)?;
+        Error::ensure_equal(ErrorCode::SchemeMismatch, "scheme", scheme, received)?;
     }
     if let Some(uri) = &check.uri {
-        equal(ErrorCode::UriMismatch, "uri", uri, &fields.uri)?;
+        Error::ensure_equal(ErrorCode::UriMismatch, "uri", uri, &fields.uri)?;
     }
     if let Some(chain_id) = check.chain_id
         && chain_id != fields.chain_id
@@ -353,8 +350,8 @@ pub fn verify_sui_sign_in(
         .transpose()?;
     same_signer(expected, address, &fields.address)?;
     let domain = fields.domain.as_deref().unwrap_or_default();
-    equal(ErrorCode::DomainMismatch, "domain", &check.domain, domain)?;
-    equal(
+    Error::ensure_equal(ErrorCode::DomainMismatch, "domain", &check.domain, domain)?;
+    Error::ensure_equal(
         ErrorCode::NonceMismatch,
         "nonce",
         &check.nonce,
@@ -369,12 +366,7 @@ pub fn verify_sui_sign_in(
     )?;
     check_age(check.now_ms, max_age_ms, fields.issued_at.as_deref())?;
     if !crate::sui::verify_signed_by(message.as_bytes(), signature, &address)? {
-        return Err(Error::new(
-            ErrorCode::SignatureMismatch,
-            "the signature was not made by the message's address",
-        )
-        .with_field("signature")
-        .with_expected(&fields.address));
+        return Err(Error::not_signed_by(&fields.address, NOT_SIGNED_BY));
     }
     Ok(fields)
 }
@@ -406,7 +398,7 @@ pub fn verify_solana_sign_in(
         .public_key
         .map(|key| (solana::pubkey::to_address(&key), key));
     same_signer(expected_key, address, &fields.address)?;
-    equal(
+    Error::ensure_equal(
         ErrorCode::DomainMismatch,
         "domain",
         &check.domain,
@@ -439,12 +431,8 @@ pub fn verify_solana_sign_in(
     check_age(check.now_ms, max_age_ms, fields.issued_at.as_deref())?;
     let verifier = solana::SolanaVerifier::new(&address).map_err(|e| e.with_field("address"))?;
     if !verifier.verify(signed_message, signature)? {
-        return Err(Error::new(
-            ErrorCode::SignatureMismatch,
-            "the signature was not made by the message's address over the signed bytes",
-        )
-        .with_field("signature")
-        .with_expected(&fields.address));
+        let message = "the signature was not made by the message's address over the signed bytes";
+        return Err(Error::not_signed_by(&fields.address, message));
     }
     Ok(fields)
 }
@@ -604,14 +592,6 @@ fn same_signer<T: AsRef<str>, K: PartialEq>(
     }
 }
 
-fn equal(code: ErrorCode, field: &str, expected: &str, received: &str) -> Result<()> {
-    if expected == received {
-        Ok(())
-    } else {
-        Err(Error::mismatch(code, field, expected, received))
-    }
-}
-
 fn equal_optional(
     code: ErrorCode,
     field: &str,
@@ -619,7 +599,7 @@ fn equal_optional(
     received: &Option<String>,
 ) -> Result<()> {
     match received {
-        Some(received) => equal(code, field, expected, received),
+        Some(received) => Error::ensure_equal(code, field, expected, received),
         None => Err(Error::new(
             code,
             format!("{field} mismatch: expected {expected:?}, but the message has no {field}"),

@@ -243,14 +243,13 @@ pub fn verify_ton_proof(
     check_sizes(proof, account)?;
     let chain = check_chain(account, check)?;
     check_domain(proof, check)?;
-    if proof.payload != check.payload {
-        return Err(Error::mismatch(
-            ErrorCode::NonceMismatch,
-            "proof.payload",
-            &check.payload,
-            &proof.payload,
-        ));
-    }
+    let payload = (&check.payload, &proof.payload);
+    Error::ensure_equal(
+        ErrorCode::NonceMismatch,
+        "proof.payload",
+        payload.0,
+        payload.1,
+    )?;
     check_time(proof.timestamp, check.now_ms, max_age_ms, skew_ms)?;
 
     let (address, _) = TonAddress::parse_with_form(&account.address)
@@ -406,14 +405,12 @@ fn check_chain(account: &TonAccount, check: &TonProofCheck) -> Result<TonChain> 
             .with_field("chain")
             .with_received(expected));
         }
-        if *expected != account.chain {
-            return Err(Error::mismatch(
-                ErrorCode::ChainIdMismatch,
-                "account.chain",
-                expected,
-                &account.chain,
-            ));
-        }
+        Error::ensure_equal(
+            ErrorCode::ChainIdMismatch,
+            "account.chain",
+            expected,
+            &account.chain,
+        )?;
     }
     Ok(chain)
 }
@@ -429,14 +426,13 @@ fn check_domain(proof: &TonProof, check: &TonProofCheck) -> Result<()> {
         .with_expected(domain.value.len().to_string())
         .with_received(domain.length_bytes.to_string()));
     }
-    if domain.value != check.domain {
-        return Err(Error::mismatch(
-            ErrorCode::DomainMismatch,
-            "proof.domain.value",
-            &check.domain,
-            &domain.value,
-        ));
-    }
+    let field = "proof.domain.value";
+    Error::ensure_equal(
+        ErrorCode::DomainMismatch,
+        field,
+        &check.domain,
+        &domain.value,
+    )?;
     Ok(())
 }
 
