@@ -329,41 +329,49 @@ impl<V: JsLike> Reader<'_, V> {
         })
     }
 
-    /// A whole number in JavaScript's safe range, or a BigInt, within the type's range (the
-    /// visitor checks it).
+    /// A whole number in JavaScript's safe range, or a BigInt.
+    fn whole(&self) -> Option<i128> {
+        match self.value.number() {
+            // In range by the guard, so exact.
+            Some(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => Some(n as i128),
+            Some(_) => None,
+            None => self.value.bigint().and_then(|t| t.parse().ok()),
+        }
+    }
+
+    /// A whole number from 0 within the type's range (`max`, checked again by the visitor).
     fn unsigned<'de, W: Visitor<'de>>(
         self,
         visitor: W,
         max: Option<u64>,
     ) -> Result<W::Value, FieldError> {
         let expected = Expected::Whole(max);
-        let n = match self.value.number() {
-            // In range by the guard, so exact.
-            Some(n) if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) => n as u64,
-            Some(_) => return Err(self.wrong(expected)),
-            None => match self.value.bigint().and_then(|t| t.parse().ok()) {
-                Some(n) => n,
-                None => return Err(self.wrong(expected)),
-            },
-        };
-        visitor
-            .visit_u64::<FieldError>(n)
-            .map_err(|_| self.wrong(expected))
+        match self.whole().and_then(|n| u64::try_from(n).ok()) {
+            Some(n) => visitor
+                .visit_u64(n)
+                .map_err(|_: FieldError| self.wrong(expected)),
+            None => Err(self.wrong(expected)),
+        }
     }
 
+    /// A whole number within the type's range (the visitor checks it).
     fn signed<'de, W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        let n = match self.value.number() {
-            Some(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => n as i64,
-            Some(_) => return Err(self.wrong(Expected::Integer)),
-            None => match self.value.bigint().and_then(|t| t.parse().ok()) {
-                Some(n) => n,
-                None => return Err(self.wrong(Expected::Integer)),
-            },
-        };
-        visitor
-            .visit_i64::<FieldError>(n)
-            .map_err(|_| self.wrong(Expected::Integer))
+        match self.whole().and_then(|n| i64::try_from(n).ok()) {
+            Some(n) => visitor
+                .visit_i64(n)
+                .map_err(|_: FieldError| self.wrong(Expected::Integer)),
+            None => Err(self.wrong(Expected::Integer)),
+        }
     }
+}
+
+/// `deserialize_*` methods that forward to another reading method of [`Reader`].
+macro_rules! forward {
+    ($($method:ident => $to:ident($($arg:expr)?);)*) => {$(
+        fn $method<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
+            self.$to(visitor $(, $arg)?)
+        }
+    )*};
 }
 
 impl<'de, V: JsLike> de::Deserializer<'de> for Reader<'_, V> {
@@ -381,14 +389,6 @@ impl<'de, V: JsLike> de::Deserializer<'de> for Reader<'_, V> {
             Some(text) => visitor.visit_string(text),
             None => Err(self.wrong(Expected::Text)),
         }
-    }
-
-    fn deserialize_str<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.deserialize_string(visitor)
-    }
-
-    fn deserialize_identifier<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.deserialize_string(visitor)
     }
 
     /// One UTF-16 code unit (what `JsString::as_char` accepts); another string is refused in
@@ -412,40 +412,19 @@ impl<'de, V: JsLike> de::Deserializer<'de> for Reader<'_, V> {
         }
     }
 
-    fn deserialize_f32<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.deserialize_f64(visitor)
-    }
-
-    fn deserialize_u8<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.unsigned(visitor, Some(u8::MAX.into()))
-    }
-
-    fn deserialize_u16<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.unsigned(visitor, Some(u16::MAX.into()))
-    }
-
-    fn deserialize_u32<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.unsigned(visitor, Some(u32::MAX.into()))
-    }
-
-    fn deserialize_u64<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.unsigned(visitor, None)
-    }
-
-    fn deserialize_i8<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.signed(visitor)
-    }
-
-    fn deserialize_i16<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.signed(visitor)
-    }
-
-    fn deserialize_i32<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.signed(visitor)
-    }
-
-    fn deserialize_i64<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.signed(visitor)
+    forward! {
+        deserialize_f32 => deserialize_f64();
+        deserialize_str => deserialize_string();
+        deserialize_identifier => deserialize_string();
+        deserialize_bytes => deserialize_byte_buf();
+        deserialize_u8 => unsigned(Some(u8::MAX.into()));
+        deserialize_u16 => unsigned(Some(u16::MAX.into()));
+        deserialize_u32 => unsigned(Some(u32::MAX.into()));
+        deserialize_u64 => unsigned(None);
+        deserialize_i8 => signed();
+        deserialize_i16 => signed();
+        deserialize_i32 => signed();
+        deserialize_i64 => signed();
     }
 
     /// A BigInt only.
@@ -467,10 +446,6 @@ impl<'de, V: JsLike> de::Deserializer<'de> for Reader<'_, V> {
                 .map_err(|_| self.wrong(expected)),
             None => Err(self.wrong(expected)),
         }
-    }
-
-    fn deserialize_bytes<W: Visitor<'de>>(self, visitor: W) -> Result<W::Value, FieldError> {
-        self.deserialize_byte_buf(visitor)
     }
 
     /// A `Uint8Array`, an `ArrayBuffer` or an array.
