@@ -266,18 +266,7 @@ fn check_siwe_fields(message: &str, check: &SiweCheck) -> Result<(SiweMessage, [
     let fields = parse_siwe_message(message)?;
     let address = evm::parse_address(&fields.address)?;
     same_signer(expected_address, address, &fields.address)?;
-    Error::ensure_equal(
-        ErrorCode::DomainMismatch,
-        "domain",
-        &check.domain,
-        &fields.domain,
-    )?;
-    Error::ensure_equal(
-        ErrorCode::NonceMismatch,
-        "nonce",
-        &check.nonce,
-        &fields.nonce,
-    )?;
+    same_domain_and_nonce((&check.domain, &check.nonce), &fields.domain, &fields.nonce)?;
     if let Some(scheme) = &check.scheme {
         // EIP-4361: "If scheme is not specified, HTTPS is assumed".
         let received = fields.scheme.as_deref().unwrap_or("https");
@@ -350,13 +339,7 @@ pub fn verify_sui_sign_in(
         .transpose()?;
     same_signer(expected, address, &fields.address)?;
     let domain = fields.domain.as_deref().unwrap_or_default();
-    Error::ensure_equal(ErrorCode::DomainMismatch, "domain", &check.domain, domain)?;
-    Error::ensure_equal(
-        ErrorCode::NonceMismatch,
-        "nonce",
-        &check.nonce,
-        &fields.nonce,
-    )?;
+    same_domain_and_nonce((&check.domain, &check.nonce), domain, &fields.nonce)?;
     check_time_window(
         check.now_ms,
         skew_ms,
@@ -590,6 +573,12 @@ fn same_signer<T: AsRef<str>, K: PartialEq>(
         )),
         _ => Ok(()),
     }
+}
+
+/// The message names the expected domain and carries the expected nonce.
+fn same_domain_and_nonce(expected: (&str, &str), domain: &str, nonce: &str) -> Result<()> {
+    Error::ensure_equal(ErrorCode::DomainMismatch, "domain", expected.0, domain)?;
+    Error::ensure_equal(ErrorCode::NonceMismatch, "nonce", expected.1, nonce)
 }
 
 fn equal_optional(
