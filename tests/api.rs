@@ -21,8 +21,9 @@ use wallet_linker::api::types::{Field, FieldType, Required, Shape};
 use wallet_linker::api::{
     ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
     DynamicAdminClient, DynamicClient, GlobalWalletConnectionCreateRequest, HttpRequest,
-    HttpResponse, InternalUserFields, LinkServerClient, Method, SnagClient, SnagConnectParams,
-    Transport, TransportError, VerifyRequest, VerifyResponse, VerifyUnlinkRequest, client, types,
+    HttpResponse, InternalUserFields, LinkServerClient, Method, SecretPlacement, SnagClient,
+    SnagConnectParams, Transport, TransportError, VerifyRequest, VerifyResponse,
+    VerifyUnlinkRequest, client, types,
 };
 use wallet_linker::{Error, ErrorCode};
 
@@ -458,9 +459,15 @@ fn admin_bulk_create_posts_a_bare_array_with_the_api_token() {
         respond(201, json!({"total": 0})),
         respond(201, json!({})),
     ]);
-    let client =
-        DynamicAdminClient::new(ENV, "dyn_secret", false, false, options(), &mock, SerdeJson)
-            .unwrap();
+    let client = DynamicAdminClient::new(
+        ENV,
+        "dyn_secret",
+        SecretPlacement::Server,
+        options(),
+        &mock,
+        SerdeJson,
+    )
+    .unwrap();
     let users: Vec<InternalUserFields> = serde_json::from_value(
         json!([{"email": "a@example.com", "alias": "A"}, {"username": "b"}]),
     )
@@ -507,8 +514,7 @@ fn snag_connect_sends_the_key_only_when_given() {
     .unwrap();
     let with_key = SnagClient::new(
         Some("snag-key"),
-        false,
-        false,
+        SecretPlacement::Server,
         ClientOptions::new(DEFAULT_SNAG_BASE_URL),
         &mock,
         SerdeJson,
@@ -518,8 +524,7 @@ fn snag_connect_sends_the_key_only_when_given() {
     assert_eq!(response.wallet_address, "0xabc");
     let proxy = SnagClient::new(
         None,
-        true,
-        false,
+        SecretPlacement::Browser,
         ClientOptions::new("/proxy/snag"),
         &mock,
         SerdeJson,
@@ -639,28 +644,63 @@ fn link_server_client_gets_nonces_and_posts_proofs_with_the_jwt() {
 #[test]
 fn server_secrets_are_refused_in_a_browser() {
     let mock = Mock::scripted(vec![]);
-    let admin =
-        DynamicAdminClient::new(ENV, "dyn_secret", true, false, options(), &mock, SerdeJson);
+    let admin = DynamicAdminClient::new(
+        ENV,
+        "dyn_secret",
+        SecretPlacement::Browser,
+        options(),
+        &mock,
+        SerdeJson,
+    );
     let e = expect_err(admin.map(|_| ()), ErrorCode::BrowserSecret);
     assert_eq!(e.field.as_deref(), Some("apiToken"));
     assert!(
-        DynamicAdminClient::new(ENV, "dyn_secret", true, true, options(), &mock, SerdeJson).is_ok()
+        DynamicAdminClient::new(
+            ENV,
+            "dyn_secret",
+            SecretPlacement::BrowserAllowed,
+            options(),
+            &mock,
+            SerdeJson
+        )
+        .is_ok()
     );
     assert!(
-        DynamicAdminClient::new(ENV, "dyn_secret", false, false, options(), &mock, SerdeJson)
-            .is_ok()
+        DynamicAdminClient::new(
+            ENV,
+            "dyn_secret",
+            SecretPlacement::Server,
+            options(),
+            &mock,
+            SerdeJson
+        )
+        .is_ok()
     );
 
-    let snag = SnagClient::new(Some("key"), true, false, options(), &mock, SerdeJson);
+    let snag = SnagClient::new(
+        Some("key"),
+        SecretPlacement::Browser,
+        options(),
+        &mock,
+        SerdeJson,
+    );
     let e = expect_err(snag.map(|_| ()), ErrorCode::BrowserSecret);
     assert_eq!(e.field.as_deref(), Some("apiKey"));
-    assert!(SnagClient::new(Some("key"), true, true, options(), &mock, SerdeJson).is_ok());
-    assert!(SnagClient::new(None, true, false, options(), &mock, SerdeJson).is_ok());
+    assert!(
+        SnagClient::new(
+            Some("key"),
+            SecretPlacement::BrowserAllowed,
+            options(),
+            &mock,
+            SerdeJson
+        )
+        .is_ok()
+    );
+    assert!(SnagClient::new(None, SecretPlacement::Browser, options(), &mock, SerdeJson).is_ok());
     // Keyless calls to Snag's own API would all be refused: a keyless client needs a proxy URL.
     let keyless = SnagClient::new(
         None,
-        false,
-        false,
+        SecretPlacement::Server,
         ClientOptions::new(DEFAULT_SNAG_BASE_URL),
         &mock,
         SerdeJson,
@@ -730,7 +770,14 @@ fn options_and_credentials_are_validated() {
     assert_eq!(e.field.as_deref(), Some("authToken"));
     let huge = "k".repeat(10_000);
     expect_err(
-        SnagClient::new(Some(&huge), false, false, options(), &mock, SerdeJson).map(|_| ()),
+        SnagClient::new(
+            Some(&huge),
+            SecretPlacement::Server,
+            options(),
+            &mock,
+            SerdeJson,
+        )
+        .map(|_| ()),
         ErrorCode::InputTooLarge,
     );
 }
@@ -1082,8 +1129,15 @@ fn opting_in_retries_state_changing_calls_like_reads() {
 #[test]
 fn bulk_and_snag_follow_the_state_changing_rules() {
     let mock = Mock::scripted(vec![lost()]);
-    let admin =
-        DynamicAdminClient::new(ENV, "key", false, false, options(), &mock, SerdeJson).unwrap();
+    let admin = DynamicAdminClient::new(
+        ENV,
+        "key",
+        SecretPlacement::Server,
+        options(),
+        &mock,
+        SerdeJson,
+    )
+    .unwrap();
     expect_err(
         block(admin.bulk_create_users(&[], Some(true))),
         ErrorCode::Network,
@@ -1096,7 +1150,7 @@ fn bulk_and_snag_follow_the_state_changing_rules() {
         "organizationId": "o", "websiteId": "w", "walletType": "solana", "walletAddress": "abc"
     }))
     .unwrap();
-    let snag = SnagClient::new(None, false, false, options(), &mock, SerdeJson).unwrap();
+    let snag = SnagClient::new(None, SecretPlacement::Server, options(), &mock, SerdeJson).unwrap();
     block(snag.connect_wallet(&params)).expect("429 then success");
     assert_eq!(mock.sleeps(), [500]);
 }
@@ -1750,12 +1804,26 @@ fn json_calls_send_the_body_as_given_and_give_the_response_as_parsed() {
     );
     assert_eq!(e.field.as_deref(), Some("authToken"));
 
-    let admin =
-        DynamicAdminClient::new(ENV, "dyn_t", false, false, options(), &mock, SerdeJson).unwrap();
+    let admin = DynamicAdminClient::new(
+        ENV,
+        "dyn_t",
+        SecretPlacement::Server,
+        options(),
+        &mock,
+        SerdeJson,
+    )
+    .unwrap();
     let call = admin.prepare_bulk_create_users("[]".into(), Some(true));
     assert!(call.request.url.ends_with("/users/bulk?upsert=true"));
     assert_eq!(call.request.header("authorization"), Some("Bearer dyn_t"));
-    let snag = SnagClient::new(Some("k"), false, false, options(), &mock, SerdeJson).unwrap();
+    let snag = SnagClient::new(
+        Some("k"),
+        SecretPlacement::Server,
+        options(),
+        &mock,
+        SerdeJson,
+    )
+    .unwrap();
     let call = snag.prepare_connect_wallet("{}".into());
     assert_eq!(call.request.header("x-api-key"), Some("k"));
     assert_eq!(call.request.body.as_deref(), Some("{}"));
@@ -1811,7 +1879,14 @@ fn json_calls_check_the_members_the_models_require() {
 
     let snag = |body: serde_json::Value| {
         let mock = Mock::scripted(vec![respond(200, body)]);
-        let client = SnagClient::new(Some("k"), false, false, options(), &mock, SerdeJson).unwrap();
+        let client = SnagClient::new(
+            Some("k"),
+            SecretPlacement::Server,
+            options(),
+            &mock,
+            SerdeJson,
+        )
+        .unwrap();
         block(client.connect_wallet_json("{}".into()))
     };
     let ok =

@@ -213,26 +213,44 @@ pub fn validate_credential(value: &str, field: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
-/// Server-side secrets (Dynamic's API token, Snag's API key) must not be shipped to a browser,
-/// where any visitor can read them. `is_browser` says a `window` or `document` global exists.
-pub fn check_secret_placement(
-    is_browser: bool,
-    dangerously_allow_browser: bool,
-    secret_field: &str,
-    client: &str,
-) -> Result<()> {
-    if is_browser && !dangerously_allow_browser {
-        return Err(Error::new(
-            ErrorCode::BrowserSecret,
-            format!(
-                "{client} was given {secret_field} in a browser, where every visitor could read it; \
-                 call the service from your backend (or a proxy that adds the key), or pass \
-                 dangerouslyAllowBrowser: true if this page is private"
-            ),
-        )
-        .with_field(secret_field));
+/// Where a client holding a server-side secret (Dynamic's API token, Snag's API key) runs: such a
+/// secret must not be shipped to a browser, where any visitor can read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretPlacement {
+    /// A server (Node, Deno, Bun, workerd): no `window`, `document` or `importScripts` global.
+    Server,
+    /// A page or a browser's worker.
+    Browser,
+    /// A browser, with the caller's `dangerouslyAllowBrowser: true` (a private page).
+    BrowserAllowed,
+}
+
+impl SecretPlacement {
+    /// From whether the runtime is a browser and whether the caller allowed secrets there.
+    pub fn new(in_browser: bool, dangerously_allow_browser: bool) -> Self {
+        match (in_browser, dangerously_allow_browser) {
+            (false, _) => SecretPlacement::Server,
+            (true, false) => SecretPlacement::Browser,
+            (true, true) => SecretPlacement::BrowserAllowed,
+        }
     }
-    Ok(())
+
+    /// `BROWSER_SECRET` when `client` was given `secret_field` in a browser without the caller's
+    /// consent.
+    pub fn check(self, secret_field: &str, client: &str) -> Result<()> {
+        if self == SecretPlacement::Browser {
+            return Err(Error::new(
+                ErrorCode::BrowserSecret,
+                format!(
+                    "{client} was given {secret_field} in a browser, where every visitor could read it; \
+                     call the service from your backend (or a proxy that adds the key), or pass \
+                     dangerouslyAllowBrowser: true if this page is private"
+                ),
+            )
+            .with_field(secret_field));
+        }
+        Ok(())
+    }
 }
 
 /// The signed-in user's JWT a client sends as `Authorization: Bearer`, validated when set and

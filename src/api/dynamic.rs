@@ -2,7 +2,7 @@
 //! (`/environments/{environmentId}/...`, server-side API token).
 
 use super::client::{
-    AuthToken, Call, ClientOptions, check_secret_placement, decode_reply, encode_body,
+    AuthToken, Call, ClientOptions, SecretPlacement, decode_reply, encode_body,
     encode_path_segment, execute, validate_credential,
 };
 use super::json::{JsonCodec, ModelCodec};
@@ -280,23 +280,17 @@ pub struct DynamicAdminClient<T, C> {
 }
 
 impl<T: Transport, C: JsonCodec> DynamicAdminClient<T, C> {
-    /// Refuses to be built in a browser (`is_browser`) unless `dangerously_allow_browser`: the API
-    /// token can administer every user of the environment.
+    /// Refuses to be built in a browser unless the caller allowed it (`placement`): the API token
+    /// can administer every user of the environment.
     pub fn new(
         environment_id: &str,
         api_token: &str,
-        is_browser: bool,
-        dangerously_allow_browser: bool,
+        placement: SecretPlacement,
         options: ClientOptions,
         transport: T,
         codec: C,
     ) -> Result<Self> {
-        check_secret_placement(
-            is_browser,
-            dangerously_allow_browser,
-            "apiToken",
-            "DynamicAdminClient",
-        )?;
+        placement.check("apiToken", "DynamicAdminClient")?;
         let environment_id = validate_credential(environment_id, "environmentId")?;
         Ok(DynamicAdminClient {
             environment: encode_path_segment(&environment_id),

@@ -16,8 +16,8 @@ use super::types::{
 };
 use super::{
     Call, ClientOptions, Credentials, DEFAULT_DYNAMIC_BASE_URL, DEFAULT_SNAG_BASE_URL,
-    DynamicAdminClient, DynamicClient, DynamicOperation, JsonCodec, LinkServerClient, SnagClient,
-    Transport,
+    DynamicAdminClient, DynamicClient, DynamicOperation, JsonCodec, LinkServerClient,
+    SecretPlacement, SnagClient, Transport,
 };
 use crate::error::{Error, ErrorCode, Result};
 use crate::host::{self, HostValue, wrong_type};
@@ -272,8 +272,7 @@ where
                 HostClient::Admin(DynamicAdminClient::new(
                     &environment_id,
                     &api_token,
-                    in_browser,
-                    allow,
+                    SecretPlacement::new(in_browser, allow),
                     options.client_options(DEFAULT_DYNAMIC_BASE_URL)?,
                     transport()?,
                     json,
@@ -284,8 +283,7 @@ where
                 let api_key = options.optional_string("apiKey")?;
                 HostClient::Snag(SnagClient::new(
                     api_key.as_deref(),
-                    in_browser,
-                    allow,
+                    SecretPlacement::new(in_browser, allow),
                     options.client_options(DEFAULT_SNAG_BASE_URL)?,
                     transport()?,
                     json,

@@ -20,7 +20,9 @@ pub mod snag;
 pub mod transport;
 pub mod types;
 
-pub use client::{Call, ClientOptions, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, Reply, execute};
+pub use client::{
+    Call, ClientOptions, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, Reply, SecretPlacement, execute,
+};
 pub use dynamic::{DEFAULT_DYNAMIC_BASE_URL, DynamicAdminClient, DynamicClient, DynamicOperation};
 pub use json::{JsonCodec, JsonKind, ModelCodec, Value};
 pub use json_rpc::JsonRpcClient;

@@ -5,8 +5,7 @@
 //! checks the caller and the proof before calling Snag with the key.
 
 use super::client::{
-    Call, ClientOptions, check_secret_placement, decode_reply, encode_body, execute,
-    validate_credential,
+    Call, ClientOptions, SecretPlacement, decode_reply, encode_body, execute, validate_credential,
 };
 use super::json::{JsonCodec, ModelCodec};
 use super::transport::{Method, Transport};
@@ -24,13 +23,12 @@ pub struct SnagClient<T, C> {
 }
 
 impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
-    /// With an `api_key`, refuses to be built in a browser (`is_browser`) unless
-    /// `dangerously_allow_browser`. Without one, `options.base_url` must be a backend route that
-    /// adds the key (not Snag's own API, which would refuse every call).
+    /// With an `api_key`, refuses to be built in a browser unless the caller allowed it
+    /// (`placement`). Without one, `options.base_url` must be a backend route that adds the key
+    /// (not Snag's own API, which would refuse every call).
     pub fn new(
         api_key: Option<&str>,
-        is_browser: bool,
-        dangerously_allow_browser: bool,
+        placement: SecretPlacement,
         options: ClientOptions,
         transport: T,
         codec: C,
@@ -46,12 +44,7 @@ impl<T: Transport, C: JsonCodec> SnagClient<T, C> {
         }
         let api_key = match api_key {
             Some(key) => {
-                check_secret_placement(
-                    is_browser,
-                    dangerously_allow_browser,
-                    "apiKey",
-                    "SnagClient",
-                )?;
+                placement.check("apiKey", "SnagClient")?;
                 Some(validate_credential(key, "apiKey")?)
             }
             None => None,

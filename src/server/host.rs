@@ -16,7 +16,7 @@ use super::{
 };
 use crate::api::client::{Call, ClientOptions, execute};
 use crate::api::json_rpc::DEFAULT_RPC_TIMEOUT_MS;
-use crate::api::{JsonCodec, JsonRpcClient, Method, SnagClient, Transport};
+use crate::api::{JsonCodec, JsonRpcClient, Method, SecretPlacement, SnagClient, Transport};
 use crate::error::{Error, ErrorCode, Result};
 use crate::evm::EvmRpc;
 use crate::host::{self, HostValue};
@@ -281,8 +281,7 @@ where
         }
         let snag = SnagClient::new(
             Some(&snag_api_key),
-            in_browser,
-            false,
+            SecretPlacement::new(in_browser, false),
             snag_client,
             transport.clone(),
             json.clone(),
