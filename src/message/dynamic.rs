@@ -275,13 +275,7 @@ pub fn create_dynamic_sign_in_message(params: &DynamicSignInParams) -> Result<St
     ] {
         out.push_str(part);
     }
-    if let Some(resources) = &params.resources {
-        out.push_str("\nResources:");
-        for resource in resources {
-            out.push_str("\n- ");
-            out.push_str(resource);
-        }
-    }
+    super::push_resources(&mut out, &params.resources);
     Ok(out)
 }
 

@@ -110,6 +110,17 @@ impl Label {
 
 /// Whether a statement could be mistaken for the first field line (relevant where both the
 /// statement and the fields are optional).
+/// Writes the `Resources:` section (EIP-4361's, also SIWS's and Dynamic's), when there is one.
+pub(crate) fn push_resources(out: &mut String, resources: &Option<Vec<String>>) {
+    if let Some(resources) = resources {
+        out.push_str("\nResources:");
+        for resource in resources {
+            out.push_str("\n- ");
+            out.push_str(resource);
+        }
+    }
+}
+
 pub(crate) fn starts_with_label(text: &str) -> bool {
     Label::ALL
         .iter()

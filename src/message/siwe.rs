@@ -126,13 +126,7 @@ impl SiweMessage {
                 out.push_str(value);
             }
         }
-        if let Some(resources) = &self.resources {
-            out.push_str("\nResources:");
-            for resource in resources {
-                out.push_str("\n- ");
-                out.push_str(resource);
-            }
-        }
+        super::push_resources(&mut out, &self.resources);
         out
     }
 }

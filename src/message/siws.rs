@@ -227,13 +227,7 @@ pub fn create_solana_sign_in_message(input: &SolanaSignInInput) -> Result<String
                 out.push_str(value);
             }
         }
-        if let Some(resources) = &input.resources {
-            out.push_str("\nResources:");
-            for resource in resources {
-                out.push_str("\n- ");
-                out.push_str(resource);
-            }
-        }
+        super::push_resources(&mut out, &input.resources);
     }
     Ok(out)
 }
