@@ -26,8 +26,9 @@ use wallet_linker::api::json::MAX_VALUE_DEPTH;
 use wallet_linker::api::retry::parse_retry_after;
 use wallet_linker::api::{
     BulkUserCreateResponse, ClientOptions, DynamicClient, GlobalWalletConnection, HttpRequest,
-    HttpResponse, JsonCodec, JsonKind, ModelCodec, NonceResponse, SnagClient, SnagConnectParams,
-    SnagConnectResponse, Transport, TransportError, Value, VerifyRequest, VerifyResponse,
+    HttpResponse, JsonCodec, JsonKind, ModelCodec, NonceResponse, SecretPlacement, SnagClient,
+    SnagConnectParams, SnagConnectResponse, Transport, TransportError, Value, VerifyRequest,
+    VerifyResponse,
 };
 use wallet_linker::{Error, ErrorCode};
 
@@ -171,7 +172,7 @@ fn clients(response: &HttpResponse) {
         response,
         sent: Cell::new(0),
     };
-    let snag = SnagClient::new(None, false, false, options(), &replay, SerdeJson)
+    let snag = SnagClient::new(None, SecretPlacement::Server, options(), &replay, SerdeJson)
         .expect("valid client options");
     let connected = ready(snag.connect_wallet(&CONNECT_PARAMS));
     check_result(response, &connected, "connect_wallet");
