@@ -198,6 +198,49 @@ impl de::Error for FieldError {
     fn missing_field(field: &'static str) -> Self {
         FieldError::new(Problem::Missing).under(Segment::Key(field.to_owned()))
     }
+
+    fn invalid_type(unexpected: Unexpected, expected: &dyn de::Expected) -> Self {
+        let unexpected = UnexpectedWords(unexpected);
+        Self::custom(format_args!(
+            "invalid type: {unexpected}, expected {expected}"
+        ))
+    }
+
+    fn invalid_value(unexpected: Unexpected, expected: &dyn de::Expected) -> Self {
+        let unexpected = UnexpectedWords(unexpected);
+        Self::custom(format_args!(
+            "invalid value: {unexpected}, expected {expected}"
+        ))
+    }
+}
+
+/// serde's [`Unexpected`] in serde's words, but a float without its digits: writing an `f64`
+/// would link Rust's float formatter into the wasm for an error message.
+struct UnexpectedWords<'a>(Unexpected<'a>);
+
+impl fmt::Display for UnexpectedWords<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Unexpected::Float(_) => f.write_str("floating point number"),
+            Unexpected::Bool(b) => write!(f, "boolean `{b}`"),
+            Unexpected::Unsigned(n) => write!(f, "integer `{n}`"),
+            Unexpected::Signed(n) => write!(f, "integer `{n}`"),
+            Unexpected::Char(c) => write!(f, "character `{c}`"),
+            Unexpected::Str(s) => write!(f, "string {s:?}"),
+            Unexpected::Bytes(_) => f.write_str("byte array"),
+            Unexpected::Unit => f.write_str("unit value"),
+            Unexpected::Option => f.write_str("Option value"),
+            Unexpected::NewtypeStruct => f.write_str("newtype struct"),
+            Unexpected::Seq => f.write_str("sequence"),
+            Unexpected::Map => f.write_str("map"),
+            Unexpected::Enum => f.write_str("enum"),
+            Unexpected::UnitVariant => f.write_str("unit variant"),
+            Unexpected::NewtypeVariant => f.write_str("newtype variant"),
+            Unexpected::TupleVariant => f.write_str("tuple variant"),
+            Unexpected::StructVariant => f.write_str("struct variant"),
+            Unexpected::Other(other) => f.write_str(other),
+        }
+    }
 }
 
 /// What a leaf's type accepts, in words.
@@ -321,7 +364,8 @@ impl<V: JsLike> Reader<'_, V> {
             && n.fract() == 0.0
             && n > MAX_SAFE_INTEGER
         {
-            words = format!("a whole number up to {MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)");
+            // Written out: formatting the f64 would link Rust's float formatter into the wasm.
+            words = "a whole number up to 9007199254740991 (Number.MAX_SAFE_INTEGER)".into();
         }
         FieldError::new(Problem::Wrong {
             expected: words,

@@ -845,3 +845,27 @@ fn link_wallet_options_read_their_data_and_leave_the_objects() {
     let e = error::<LinkWalletInput>(json!({"snag": {"confirmDisconnect": "yes"}}));
     assert_eq!(e.field.as_deref(), Some("snag.confirmDisconnect"));
 }
+
+#[test]
+fn serdes_own_type_errors_keep_their_words_but_no_float_digits() {
+    use serde::de::{Error as _, Unexpected};
+    let said = |e: FieldError| e.to_string();
+    assert_eq!(
+        said(FieldError::invalid_type(
+            Unexpected::Float(1.5),
+            &"a string"
+        )),
+        "(the value): invalid type: floating point number, expected a string"
+    );
+    assert_eq!(
+        said(FieldError::invalid_value(
+            Unexpected::Str("ab"),
+            &"a character"
+        )),
+        r#"(the value): invalid value: string "ab", expected a character"#
+    );
+    assert_eq!(
+        said(FieldError::invalid_type(Unexpected::Unsigned(7), &"a map")),
+        "(the value): invalid type: integer `7`, expected a map"
+    );
+}

@@ -80,7 +80,7 @@ impl Transport for FetchTransport {
             before_send: true,
             message,
         };
-        let input = serde_wasm_bindgen::to_value(&Attempt {
+        let input = <JsValue as crate::host::HostValue>::serialize(&Attempt {
             method: request.method.as_str(),
             url: &request.url,
             headers: &request.headers,
@@ -91,13 +91,13 @@ impl Transport for FetchTransport {
                 Credentials::Omit => "omit",
             },
         })
-        .map_err(|e| not_sent(e.to_string()))?;
+        .map_err(|e| not_sent(e.message))?;
         let limit = MAX_RESPONSE_BYTES as f64;
         let outcome = attempt(input, request.timeout_ms as f64, self.signal.clone(), limit)
             .await
             .map_err(|e| not_sent(describe(&e)))?;
-        let outcome: Outcome =
-            serde_wasm_bindgen::from_value(outcome).map_err(|e| not_sent(e.to_string()))?;
+        let outcome: Outcome = crate::options_reader::read(outcome, &[])
+            .map_err(|e: crate::options_reader::FieldError| not_sent(e.to_string()))?;
         match outcome.failed.as_deref() {
             None => Ok(HttpResponse {
                 status: outcome.status,
