@@ -177,15 +177,7 @@ fn base64url(bytes: &[u8]) -> String {
 }
 
 fn token_with(header: Value, claims: Value, key: &str) -> String {
-    let input = format!(
-        "{}.{}",
-        base64url(header.to_string().as_bytes()),
-        base64url(claims.to_string().as_bytes())
-    );
-    format!(
-        "{input}.{}",
-        base64url(&mock_signature(key, input.as_bytes()))
-    )
+    common::jwt(&header, &claims, |input| mock_signature(key, input))
 }
 
 fn claims() -> Value {

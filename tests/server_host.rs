@@ -192,15 +192,7 @@ fn token(exp: i64, key: &str) -> String {
         "exp": exp,
         "verified_credentials": [{ "address": "0xabc", "chain": "eip155" }],
     });
-    let input = format!(
-        "{}.{}",
-        base64url(header.to_string().as_bytes()),
-        base64url(claims.to_string().as_bytes())
-    );
-    format!(
-        "{input}.{}",
-        base64url(&fake_signature(key, input.as_bytes()))
-    )
+    common::jwt(&header, &claims, |input| fake_signature(key, input))
 }
 
 fn jwks() -> Value {

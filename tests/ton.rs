@@ -10,13 +10,15 @@
 
 #![allow(clippy::result_large_err)]
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use base64ct::{Base64, Encoding};
 use proptest::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use wallet_linker::options_reader::{self, FieldError, JsLike};
+use wallet_linker::options_reader::{self, FieldError};
 use wallet_linker::ton::boc::{BOC_MAGIC, MAX_BOC_BYTES, MAX_CELLS, crc32c};
 use wallet_linker::ton::proof::MAX_STATE_INIT_CHARS;
 use wallet_linker::ton::{
@@ -1372,70 +1374,8 @@ fn snags_ton_verification_reads_and_writes_in_its_spelling() {
     assert_eq!(serde_json::to_value(&built).unwrap(), snag);
 }
 
-/// JSON as a JavaScript value, for the options reader the WebAssembly layer uses.
-struct Js(Value);
-
-impl From<String> for Js {
-    fn from(text: String) -> Self {
-        Js(Value::String(text))
-    }
-}
-
-impl JsLike for Js {
-    fn is_nullish(&self) -> bool {
-        self.0.is_null()
-    }
-    fn boolean(&self) -> Option<bool> {
-        self.0.as_bool()
-    }
-    fn number(&self) -> Option<f64> {
-        self.0.as_f64()
-    }
-    fn text(&self) -> Option<String> {
-        self.0.as_str().map(str::to_owned)
-    }
-    fn bigint(&self) -> Option<String> {
-        None
-    }
-    fn bytes(&self) -> Option<Vec<u8>> {
-        None
-    }
-    fn date(&self) -> Option<Option<String>> {
-        None
-    }
-    fn array_length(&self) -> Option<u32> {
-        self.0.as_array().map(|a| a.len() as u32)
-    }
-    fn element(&self, index: u32) -> Self {
-        Js(self.0[index as usize].clone())
-    }
-    fn is_record(&self) -> bool {
-        self.0.is_object()
-    }
-    fn member(&self, name: &'static str) -> Option<Self> {
-        Some(Js(self.0.get(name).cloned().unwrap_or(Value::Null)))
-    }
-    fn entries(&self) -> Vec<(String, Self)> {
-        self.0
-            .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), Js(v.clone()))).collect())
-            .unwrap_or_default()
-    }
-    fn type_name(&self) -> String {
-        match &self.0 {
-            Value::Null => "null",
-            Value::Bool(_) => "boolean",
-            Value::Number(_) => "number",
-            Value::String(_) => "string",
-            Value::Array(_) => "array",
-            Value::Object(_) => "object",
-        }
-        .to_owned()
-    }
-}
-
 fn read_js<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Error> {
-    options_reader::read(Js(value), &[])
+    options_reader::read(common::host::Js::json(&value), &[])
         .map_err(|e: FieldError| e.into_error("tonVerification", ErrorCode::InvalidArgument))
 }
 

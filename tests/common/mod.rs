@@ -72,6 +72,19 @@ pub fn ready<F: Future>(future: F) -> F::Output {
     }
 }
 
+/// A compact JWT of `header` and `claims`, signed by `sign` over its signing input.
+pub fn jwt(
+    header: &serde_json::Value,
+    claims: &serde_json::Value,
+    sign: impl Fn(&[u8]) -> Vec<u8>,
+) -> String {
+    use base64ct::{Base64UrlUnpadded, Encoding};
+    let encode = |bytes: &[u8]| Base64UrlUnpadded::encode_string(bytes);
+    let header = encode(header.to_string().as_bytes());
+    let input = format!("{header}.{}", encode(claims.to_string().as_bytes()));
+    format!("{input}.{}", encode(&sign(input.as_bytes())))
+}
+
 /// A fixed secp256k1 key and its EIP-55 address.
 pub fn evm_key() -> (SigningKey, String) {
     let key = SigningKey::from_slice(&[0x24; 32]).unwrap();
