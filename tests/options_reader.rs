@@ -145,7 +145,7 @@ impl JsLike for Js {
     }
 }
 
-/// The members of a message's fields that are times (as `src/wasm/messages.rs` reads them).
+/// The members of a message's fields that are times (as `src/exports/messages.rs` reads them).
 const TIMES: &[&str] = &["issuedAt", "expirationTime", "notBefore"];
 
 fn read<T: de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {

@@ -2,7 +2,7 @@
 //! hooks, and a runtime object with WebCrypto and timers, reached through [`HostValue`]; HTTP
 //! through a [`Transport`] and JSON through a [`JsonCodec`] whose documents are host values.
 //!
-//! The runtime object's members (`serverRuntime` in `src/wasm/js/boundary.js`):
+//! The runtime object's members used here (`runtime` in `src/wasm/js/boundary.js`):
 //! `importRsaKey(jwk)` (a key, or `undefined` for a JWK that does not import),
 //! `verifyRs256(key, data, signature)` and `withTimeout(value, ms, marker)` (rejects with `marker`
 //! when `value` has not settled after `ms`).

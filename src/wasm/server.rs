@@ -1,6 +1,6 @@
 //! The JS face of [`crate::server`]: `js/server.js` reads the `Request` (bounded) and builds the
 //! `Response`; the core's [`HostServer`] holds every rule and reaches the nonce store, the hooks
-//! and WebCrypto (`serverRuntime` in `js/boundary.js`) through `JsValue`.
+//! and WebCrypto (`runtime` in `js/boundary.js`) through `JsValue`.
 
 use core::cell::RefCell;
 use std::rc::Rc;

@@ -359,7 +359,7 @@ export function verifyDynamicJwt(token, options) {
 
 // The wallet protocols' plumbing (events, registries, method calls) and `WalletAdapter`, one shape
 // for every wallet. What the answers mean (addresses, signatures, errors) is decided in Rust
-// (`core`, src/wasm/wallets.rs).
+// (`call`, src/exports/wallets.rs).
 
 // One registry per page, filled by listeners installed on first use and kept for the page's life:
 // wallets may announce or register long after the first discovery.
@@ -729,7 +729,7 @@ function providerRequest(provider, method, params, ms, timedOut) {
 export const runtime = { importRsaKey, verifyRs256, withTimeout, providerRequest };
 
 // ---------------------------------------------------------------------------------------------
-// Messages and local verification (src/wasm/messages.rs, verify.rs)
+// Messages and local verification (src/exports/messages.rs, verify.rs)
 
 export function recoverEvmAddress(message, signature) {
   return call('recoverEvmAddress', message, signature);
