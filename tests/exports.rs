@@ -450,3 +450,62 @@ fn the_call_table_runs_each_export_by_name() {
         ErrorCode::Internal
     );
 }
+
+#[test]
+fn rust_values_are_built_as_javascript_values() {
+    use std::collections::BTreeMap;
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    enum Kind {
+        Eoa,
+        Wrapped(u8),
+        Pair(u8, u8),
+        Named { chain_id: u64 },
+    }
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Result_ {
+        valid: bool,
+        kinds: Vec<Kind>,
+        absent: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<String>,
+        by_chain: BTreeMap<u64, &'static str>,
+        letter: char,
+        pair: (i8, f64),
+    }
+    let value: Js = Js::serialize(&Result_ {
+        valid: true,
+        kinds: vec![
+            Kind::Eoa,
+            Kind::Wrapped(7),
+            Kind::Pair(1, 2),
+            Kind::Named { chain_id: 10 },
+        ],
+        absent: None,
+        skipped: None,
+        by_chain: BTreeMap::from([(1, "mainnet"), (137, "polygon")]),
+        letter: 'é',
+        pair: (-3, 0.5),
+    })
+    .unwrap();
+    assert_eq!(
+        value.to_json(),
+        json!({
+            "valid": true,
+            "kinds": ["eoa", {"wrapped": 7.0}, {"pair": [1.0, 2.0]}, {"named": {"chain_id": 10.0}}],
+            "absent": null,
+            "byChain": {"1": "mainnet", "137": "polygon"},
+            "letter": "é",
+            "pair": [-3.0, 0.5],
+        })
+    );
+    // `None` is a member holding `undefined`; a skipped one is no member at all.
+    assert!(matches!(value.get("absent"), Js::Undefined));
+    assert!(value.entries().iter().any(|(k, _)| k == "absent"));
+    assert!(!value.entries().iter().any(|(k, _)| k == "skipped"));
+    // A number JavaScript cannot hold exactly is an error, not a rounded value.
+    let e = Js::serialize(&(1u64 << 53)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Internal);
+    assert!(Js::serialize(&((1u64 << 53) - 1)).is_ok());
+}

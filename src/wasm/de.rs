@@ -8,7 +8,6 @@ use js_sys::{Array, ArrayBuffer, BigInt, Date, Object, Promise, Reflect, Uint8Ar
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::error::{Error, ErrorCode};
 use crate::host::HostValue;
 use crate::options_reader::JsLike;
 
@@ -206,16 +205,6 @@ impl HostValue for JsValue {
 
     fn snapshot(&self) -> Result<Self, Self> {
         snapshot_js(self)
-    }
-
-    fn serialize<T: serde::Serialize + ?Sized>(value: &T) -> crate::Result<Self> {
-        let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-        value.serialize(&serializer).map_err(|e| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("could not convert a result: {e}"),
-            )
-        })
     }
 
     fn json_text(&self) -> Option<String> {

@@ -13,7 +13,6 @@ use wallet_linker::api::{
 };
 use wallet_linker::host::HostValue;
 use wallet_linker::options_reader::JsLike;
-use wallet_linker::{Error, ErrorCode};
 
 type Function = Rc<dyn Fn(&[Js]) -> Result<Js, Js>>;
 
@@ -265,11 +264,6 @@ impl HostValue for Js {
             Js::Str(message) => Err(Js::thrown(&message, None)),
             _ => Ok(self.clone()),
         }
-    }
-    fn serialize<T: serde::Serialize + ?Sized>(value: &T) -> wallet_linker::Result<Self> {
-        serde_json::to_value(value)
-            .map(|v| Js::json(&v))
-            .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))
     }
     fn json_text(&self) -> Option<String> {
         Some(self.to_json().to_string())

@@ -7,6 +7,8 @@
 //! their answers mean ([`crate::link`], the link server's runtime, thrown values as coded errors)
 //! is tested natively.
 
+mod to_value;
+
 use core::future::Future;
 
 use serde::Serialize;
@@ -45,8 +47,6 @@ pub trait HostValue: JsLike + Clone {
     fn snapshot(&self) -> core::result::Result<Self, Self>;
     /// `JSON.stringify(self)`; `None` when it cannot be written (a BigInt, a cycle).
     fn json_text(&self) -> Option<String>;
-    /// `value` as a plain JavaScript value (maps as objects, absent options omitted).
-    fn serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self>;
     /// True for a value made by this package's `WalletLinkerError` class (its private brand, not
     /// its name).
     fn is_coded_error(&self) -> bool;
@@ -58,6 +58,11 @@ pub trait HostValue: JsLike + Clone {
     fn checked_text(&self, field: &str) -> Result<Option<String>>;
     /// A `Uint8Array` argument's bytes, bounded; `Ok(None)` for anything else.
     fn checked_bytes(&self, field: &str) -> Result<Option<Vec<u8>>>;
+
+    /// `value` as a plain JavaScript value ([`to_value`]).
+    fn serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self> {
+        to_value::to_value(value)
+    }
 
     /// `self[key]` when it is a string.
     fn get_text(&self, key: &str) -> Option<String> {
