@@ -60,6 +60,15 @@ fn tagged<V: HostValue>(variant: &str, value: V) -> V {
     object
 }
 
+/// `serialize_<integer>` methods: each a whole number through [`whole`].
+macro_rules! whole_numbers {
+    ($($method:ident: $ty:ty),*) => {$(
+        fn $method(self, v: $ty) -> Built<V> {
+            whole(v.into())
+        }
+    )*};
+}
+
 struct Builder<V>(PhantomData<V>);
 
 impl<V: HostValue> ser::Serializer for Builder<V> {
@@ -76,30 +85,16 @@ impl<V: HostValue> ser::Serializer for Builder<V> {
     fn serialize_bool(self, v: bool) -> Built<V> {
         Ok(V::from_bool(v))
     }
-    fn serialize_i8(self, v: i8) -> Built<V> {
-        whole(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Built<V> {
-        whole(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Built<V> {
-        whole(v.into())
-    }
-    fn serialize_i64(self, v: i64) -> Built<V> {
-        whole(v.into())
-    }
-    fn serialize_u8(self, v: u8) -> Built<V> {
-        whole(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Built<V> {
-        whole(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Built<V> {
-        whole(v.into())
-    }
-    fn serialize_u64(self, v: u64) -> Built<V> {
-        whole(v.into())
-    }
+    whole_numbers!(
+        serialize_i8: i8,
+        serialize_i16: i16,
+        serialize_i32: i32,
+        serialize_i64: i64,
+        serialize_u8: u8,
+        serialize_u16: u16,
+        serialize_u32: u32,
+        serialize_u64: u64
+    );
     fn serialize_f32(self, v: f32) -> Built<V> {
         Ok(V::from_f64(v.into()))
     }
