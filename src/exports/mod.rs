@@ -105,15 +105,19 @@ struct Time {
 impl<V: HostValue> Signed<V> {
     /// The signed members of `options`, and the check `C` read from the same copy.
     pub fn read<C: DeserializeOwned>(options: &V) -> Result<(Self, C)> {
-        let copy = host::snapshot(options, "options")?;
-        let time: Time = host::read_fields(&copy, "options", &["now"], ErrorCode::InvalidArgument)?;
+        Self::from_copy(&host::snapshot(options, "options")?)
+    }
+
+    /// [`Signed::read`] from the options' copy, when another reader shares it.
+    pub fn from_copy<C: DeserializeOwned>(copy: &V) -> Result<(Self, C)> {
+        let time: Time = host::read_fields(copy, "options", &["now"], ErrorCode::InvalidArgument)?;
         let signed = Signed {
-            message: required(&copy, "message")?,
-            signature: required(&copy, "signature")?,
+            message: required(copy, "message")?,
+            signature: required(copy, "signature")?,
             now: time.now,
             public_key: copy.get("publicKey"),
         };
-        Ok((signed, host::read_snapshot(&copy, "options")?))
+        Ok((signed, host::read_snapshot(copy, "options")?))
     }
 
     /// The time the check runs at: `now`, or the engine's clock.

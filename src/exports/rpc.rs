@@ -105,13 +105,12 @@ struct OnChain {
     address: Option<String>,
 }
 
-/// Reads the RPC from the options; `make` makes it from the value and the time budget.
+/// Reads the RPC from the options' copy; `make` makes it from the value and the time budget.
 fn on_chain<V: HostValue, R>(
-    options: &V,
+    copy: &V,
     make: impl FnOnce(V, Option<f64>) -> Result<R>,
 ) -> Result<(OnChain, R)> {
-    let copy = host::snapshot(options, "options")?;
-    let on_chain: OnChain = host::read_snapshot(&copy, "options")?;
+    let on_chain: OnChain = host::read_snapshot(copy, "options")?;
     let rpc = copy.get("rpc");
     if rpc.is_nullish() {
         return Err(Error::new(
@@ -129,10 +128,11 @@ pub async fn verify_evm_message<V: HostValue, R: EvmRpc>(
     options: &V,
     make_rpc: impl FnOnce(V, Option<f64>) -> Result<R>,
 ) -> Result<V> {
-    let (signed, _) = Signed::<V>::read::<serde::de::IgnoredAny>(options)?;
+    let copy = host::snapshot(options, "options")?;
+    let (signed, _) = Signed::<V>::from_copy::<serde::de::IgnoredAny>(&copy)?;
     let message = message_bytes(&signed.message)?;
     let signature = any_evm_signature(&signed.signature)?;
-    let (on_chain, rpc) = on_chain(options, make_rpc)?;
+    let (on_chain, rpc) = on_chain(&copy, make_rpc)?;
     let address = on_chain.address.ok_or_else(|| {
         Error::new(ErrorCode::InvalidArgument, "address is required").with_field("address")
     })?;
@@ -151,11 +151,12 @@ pub async fn verify_evm_sign_in<V: HostValue, R: EvmRpc>(
     options: &V,
     make_rpc: impl FnOnce(V, Option<f64>) -> Result<R>,
 ) -> Result<V> {
-    let (signed, mut check) = Signed::<V>::read::<signin::SiweCheck>(options)?;
+    let copy = host::snapshot(options, "options")?;
+    let (signed, mut check) = Signed::<V>::from_copy::<signin::SiweCheck>(&copy)?;
     check.now_ms = signed.now_ms()?;
     let message = text(&signed.message, "message")?;
     let signature = any_evm_signature(&signed.signature)?;
-    let (_, rpc) = on_chain(options, make_rpc)?;
+    let (_, rpc) = on_chain(&copy, make_rpc)?;
     let (fields, kind) =
         signin::verify_siwe_sign_in_with_rpc(&message, &signature, &check, &rpc).await?;
     V::serialize(&EvmSignInResult { fields, kind })
